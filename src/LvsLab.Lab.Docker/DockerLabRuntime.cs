@@ -1,0 +1,398 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Networks;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+
+namespace LvsLab.Lab.Docker;
+
+/// <summary>
+/// Realises lab topologies with Testcontainers and its Docker.DotNet client: internal networks
+/// with fixed subnets, containers with fixed addresses, capabilities and sysctls, addresses on
+/// <c>lo</c> and routes; everything labelled so that <see cref="DownAsync"/> and
+/// <see cref="SweepAsync"/> work from labels alone.
+/// </summary>
+public sealed class DockerLabRuntime : ILabRuntime
+{
+    private readonly DockerEngine engine;
+    private readonly LabImages images;
+
+    /// <summary>Connects to the local Docker engine.</summary>
+    public DockerLabRuntime()
+    {
+        engine = DockerEngine.Connect();
+        images = new LabImages(engine, RepositoryLayout.Root());
+    }
+
+    /// <summary>The lab images (built on first use).</summary>
+    public LabImages Images => images;
+
+    private DockerClient Client => engine.Client;
+
+    /// <inheritdoc/>
+    public async Task<IRunningLab> UpAsync(LabTopology topology, LabOwner owner, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(owner);
+        var problems = topology.Validate();
+        if (problems.Count > 0)
+        {
+            throw new LabConfigurationException($"lab '{topology.Name}' is invalid:\n  " + string.Join("\n  ", problems));
+        }
+
+        if ((await ListAsync(cancellationToken)).Any(l => l.Name == topology.Name) || (await NetworksOfAsync(topology.Name, cancellationToken)).Count > 0)
+        {
+            throw new LabConfigurationException($"a lab named '{topology.Name}' already exists: take it down first (lvslab down --name {topology.Name})");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var imageTags = new Dictionary<string, string>();
+        foreach (var image in topology.Nodes.Select(n => n.Image).Distinct())
+        {
+            imageTags[image] = await images.EnsureAsync(image, progress, cancellationToken);
+        }
+
+        progress?.Report($"images ready ({watch.Elapsed.TotalSeconds:F1} s)");
+        var networks = new ConcurrentDictionary<string, INetwork>();
+        var containers = new ConcurrentDictionary<string, IContainer>();
+        try
+        {
+            await Task.WhenAll(topology.Networks.Select(async n =>
+            {
+                var network = BuildNetwork(topology, n, owner);
+                await network.CreateAsync(cancellationToken);
+                networks[n.Name] = network;
+                var inspect = await Client.Networks.InspectNetworkAsync(network.Name, cancellationToken);
+                await HostFirewall.AllowWithinAsync(HostFirewall.BridgeOf(inspect.ID), cancellationToken);
+            }));
+            progress?.Report($"networks up ({watch.Elapsed.TotalSeconds:F1} s)");
+
+            await Task.WhenAll(topology.Nodes.Select(async node =>
+            {
+                var container = BuildContainer(topology, node, owner, imageTags[node.Image], networks[node.Interfaces[0].Network]);
+                containers[node.Name] = container;
+                await container.StartAsync(cancellationToken);
+                for (var i = 1; i < node.Interfaces.Count; i++)
+                {
+                    var nic = node.Interfaces[i];
+                    await Client.Networks.ConnectNetworkAsync(
+                        networks[nic.Network].Name,
+                        new NetworkConnectParameters
+                        {
+                            Container = container.Id,
+                            EndpointConfig = new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = nic.Address.ToString() } },
+                        },
+                        cancellationToken);
+                }
+
+                await ConfigureAsync(container, node, cancellationToken);
+            }));
+            progress?.Report($"nodes up ({watch.Elapsed.TotalSeconds:F1} s)");
+
+            var running = await Task.WhenAll(topology.Nodes.Select(n => DescribeAsync(n, containers[n.Name], cancellationToken)));
+            var lab = new DockerRunningLab(this, topology, running, containers);
+            await lab.WaitForDirectorsAsync(cancellationToken);
+            progress?.Report($"lab '{topology.Name}' ready in {watch.Elapsed.TotalSeconds:F1} s");
+            return lab;
+        }
+        catch
+        {
+            await DownAsync(topology.Name, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> DownAsync(string labName, CancellationToken cancellationToken = default)
+    {
+        var found = await Client.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = LabelFilter($"{LabLabels.Lab}={labName}") },
+            cancellationToken);
+        await Task.WhenAll(found.Select(c => RemoveContainerAsync(c.ID, cancellationToken)));
+        var networks = await NetworksOfAsync(labName, cancellationToken);
+        foreach (var network in networks)
+        {
+            await HostFirewall.RemoveAsync(HostFirewall.BridgeOf(network.ID), cancellationToken);
+            try
+            {
+                await Client.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+            }
+            catch (DockerNetworkNotFoundException)
+            {
+            }
+        }
+
+        return found.Count + networks.Count;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var containers = await Client.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = LabelFilter(LabLabels.Marker) }, cancellationToken);
+        var networks = await Client.Networks.ListNetworksAsync(
+            new NetworksListParameters { Filters = LabelFilter(LabLabels.Marker) }, cancellationToken);
+        var owners = containers.Select(c => (Lab: Label(c.Labels, LabLabels.Lab), Owner: Label(c.Labels, LabLabels.Owner)))
+            .Concat(networks.Select(n => (Lab: Label(n.Labels, LabLabels.Lab), Owner: Label(n.Labels, LabLabels.Owner))))
+            .Where(x => x.Lab is not null && x.Owner is not null)
+            .Distinct();
+        var swept = new List<string>();
+        foreach (var (lab, owner) in owners)
+        {
+            if (new LabOwner(owner!).IsOrphaned && !swept.Contains(lab!))
+            {
+                await DownAsync(lab!, cancellationToken);
+                swept.Add(lab!);
+            }
+        }
+
+        await HostFirewall.SweepAsync(cancellationToken);
+        return swept;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<LabStatus>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var containers = await Client.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = LabelFilter(LabLabels.Marker) }, cancellationToken);
+        return containers
+            .Where(c => c.Labels.ContainsKey(LabLabels.Lab))
+            .GroupBy(c => c.Labels[LabLabels.Lab])
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var first = g.First();
+                var nodes = g
+                    .OrderBy(c => RoleOrder(Label(c.Labels, LabLabels.Role)))
+                    .ThenBy(c => Label(c.Labels, LabLabels.Node), StringComparer.Ordinal)
+                    .Select(c => new Runtime.NodeStatus(
+                        Label(c.Labels, LabLabels.Node) ?? "?",
+                        Label(c.Labels, LabLabels.Role) ?? "?",
+                        c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12],
+                        c.State,
+                        OrderedIps(c)))
+                    .ToList();
+                return new LabStatus(
+                    g.Key,
+                    Label(first.Labels, LabLabels.Mode) ?? "?",
+                    Label(first.Labels, LabLabels.Vip) ?? "?",
+                    int.TryParse(Label(first.Labels, LabLabels.Port), CultureInfo.InvariantCulture, out var port) ? port : 0,
+                    Label(first.Labels, LabLabels.Owner) ?? "?",
+                    nodes);
+            })
+            .ToList();
+    }
+
+    /// <summary>The Docker name of a lab's container.</summary>
+    /// <param name="lab">The lab's name.</param>
+    /// <param name="node">The node's name.</param>
+    /// <returns>The container name.</returns>
+    public static string ContainerName(string lab, string node) => $"lvslab-{lab}-{node}";
+
+    /// <summary>The Docker name of a lab's network.</summary>
+    /// <param name="lab">The lab's name.</param>
+    /// <param name="network">The network's short name.</param>
+    /// <returns>The network name.</returns>
+    public static string NetworkName(string lab, string network) => $"lvslab-{lab}-{network}";
+
+    /// <summary>Inspects a lab network (for its Internal flag and subnet).</summary>
+    /// <param name="lab">The lab's name.</param>
+    /// <param name="network">The network's short name.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>Docker's view of it.</returns>
+    public Task<NetworkResponse> InspectNetworkAsync(string lab, string network, CancellationToken cancellationToken = default) =>
+        Client.Networks.InspectNetworkAsync(NetworkName(lab, network), cancellationToken);
+
+    private static int RoleOrder(string? role) => role switch
+    {
+        "client" => 0,
+        "router" => 1,
+        "director" => 2,
+        "realserver" => 3,
+        _ => 4,
+    };
+
+    private static List<string> OrderedIps(ContainerListResponse c)
+    {
+        var order = (Label(c.Labels, LabLabels.Interfaces) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var nets = c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>();
+        return nets
+            .OrderBy(kv => Array.FindIndex(order, o => kv.Key.EndsWith("-" + o, StringComparison.Ordinal)))
+            .Select(kv => kv.Value.IPAMConfig?.IPv4Address ?? kv.Value.IPAddress)
+            .Where(ip => !string.IsNullOrEmpty(ip))
+            .ToList();
+    }
+
+    private static string? Label(IDictionary<string, string>? labels, string key) =>
+        labels is not null && labels.TryGetValue(key, out var value) ? value : null;
+
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string label) =>
+        new() { ["label"] = new Dictionary<string, bool> { [label] = true } };
+
+    private async Task<IList<NetworkResponse>> NetworksOfAsync(string labName, CancellationToken cancellationToken) =>
+        await Client.Networks.ListNetworksAsync(
+            new NetworksListParameters { Filters = LabelFilter($"{LabLabels.Lab}={labName}") }, cancellationToken);
+
+    private async Task RemoveContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+
+    private static Dictionary<string, string> CommonLabels(LabTopology topology, LabOwner owner) => new()
+    {
+        [LabLabels.Marker] = "true",
+        [LabLabels.Lab] = topology.Name,
+        [LabLabels.Owner] = owner.Value,
+    };
+
+    private static INetwork BuildNetwork(LabTopology topology, LabNetwork network, LabOwner owner)
+    {
+        var builder = new NetworkBuilder()
+            .WithName(NetworkName(topology.Name, network.Name))
+            .WithLogger(NullLogger.Instance)
+            .WithCleanUp(false)
+            .WithLabel(LabLabels.Network, network.Name)
+            .WithCreateParameterModifier(p =>
+            {
+                // Internal: no route off the machine, whatever a container tries.
+                p.Internal = true;
+                p.IPAM = new IPAM
+                {
+                    Config = [new IPAMConfig { Subnet = network.Subnet.ToString(), Gateway = network.HostGateway.ToString() }],
+                };
+            });
+        foreach (var (key, value) in CommonLabels(topology, owner))
+        {
+            builder = builder.WithLabel(key, value);
+        }
+
+        return builder.Build();
+    }
+
+    private static IContainer BuildContainer(LabTopology topology, LabNode node, LabOwner owner, string image, INetwork firstNetwork)
+    {
+        var first = node.Interfaces[0];
+        var builder = new ContainerBuilder(image)
+            .WithName(ContainerName(topology.Name, node.Name))
+            .WithHostname(node.Name)
+            .WithLogger(NullLogger.Instance)
+            .WithCleanUp(false)
+            .WithNetwork(firstNetwork)
+            .WithLabel(LabLabels.Node, node.Name)
+            .WithLabel(LabLabels.Role, node.Role.ToString().ToLowerInvariant())
+            .WithLabel(LabLabels.Mode, topology.Mode)
+            .WithLabel(LabLabels.Vip, topology.Vip.ToString())
+            .WithLabel(LabLabels.Port, topology.Port.ToString(CultureInfo.InvariantCulture))
+            .WithLabel(LabLabels.Interfaces, string.Join(',', node.Interfaces.Select(i => i.Network)))
+            .WithEnvironment("LVSLAB_NODE", node.Name)
+            .WithCreateParameterModifier(p =>
+            {
+                p.NetworkingConfig!.EndpointsConfig[firstNetwork.Name].IPAMConfig = new EndpointIPAMConfig { IPv4Address = first.Address.ToString() };
+                p.HostConfig!.CapAdd = [.. node.Capabilities];
+                p.HostConfig.Sysctls = node.Sysctls.ToDictionary(kv => kv.Key, kv => kv.Value);
+                p.StopTimeout = TimeSpan.FromSeconds(2);
+            });
+        foreach (var (key, value) in CommonLabels(topology, owner))
+        {
+            builder = builder.WithLabel(key, value);
+        }
+
+        foreach (var (key, value) in node.Environment)
+        {
+            builder = builder.WithEnvironment(key, value);
+        }
+
+        foreach (var (path, content) in node.Files)
+        {
+            builder = builder.WithResourceMapping(System.Text.Encoding.UTF8.GetBytes(content), path);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Addresses on lo, routes, and no TX checksum offload (frames leave with complete checksums).</summary>
+    private static async Task ConfigureAsync(IContainer container, LabNode node, CancellationToken cancellationToken)
+    {
+        var script = new List<string> { "set -e" };
+        for (var i = 0; i < node.Interfaces.Count; i++)
+        {
+            script.Add($"ethtool -K eth{i} tx off >/dev/null 2>&1 || true");
+        }
+
+        script.Add("ip route del default 2>/dev/null || true");
+        script.AddRange(node.LoopbackAddresses.Select(a => $"ip addr add {a}/32 dev lo"));
+        script.AddRange(node.Routes.Select(r => $"ip route add {r.DestinationText} via {r.Via}"));
+        var result = await container.ExecAsync(["sh", "-c", string.Join('\n', script)], cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"configuring node '{node.Name}' failed: {result.Stderr.Trim()}");
+        }
+    }
+
+    private static async Task<RunningNode> DescribeAsync(LabNode node, IContainer container, CancellationToken cancellationToken)
+    {
+        var names = Enumerable.Range(0, node.Interfaces.Count).Select(i => $"eth{i}").ToList();
+        var script = string.Join(';', names.Select(n => $"echo {n} $(cat /sys/class/net/{n}/address) $(cat /sys/class/net/{n}/iflink)"));
+        var result = await container.ExecAsync(["sh", "-c", script], cancellationToken);
+        var interfaces = new List<RunningInterface>();
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < node.Interfaces.Count; i++)
+        {
+            var words = lines[i].Split(' ');
+            interfaces.Add(new RunningInterface(
+                names[i],
+                node.Interfaces[i].Network,
+                node.Interfaces[i].Address,
+                words[1],
+                HostInterfaceWithIndex(int.Parse(words[2], CultureInfo.InvariantCulture))));
+        }
+
+        return new RunningNode(node.Name, node.Role, container.Name.TrimStart('/'), interfaces);
+    }
+
+    private static string HostInterfaceWithIndex(int ifindex)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/sys/class/net"))
+        {
+            var path = Path.Combine(dir, "ifindex");
+            if (File.Exists(path) && File.ReadAllText(path).Trim() == ifindex.ToString(CultureInfo.InvariantCulture))
+            {
+                return Path.GetFileName(dir);
+            }
+        }
+
+        return string.Empty;
+    }
+
+    /// <summary>The retry pipeline used to wait on lab conditions (never a fixed sleep).</summary>
+    /// <param name="timeout">How long to keep trying.</param>
+    /// <returns>The pipeline.</returns>
+    internal static ResiliencePipeline WaitPipeline(TimeSpan timeout) => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<LabNotReadyException>(),
+            MaxRetryAttempts = int.MaxValue,
+            Delay = TimeSpan.FromMilliseconds(50),
+            BackoffType = DelayBackoffType.Exponential,
+            MaxDelay = TimeSpan.FromMilliseconds(500),
+        })
+        .AddTimeout(timeout)
+        .Build();
+
+    internal static IPAddress? ParseAddress(string text) => IPAddress.TryParse(text, out var a) ? a : null;
+}

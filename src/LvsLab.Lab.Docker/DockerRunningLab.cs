@@ -1,0 +1,79 @@
+using DotNet.Testcontainers.Containers;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
+using ExecResult = LvsLab.Lab.Runtime.ExecResult;
+
+namespace LvsLab.Lab.Docker;
+
+/// <summary>A lab brought up by <see cref="DockerLabRuntime"/>.</summary>
+internal sealed class DockerRunningLab : IRunningLab
+{
+    /// <summary>What a forwarder prints on standard output once it serves (the readiness signal).</summary>
+    internal const string ReadyMarker = "lvs-director: ready";
+
+    private readonly DockerLabRuntime runtime;
+    private readonly IReadOnlyDictionary<string, IContainer> containers;
+    private int disposed;
+
+    internal DockerRunningLab(DockerLabRuntime runtime, LabTopology topology, IReadOnlyList<RunningNode> nodes, IReadOnlyDictionary<string, IContainer> containers)
+    {
+        this.runtime = runtime;
+        Topology = topology;
+        Nodes = nodes;
+        this.containers = containers;
+    }
+
+    public LabTopology Topology { get; }
+
+    public IReadOnlyList<RunningNode> Nodes { get; }
+
+    public RunningNode Node(string name) =>
+        Nodes.FirstOrDefault(n => n.Name == name)
+        ?? throw new KeyNotFoundException($"lab '{Topology.Name}' has no node '{name}' (nodes: {string.Join(", ", Nodes.Select(n => n.Name))})");
+
+    public async Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    {
+        var result = await ContainerOf(node).ExecAsync([.. command], cancellationToken);
+        return new ExecResult(result.ExitCode ?? -1, result.Stdout, result.Stderr);
+    }
+
+    public async Task<(string Stdout, string Stderr)> LogsAsync(string node, CancellationToken cancellationToken = default) =>
+        await ContainerOf(node).GetLogsAsync(ct: cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            await runtime.DownAsync(Topology.Name, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits until every director prints its readiness line (or fails with its log if it exits).</summary>
+    internal async Task WaitForDirectorsAsync(CancellationToken cancellationToken)
+    {
+        var directors = Topology.NodesWith(NodeRole.Director);
+        await Task.WhenAll(directors.Select(d => DockerLabRuntime.WaitPipeline(TimeSpan.FromSeconds(60)).ExecuteAsync(
+            async ct =>
+            {
+                var container = ContainerOf(d.Name);
+                var (stdout, stderr) = await container.GetLogsAsync(ct: ct);
+                if (stdout.Contains(ReadyMarker, StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                if (container.State is TestcontainersStates.Exited or TestcontainersStates.Dead)
+                {
+                    throw new InvalidOperationException($"director '{d.Name}' exited before it was ready:\n{stdout}{stderr}");
+                }
+
+                throw new LabNotReadyException($"director '{d.Name}' is not ready yet");
+            },
+            cancellationToken).AsTask()));
+    }
+
+    private IContainer ContainerOf(string node) =>
+        containers.TryGetValue(node, out var container)
+            ? container
+            : throw new KeyNotFoundException($"lab '{Topology.Name}' has no node '{node}'");
+}

@@ -1,0 +1,60 @@
+using System.Net;
+
+namespace LvsLab.Lab.Model;
+
+/// <summary>A node of a lab: one container with its interfaces, routes and kernel settings.</summary>
+public sealed record LabNode
+{
+    /// <summary>Short name inside the lab, e.g. <c>rs1</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What the node does.</summary>
+    public required NodeRole Role { get; init; }
+
+    /// <summary>The lab image it runs: <c>client</c>, <c>router</c>, <c>director</c> or <c>realserver</c>.</summary>
+    public required string Image { get; init; }
+
+    /// <summary>Its interfaces, in order: the first becomes <c>eth0</c>, the next <c>eth1</c>.</summary>
+    public required IReadOnlyList<NodeInterface> Interfaces { get; init; }
+
+    /// <summary>Addresses added to <c>lo</c> as /32 (the hidden VIP of a DR real server).</summary>
+    public IReadOnlyList<IPAddress> LoopbackAddresses { get; init; } = [];
+
+    /// <summary>Static routes; Docker's default route through the host is always removed.</summary>
+    public IReadOnlyList<LabRoute> Routes { get; init; } = [];
+
+    /// <summary>Kernel settings applied when the container is created.</summary>
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Linux capabilities the node needs (e.g. <c>NET_ADMIN</c>).</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = ["NET_ADMIN", "NET_RAW"];
+
+    /// <summary>Environment variables of the node's main process.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Files placed in the container before it starts (path → content).</summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The interface name of the attachment to <paramref name="network"/>.</summary>
+    /// <param name="network">A lab network's short name.</param>
+    /// <returns><c>eth0</c>, <c>eth1</c>, …</returns>
+    public string InterfaceOn(string network)
+    {
+        for (var i = 0; i < Interfaces.Count; i++)
+        {
+            if (Interfaces[i].Network == network)
+            {
+                return $"eth{i}";
+            }
+        }
+
+        throw new ArgumentException($"node '{Name}' has no interface on network '{network}'", nameof(network));
+    }
+
+    /// <summary>The node's address on <paramref name="network"/>.</summary>
+    /// <param name="network">A lab network's short name.</param>
+    /// <returns>The address.</returns>
+    public IPAddress AddressOn(string network) =>
+        Interfaces.FirstOrDefault(i => i.Network == network)?.Address
+        ?? throw new ArgumentException($"node '{Name}' has no interface on network '{network}'", nameof(network));
+}

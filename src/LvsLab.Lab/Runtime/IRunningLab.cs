@@ -1,0 +1,31 @@
+using LvsLab.Lab.Model;
+
+namespace LvsLab.Lab.Runtime;
+
+/// <summary>A lab that is up. Disposing it takes it down.</summary>
+public interface IRunningLab : IAsyncDisposable
+{
+    /// <summary>The topology it realises.</summary>
+    LabTopology Topology { get; }
+
+    /// <summary>The running nodes.</summary>
+    IReadOnlyList<RunningNode> Nodes { get; }
+
+    /// <summary>The running node called <paramref name="name"/>.</summary>
+    /// <param name="name">A node name.</param>
+    /// <returns>The node.</returns>
+    RunningNode Node(string name);
+
+    /// <summary>Runs a command inside a node and waits for it.</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="command">The command and its arguments.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>What it printed and returned.</returns>
+    Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default);
+
+    /// <summary>The main process's output so far (e.g. the director's log).</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Standard output and error.</returns>
+    Task<(string Stdout, string Stderr)> LogsAsync(string node, CancellationToken cancellationToken = default);
+}

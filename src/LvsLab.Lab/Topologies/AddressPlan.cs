@@ -1,0 +1,54 @@
+using System.Net;
+
+namespace LvsLab.Lab.Topologies;
+
+/// <summary>
+/// Allocates each running lab its own private subnets, so several labs run side by side: lab
+/// slot <c>s</c> owns <c>10.77.(2s).0/24</c> (the client side) and <c>10.77.(2s+1).0/24</c>
+/// (the servers' LAN). Docker's default pools (172.17/16…, 192.168/16) never overlap these.
+/// </summary>
+/// <param name="Slot">The lab's slot, 0 to <see cref="MaxSlot"/>.</param>
+public sealed record AddressPlan(int Slot)
+{
+    /// <summary>The highest slot.</summary>
+    public const int MaxSlot = 127;
+
+    /// <summary>The client-side subnet.</summary>
+    public IPNetwork Front => Subnet(2 * CheckedSlot);
+
+    /// <summary>The servers' LAN subnet.</summary>
+    public IPNetwork Lan => Subnet((2 * CheckedSlot) + 1);
+
+    /// <summary>Host <paramref name="host"/> of the client-side subnet.</summary>
+    /// <param name="host">The last octet.</param>
+    /// <returns>The address.</returns>
+    public IPAddress FrontHost(int host) => Host(Front, host);
+
+    /// <summary>Host <paramref name="host"/> of the LAN subnet.</summary>
+    /// <param name="host">The last octet.</param>
+    /// <returns>The address.</returns>
+    public IPAddress LanHost(int host) => Host(Lan, host);
+
+    /// <summary>The slot whose subnets contain <paramref name="address"/>, if any.</summary>
+    /// <param name="address">A lab address.</param>
+    /// <returns>The slot, or null.</returns>
+    public static int? SlotOf(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var b = address.GetAddressBytes();
+        return b.Length == 4 && b[0] == 10 && b[1] == 77 ? b[2] / 2 : null;
+    }
+
+    private int CheckedSlot => Slot is >= 0 and <= MaxSlot
+        ? Slot
+        : throw new ArgumentOutOfRangeException(nameof(Slot), Slot, $"a lab slot is 0..{MaxSlot}");
+
+    private static IPNetwork Subnet(int third) => new(new IPAddress([10, 77, (byte)third, 0]), 24);
+
+    private static IPAddress Host(IPNetwork net, int host)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(host, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(host, 254);
+        return Model.AddressMath.Offset(net.BaseAddress, host);
+    }
+}

@@ -1,0 +1,20 @@
+namespace LvsLab.Lab.Topologies;
+
+/// <summary>Choices for a DR lab.</summary>
+public sealed record DrLabOptions
+{
+    /// <summary>How many real servers sit on the LAN (1–50).</summary>
+    public int Servers { get; init; } = 3;
+
+    /// <summary>The IPVS scheduler of the virtual service.</summary>
+    public string Scheduler { get; init; } = "rr";
+
+    /// <summary>The virtual service's TCP port.</summary>
+    public int Port { get; init; } = 80;
+
+    /// <summary>
+    /// Whether real servers get <c>arp_ignore=1</c> and <c>arp_announce=2</c>. Off, they answer
+    /// ARP for the VIP they hold on <c>lo</c>: the LVS "ARP problem" (a negative control).
+    /// </summary>
+    public bool ArpSysctls { get; init; } = true;
+}

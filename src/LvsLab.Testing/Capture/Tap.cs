@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace LvsLab.Testing.Capture;
+
+/// <summary>
+/// Captures one link from the host side of a node's veth, independently of whatever runs in
+/// the node (the forwarder under test cannot hide or fake what crosses its link). Keeps every
+/// frame in memory for assertions and writes a pcap when stopped.
+/// </summary>
+public sealed class Tap : IDisposable
+{
+    private static readonly Lock DeviceListGate = new();
+    private readonly List<CapturedFrame> frames = [];
+    private readonly LibPcapLiveDevice device;
+    private bool stopped;
+
+    private Tap(string label, string hostInterface, LibPcapLiveDevice device)
+    {
+        Label = label;
+        HostInterface = hostInterface;
+        this.device = device;
+    }
+
+    /// <summary>What the tap watches, e.g. <c>director-eth0</c> (names its pcap).</summary>
+    public string Label { get; }
+
+    /// <summary>The host interface captured.</summary>
+    public string HostInterface { get; }
+
+    /// <summary>The frames seen so far.</summary>
+    public IReadOnlyList<CapturedFrame> Frames
+    {
+        get
+        {
+            lock (frames)
+            {
+                return [.. frames];
+            }
+        }
+    }
+
+    /// <summary>Starts capturing <paramref name="hostInterface"/>.</summary>
+    /// <param name="label">What it watches (for the pcap's name).</param>
+    /// <param name="hostInterface">The host interface (the host side of a node's veth).</param>
+    /// <returns>The running tap.</returns>
+    public static Tap Start(string label, string hostInterface)
+    {
+        LibPcapLiveDevice device;
+        lock (DeviceListGate)
+        {
+            // The device list is a snapshot: take a fresh one to see the lab's new veths.
+            device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == hostInterface)
+                ?? throw new InvalidOperationException($"tap '{label}': host interface '{hostInterface}' not found (is the test running as root on the Docker host?)");
+        }
+
+        var tap = new Tap(label, hostInterface, device);
+        device.OnPacketArrival += tap.OnPacketArrival;
+        device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 20, Immediate = true, Snaplen = 65535 });
+        device.StartCapture();
+        return tap;
+    }
+
+    /// <summary>
+    /// Stops once the link has been quiet for <paramref name="quiet"/> (so frames in flight are
+    /// in), or after <paramref name="limit"/>; then writes the pcap into <paramref name="folder"/>.
+    /// </summary>
+    /// <param name="folder">Where the pcap goes.</param>
+    /// <param name="quiet">How long without a new frame counts as settled.</param>
+    /// <param name="limit">The longest wait.</param>
+    /// <returns>The pcap's path.</returns>
+    public async Task<string> StopAsync(string folder, TimeSpan? quiet = null, TimeSpan? limit = null)
+    {
+        var settle = quiet ?? TimeSpan.FromMilliseconds(150);
+        var deadline = Stopwatch.StartNew();
+        var last = -1;
+        while (deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(3)))
+        {
+            int count;
+            lock (frames)
+            {
+                count = frames.Count;
+            }
+
+            if (count == last)
+            {
+                break;
+            }
+
+            last = count;
+            await Task.Delay(settle);
+        }
+
+        StopCapture();
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{Label}.pcap");
+        using var writer = new CaptureFileWriterDevice(path, FileMode.Create);
+        writer.Open(new DeviceConfiguration { LinkLayerType = PacketDotNet.LinkLayers.Ethernet });
+        foreach (var frame in Frames)
+        {
+            var time = new PosixTimeval(frame.Time);
+            writer.Write(new RawCapture(PacketDotNet.LinkLayers.Ethernet, time, frame.Data, frame.Data.Length));
+        }
+
+        writer.Close();
+        return path;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => StopCapture();
+
+    private void StopCapture()
+    {
+        if (stopped)
+        {
+            return;
+        }
+
+        stopped = true;
+        try
+        {
+            device.StopCapture();
+        }
+        catch (PcapException)
+        {
+            // The interface went away with its container: what was captured stays.
+        }
+
+        device.OnPacketArrival -= OnPacketArrival;
+        device.Close();
+    }
+
+    private void OnPacketArrival(object sender, PacketCapture e)
+    {
+        var frame = new CapturedFrame(e.Header.Timeval.Date, e.Data.ToArray());
+        lock (frames)
+        {
+            frames.Add(frame);
+        }
+    }
+}
