@@ -9,6 +9,7 @@ using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
@@ -190,6 +191,28 @@ public sealed class DockerLabRuntime : ILabRuntime
                     nodes);
             })
             .ToList();
+    }
+
+    /// <summary>The lowest address slot no lab network uses (see <see cref="AddressPlan"/>).</summary>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>A free slot.</returns>
+    public async Task<int> FreeSlotAsync(CancellationToken cancellationToken = default)
+    {
+        var networks = await Client.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
+        var used = networks
+            .SelectMany(n => n.IPAM?.Config ?? [])
+            .Select(c => IPNetwork.TryParse(c.Subnet ?? string.Empty, out var net) ? AddressPlan.SlotOf(net.BaseAddress) : null)
+            .OfType<int>()
+            .ToHashSet();
+        for (var slot = 0; slot <= AddressPlan.MaxSlot; slot++)
+        {
+            if (!used.Contains(slot))
+            {
+                return slot;
+            }
+        }
+
+        throw new LabConfigurationException($"all {AddressPlan.MaxSlot + 1} lab address slots are in use: take some labs down (lvslab down --all)");
     }
 
     /// <summary>The Docker name of a lab's container.</summary>

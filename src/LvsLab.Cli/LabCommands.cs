@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Text.Json;
+using LvsLab.Lab.Docker;
+using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
+
+namespace LvsLab.Cli;
+
+/// <summary>The <c>lvslab</c> verbs: thin layers over the lab runtime.</summary>
+public static class LabCommands
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Builds the command tree.</summary>
+    /// <returns>The root command.</returns>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("lvslab: bring up LVS labs (DR, NAT, TUN) in Docker and look at their packets");
+        root.Subcommands.Add(Up());
+        root.Subcommands.Add(Down());
+        root.Subcommands.Add(Status());
+        return root;
+    }
+
+    private static Command Up()
+    {
+        var kind = new Argument<string>("lab") { Description = $"which lab: {string.Join(", ", StockLabs.Names)}" };
+        var name = new Option<string?>("--name") { Description = "the lab's name (default: the lab kind)" };
+        var servers = new Option<int>("--servers") { Description = "how many real servers", DefaultValueFactory = _ => 3 };
+        var command = new Command("up", "bring a lab up and leave it running") { kind, name, servers };
+        command.SetAction(async (result, ct) =>
+        {
+            var labKind = result.GetValue(kind)!;
+            var labName = result.GetValue(name) ?? labKind;
+            if (!StockLabs.Names.Contains(labKind))
+            {
+                return Fail($"unknown lab '{labKind}' (known: {string.Join(", ", StockLabs.Names)})");
+            }
+
+            var runtime = new DockerLabRuntime();
+            var owner = Environment.GetEnvironmentVariable("LVSLAB_OWNER") == "process" ? LabOwner.CurrentProcess() : LabOwner.Kept;
+            try
+            {
+                var topology = StockLabs.Create(labKind, labName, await runtime.FreeSlotAsync(ct), result.GetValue(servers));
+                await runtime.UpAsync(topology, owner, new Progress<string>(line => Console.Error.WriteLine($"  {line}")), ct);
+            }
+            catch (LabConfigurationException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (ArgumentException e)
+            {
+                return Fail(e.Message);
+            }
+
+            var status = (await runtime.ListAsync(ct)).First(l => l.Name == labName);
+            PrintTable(status);
+            Console.WriteLine();
+            Console.WriteLine("next:");
+            Console.WriteLine($"  docker exec -it {status.Nodes.First(n => n.Role == "client").Container} curl -s http://{status.Vip}:{status.Port}/");
+            Console.WriteLine($"  docker exec -it {status.Nodes.First(n => n.Role == "director").Container} lvs-director stats");
+            Console.WriteLine($"  lvslab status --name {labName} --json");
+            Console.WriteLine($"  lvslab down --name {labName}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Down()
+    {
+        var name = new Option<string?>("--name") { Description = "the lab to take down" };
+        var all = new Option<bool>("--all") { Description = "take every lab down" };
+        var command = new Command("down", "remove a lab's containers and networks (from Docker labels alone)") { name, all };
+        command.SetAction(async (result, ct) =>
+        {
+            var runtime = new DockerLabRuntime();
+            var labs = await runtime.ListAsync(ct);
+            IEnumerable<string> targets;
+            if (result.GetValue(all))
+            {
+                targets = labs.Select(l => l.Name);
+            }
+            else if (result.GetValue(name) is { } labName)
+            {
+                targets = [labName];
+            }
+            else
+            {
+                return Fail("say which lab: --name NAME, or --all");
+            }
+
+            var removedAny = false;
+            foreach (var target in targets)
+            {
+                var removed = await runtime.DownAsync(target, ct);
+                removedAny |= removed > 0;
+                if (removed == 0)
+                {
+                    await Console.Error.WriteLineAsync($"lvslab: no lab named '{target}' (labs: {Names(labs)})");
+                }
+                else
+                {
+                    Console.WriteLine($"lab '{target}' removed ({removed} containers and networks)");
+                }
+            }
+
+            return removedAny || result.GetValue(all) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var name = new Option<string?>("--name") { Description = "one lab (default: all)" };
+        var json = new Option<bool>("--json") { Description = "machine-readable output" };
+        var command = new Command("status", "show running labs, their nodes and addresses") { name, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var runtime = new DockerLabRuntime();
+            var labs = await runtime.ListAsync(ct);
+            if (result.GetValue(name) is { } labName)
+            {
+                labs = labs.Where(l => l.Name == labName).ToList();
+                if (labs.Count == 0)
+                {
+                    return Fail($"no lab named '{labName}'");
+                }
+            }
+
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(result.GetValue(name) is null
+                    ? JsonSerializer.Serialize(labs.Select(ToJson), JsonOptions)
+                    : JsonSerializer.Serialize(ToJson(labs[0]), JsonOptions));
+                return 0;
+            }
+
+            foreach (var lab in labs)
+            {
+                PrintTable(lab);
+            }
+
+            if (labs.Count == 0)
+            {
+                Console.WriteLine("no labs running");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static object ToJson(LabStatus lab) => new
+    {
+        name = lab.Name,
+        mode = lab.Mode,
+        vip = lab.Vip,
+        port = lab.Port,
+        owner = lab.Owner,
+        nodes = lab.Nodes.Select(n => new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips }),
+    };
+
+    private static void PrintTable(LabStatus lab)
+    {
+        Console.WriteLine($"lab {lab.Name}: mode {lab.Mode}, VIP {lab.Vip}:{lab.Port}");
+        Console.WriteLine($"  {"NODE",-10} {"ROLE",-11} {"CONTAINER",-28} {"STATE",-8} ADDRESSES");
+        foreach (var node in lab.Nodes)
+        {
+            Console.WriteLine($"  {node.Name,-10} {node.Role,-11} {node.Container,-28} {node.State,-8} {string.Join(", ", node.Ips)}");
+        }
+    }
+
+    private static string Names(IReadOnlyList<LabStatus> labs) => labs.Count == 0 ? "none" : string.Join(", ", labs.Select(l => l.Name));
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"lvslab: {message}");
+        return 1;
+    }
+}

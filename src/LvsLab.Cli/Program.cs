@@ -1,0 +1,3 @@
+using LvsLab.Cli;
+
+return await LabCommands.Build().Parse(args).InvokeAsync();
