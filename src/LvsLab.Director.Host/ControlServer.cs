@@ -1,0 +1,84 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace LvsLab.Director.Host;
+
+/// <summary>
+/// A local control socket (a Unix socket: never reachable from the network). One command per
+/// connection, one answer: <c>stats</c> (ipvsadm-like text) or <c>stats-json</c>.
+/// </summary>
+internal sealed class ControlServer : IAsyncDisposable
+{
+    private readonly Socket listener;
+    private readonly string path;
+    private readonly PcapDirector director;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    private ControlServer(Socket listener, string path, PcapDirector director)
+    {
+        this.listener = listener;
+        this.path = path;
+        this.director = director;
+        loop = Task.Run(AcceptLoopAsync);
+    }
+
+    public static ControlServer Start(string path, PcapDirector director)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(8);
+        return new ControlServer(listener, path, director);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Dispose();
+        try
+        {
+            await loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        File.Delete(path);
+        stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(stop.Token);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            using (client)
+            {
+                var buffer = new byte[256];
+                var read = await client.ReceiveAsync(buffer, SocketFlags.None);
+                var command = Encoding.ASCII.GetString(buffer, 0, read).Trim();
+                var answer = command switch
+                {
+                    "stats" => StatsText.Table(director.Engine, director.SendErrors),
+                    "stats-json" => StatsText.Json(director.Engine, director.SendErrors),
+                    _ => $"error: unknown command '{command}' (known: stats, stats-json)\n",
+                };
+                await client.SendAsync(Encoding.UTF8.GetBytes(answer), SocketFlags.None);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace LvsLab.Director.Host;
+
+/// <summary>The command line of <c>lvs-director</c>.</summary>
+internal sealed record DirectorArguments
+{
+    /// <summary>Where the control socket listens.</summary>
+    public const string DefaultControlSocket = "/run/lvs-director.sock";
+
+    public string Command { get; init; } = "run";
+
+    public string Interface { get; init; } = "eth0";
+
+    public string? RulesPath { get; init; }
+
+    public bool Json { get; init; }
+
+    public string ControlSocket { get; init; } = DefaultControlSocket;
+
+    public const string Usage = """
+        usage: lvs-director [run] --rules FILE [--interface IF] [--control PATH]
+               lvs-director check --rules FILE
+               lvs-director stats [--json] [--control PATH]
+        """;
+
+    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad one.</summary>
+    public static DirectorArguments Parse(IReadOnlyList<string> args)
+    {
+        var result = new DirectorArguments();
+        var i = 0;
+        if (args.Count > 0 && !args[0].StartsWith('-'))
+        {
+            result = result with { Command = args[0] };
+            i = 1;
+            if (result.Command is not ("run" or "check" or "stats"))
+            {
+                throw new ArgumentException($"unknown command '{args[0]}'");
+            }
+        }
+
+        for (; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"option '{args[i]}' needs a value");
+            result = args[i] switch
+            {
+                "--interface" or "-i" => result with { Interface = Value() },
+                "--rules" or "-r" => result with { RulesPath = Value() },
+                "--control" => result with { ControlSocket = Value() },
+                "--json" => result with { Json = true },
+                _ => throw new ArgumentException($"unknown option '{args[i]}'"),
+            };
+        }
+
+        if (result.Command is "run" or "check" && result.RulesPath is null)
+        {
+            throw new ArgumentException("--rules FILE is required");
+        }
+
+        return result;
+    }
+}

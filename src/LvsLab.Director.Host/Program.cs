@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using LvsLab.Director.Host;
+using LvsLab.Director.Rules;
+
+DirectorArguments arguments;
+try
+{
+    arguments = DirectorArguments.Parse(args);
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync($"lvs-director: {e.Message}\n{DirectorArguments.Usage}");
+    return 2;
+}
+
+if (arguments.Command == "stats")
+{
+    return await ControlClient.RunAsync(arguments.ControlSocket, arguments.Json ? "stats-json" : "stats");
+}
+
+// Rules first: a file with an error stops the director before it touches the network, so it
+// never runs half-configured.
+RuleSet rules;
+try
+{
+    rules = IpvsRuleParser.Parse(await File.ReadAllTextAsync(arguments.RulesPath!), arguments.RulesPath!);
+}
+catch (RuleParseException e)
+{
+    await Console.Error.WriteLineAsync($"lvs-director: {e.Message}");
+    return 2;
+}
+catch (IOException e)
+{
+    await Console.Error.WriteLineAsync($"lvs-director: cannot read rules '{arguments.RulesPath}': {e.Message}");
+    return 2;
+}
+
+if (rules.Services.Count == 0)
+{
+    await Console.Error.WriteLineAsync($"lvs-director: {arguments.RulesPath}: no virtual service defined (add an -A line): refusing to start with nothing to serve");
+    return 2;
+}
+
+if (arguments.Command == "check")
+{
+    Console.WriteLine($"lvs-director: {arguments.RulesPath}: {rules.Services.Count} service(s), {rules.Services.Sum(s => s.RealServers.Count)} real server(s), ok");
+    return 0;
+}
+
+using var stop = new CancellationTokenSource();
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+try
+{
+    using var director = PcapDirector.Open(arguments.Interface, rules, Console.Out);
+    await using var control = ControlServer.Start(arguments.ControlSocket, director);
+    await director.RunAsync(stop.Token);
+    return 0;
+}
+catch (DirectorStartException e)
+{
+    await Console.Error.WriteLineAsync($"lvs-director: {e.Message}");
+    return 1;
+}

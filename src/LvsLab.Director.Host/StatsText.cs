@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LvsLab.Director.Rules;
+
+namespace LvsLab.Director.Host;
+
+/// <summary>The director's counters as text (laid out like <c>ipvsadm -Ln --stats</c>) and as JSON.</summary>
+internal static class StatsText
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Drop reasons that mean "the frame itself was broken".</summary>
+    private static readonly DropReason[] Malformed =
+    [
+        DropReason.TruncatedEthernet, DropReason.TruncatedArp, DropReason.TruncatedIpv4, DropReason.BadIpVersion,
+        DropReason.BadIpHeaderLength, DropReason.BadIpTotalLength, DropReason.BadIpChecksum, DropReason.TruncatedTcp,
+        DropReason.BadTcpDataOffset, DropReason.TruncatedUdp, DropReason.BadUdpLength,
+    ];
+
+    public static string Summary(DirectorEngine engine) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"frames in {engine.Counters.FramesIn}, forwarded {engine.Counters.ForwardedPackets}, dropped {engine.Counters.Dropped}, ignored {engine.Counters.Ignored}");
+
+    public static string Table(DirectorEngine engine, long sendErrors)
+    {
+        var c = engine.Counters;
+        var text = new StringBuilder();
+        text.AppendLine("IP Virtual Server (lvs-director)");
+        text.AppendLine("Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes");
+        text.AppendLine("  -> RemoteAddress:Port");
+        for (var s = 0; s < engine.Rules.Services.Count; s++)
+        {
+            var service = engine.Rules.Services[s];
+            var traffic = c.GetServiceTraffic(s);
+            text.AppendLine(Invariant($"{Protocol(service),-4} {service.Address + ":" + service.Port,-28} {"-",7} {traffic.Packets,8} {0,8} {traffic.Bytes,8} {0,8}"));
+            for (var r = 0; r < service.RealServers.Count; r++)
+            {
+                var real = service.RealServers[r];
+                var t = c.GetRealServerTraffic(s, r);
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {"-",7} {t.Packets,8} {0,8} {t.Bytes,8} {0,8}"));
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  ignored {c.Ignored}  send errors {sendErrors}"));
+        text.AppendLine(Invariant($"dropped {c.Dropped}:"));
+        foreach (var (reason, count) in c.EnumerateDrops().Where(d => d.Value > 0))
+        {
+            text.AppendLine(Invariant($"  {reason,-28} {count}"));
+        }
+
+        text.AppendLine(Invariant($"connections {engine.Connections.Count}"));
+        return text.ToString();
+    }
+
+    public static string Json(DirectorEngine engine, long sendErrors)
+    {
+        var c = engine.Counters;
+        var drops = new Dictionary<string, long>
+        {
+            ["total"] = c.Dropped,
+            ["malformed"] = Malformed.Sum(c.GetDrops),
+        };
+        foreach (var (reason, count) in c.EnumerateDrops())
+        {
+            drops[JsonNamingPolicy.CamelCase.ConvertName(reason.ToString())] = count;
+        }
+
+        var services = engine.Rules.Services.Select((service, s) => new Dictionary<string, object>
+        {
+            ["protocol"] = Protocol(service),
+            ["address"] = service.Address.ToString(),
+            ["port"] = service.Port,
+            ["scheduler"] = service.Scheduler,
+            ["packets"] = c.GetServiceTraffic(s).Packets,
+            ["bytes"] = c.GetServiceTraffic(s).Bytes,
+            ["realServers"] = service.RealServers.Select((real, r) => new Dictionary<string, object>
+            {
+                ["address"] = real.Address.ToString(),
+                ["port"] = real.Port,
+                ["method"] = real.ForwardingMethod.ToString(),
+                ["weight"] = real.Weight,
+                ["packets"] = c.GetRealServerTraffic(s, r).Packets,
+                ["bytes"] = c.GetRealServerTraffic(s, r).Bytes,
+            }).ToList(),
+        }).ToList();
+        var document = new Dictionary<string, object>
+        {
+            ["framesIn"] = c.FramesIn,
+            ["forwardedPackets"] = c.ForwardedPackets,
+            ["forwardedBytes"] = c.ForwardedBytes,
+            ["arpReplies"] = c.ArpReplies,
+            ["arpRequests"] = c.ArpRequests,
+            ["ignored"] = c.Ignored,
+            ["sendErrors"] = sendErrors,
+            ["connections"] = engine.Connections.Count,
+            ["drops"] = drops,
+            ["services"] = services,
+        };
+        return JsonSerializer.Serialize(document, Indented) + "\n";
+    }
+
+    private static string Protocol(VirtualService service) => service.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,33 @@
+using LvsLab.Director.Rules;
+using LvsLab.Packets;
+
+namespace LvsLab.Director.Connections;
+
+/// <summary>Identifies a connection from a client to a virtual service.</summary>
+/// <param name="Protocol">TCP or UDP.</param>
+/// <param name="ClientAddress">The client's IP (CIP).</param>
+/// <param name="ClientPort">The client's port.</param>
+/// <param name="VirtualAddress">The virtual IP (VIP).</param>
+/// <param name="VirtualPort">The virtual port.</param>
+public readonly record struct ConnectionKey(
+    ServiceProtocol Protocol,
+    Ipv4Address ClientAddress,
+    ushort ClientPort,
+    Ipv4Address VirtualAddress,
+    ushort VirtualPort)
+{
+    /// <summary>Compares all five fields.</summary>
+    /// <param name="other">The other key.</param>
+    /// <returns>True when equal.</returns>
+    public bool Equals(ConnectionKey other) =>
+        ClientAddress.Value == other.ClientAddress.Value
+        && ClientPort == other.ClientPort
+        && VirtualAddress.Value == other.VirtualAddress.Value
+        && VirtualPort == other.VirtualPort
+        && Protocol == other.Protocol;
+
+    /// <summary>A hash of all five fields; allocates nothing.</summary>
+    /// <returns>The hash.</returns>
+    public override int GetHashCode() =>
+        HashCode.Combine(ClientAddress.Value, ((uint)ClientPort << 16) | VirtualPort, VirtualAddress.Value, (byte)Protocol);
+}

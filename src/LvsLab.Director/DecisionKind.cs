@@ -1,0 +1,17 @@
+namespace LvsLab.Director;
+
+/// <summary>What to do with a frame.</summary>
+public enum DecisionKind
+{
+    /// <summary>Not the director's business (not addressed to a VIP, or our own frame); send nothing.</summary>
+    Ignore,
+
+    /// <summary>Send the output bytes: the frame forwarded to a real server.</summary>
+    Forward,
+
+    /// <summary>Send the output bytes: a frame the director generated (ARP reply or ARP request).</summary>
+    Reply,
+
+    /// <summary>The frame was for the director but is discarded; see the reason.</summary>
+    Drop,
+}

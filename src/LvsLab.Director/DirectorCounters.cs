@@ -1,0 +1,139 @@
+using LvsLab.Director.Rules;
+
+namespace LvsLab.Director;
+
+/// <summary>
+/// What the engine did with the frames it saw. Every frame is counted exactly once as ignored,
+/// forwarded, an ARP reply, or dropped: <c>FramesIn == Ignored + ForwardedPackets + ArpReplies
+/// + Dropped</c>. An ARP request sent because a real server's MAC is unknown counts the frame
+/// as dropped (<see cref="DropReason.NeighbourUnresolved"/>) and is counted in
+/// <see cref="ArpRequests"/> as well. Updating allocates nothing. Not thread-safe: read it from
+/// the capture loop's thread or accept slightly stale values.
+/// </summary>
+public sealed class DirectorCounters
+{
+    private static readonly DropReason[] AllReasons = Enum.GetValues<DropReason>();
+
+    private readonly long[] _drops = new long[AllReasons.Length];
+    private readonly long[] _servicePackets;
+    private readonly long[] _serviceBytes;
+    private readonly long[] _realServerPackets;
+    private readonly long[] _realServerBytes;
+    private readonly int[] _realServerBase;
+
+    /// <summary>Creates zeroed counters sized for a rule set.</summary>
+    /// <param name="rules">The rule set whose services and real servers are counted.</param>
+    public DirectorCounters(RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        int services = rules.Services.Count;
+        _servicePackets = new long[services];
+        _serviceBytes = new long[services];
+        _realServerBase = new int[services + 1];
+        for (int i = 0; i < services; i++)
+        {
+            _realServerBase[i + 1] = _realServerBase[i] + rules.Services[i].RealServers.Count;
+        }
+
+        _realServerPackets = new long[_realServerBase[services]];
+        _realServerBytes = new long[_realServerBase[services]];
+    }
+
+    /// <summary>Frames given to the engine.</summary>
+    public long FramesIn { get; private set; }
+
+    /// <summary>Frames ignored (not for a VIP, our own, not IPv4 or ARP, ARP not for a VIP).</summary>
+    public long Ignored { get; private set; }
+
+    /// <summary>Frames forwarded to real servers.</summary>
+    public long ForwardedPackets { get; private set; }
+
+    /// <summary>Bytes of frames forwarded to real servers.</summary>
+    public long ForwardedBytes { get; private set; }
+
+    /// <summary>ARP replies sent for VIPs.</summary>
+    public long ArpReplies { get; private set; }
+
+    /// <summary>ARP requests sent to resolve real servers.</summary>
+    public long ArpRequests { get; private set; }
+
+    /// <summary>Frames dropped, all reasons.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>Number of services counted (indices for <see cref="GetServiceTraffic"/>).</summary>
+    public int ServiceCount => _servicePackets.Length;
+
+    /// <summary>Frames dropped for one reason.</summary>
+    /// <param name="reason">The reason.</param>
+    /// <returns>The count (0 for an undefined value).</returns>
+    public long GetDrops(DropReason reason) => (uint)reason < (uint)_drops.Length ? _drops[(int)reason] : 0;
+
+    /// <summary>Every drop reason except None with its count, in enum order (allocates; for stats output).</summary>
+    /// <returns>Reason and count pairs.</returns>
+    public IEnumerable<KeyValuePair<DropReason, long>> EnumerateDrops()
+    {
+        foreach (DropReason reason in AllReasons)
+        {
+            if (reason != DropReason.None)
+            {
+                yield return new KeyValuePair<DropReason, long>(reason, _drops[(int)reason]);
+            }
+        }
+    }
+
+    /// <summary>Traffic forwarded for a service.</summary>
+    /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
+    /// <returns>Packets and bytes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such service.</exception>
+    public TrafficCounter GetServiceTraffic(int serviceIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(serviceIndex, _servicePackets.Length);
+        return new TrafficCounter(_servicePackets[serviceIndex], _serviceBytes[serviceIndex]);
+    }
+
+    /// <summary>Traffic forwarded to one real server of a service.</summary>
+    /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
+    /// <param name="realServerIndex">Index in the service's <see cref="VirtualService.RealServers"/>.</param>
+    /// <returns>Packets and bytes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such service or real server.</exception>
+    public TrafficCounter GetRealServerTraffic(int serviceIndex, int realServerIndex)
+    {
+        int slot = RealServerSlot(serviceIndex, realServerIndex);
+        return new TrafficCounter(_realServerPackets[slot], _realServerBytes[slot]);
+    }
+
+    internal void CountFrame() => FramesIn++;
+
+    internal void CountIgnored() => Ignored++;
+
+    internal void CountArpReply() => ArpReplies++;
+
+    internal void CountArpRequest() => ArpRequests++;
+
+    internal void CountDrop(DropReason reason)
+    {
+        Dropped++;
+        _drops[(int)reason]++;
+    }
+
+    internal void CountForward(int serviceIndex, int realServerIndex, int bytes)
+    {
+        ForwardedPackets++;
+        ForwardedBytes += bytes;
+        _servicePackets[serviceIndex]++;
+        _serviceBytes[serviceIndex] += bytes;
+        int slot = _realServerBase[serviceIndex] + realServerIndex;
+        _realServerPackets[slot]++;
+        _realServerBytes[slot] += bytes;
+    }
+
+    private int RealServerSlot(int serviceIndex, int realServerIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(serviceIndex, _servicePackets.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(realServerIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(realServerIndex, _realServerBase[serviceIndex + 1] - _realServerBase[serviceIndex]);
+        return _realServerBase[serviceIndex] + realServerIndex;
+    }
+}

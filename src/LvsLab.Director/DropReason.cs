@@ -1,0 +1,65 @@
+namespace LvsLab.Director;
+
+/// <summary>Why a frame was dropped. Values are dense from 0 so they can index an array.</summary>
+public enum DropReason
+{
+    /// <summary>Not dropped.</summary>
+    None = 0,
+
+    /// <summary>The caller's output buffer is smaller than the frame (or than an ARP frame).</summary>
+    OutputTooSmall,
+
+    /// <summary>Shorter than an Ethernet header.</summary>
+    TruncatedEthernet,
+
+    /// <summary>An ARP frame shorter than an Ethernet/IPv4 ARP packet.</summary>
+    TruncatedArp,
+
+    /// <summary>Shorter than an IPv4 header.</summary>
+    TruncatedIpv4,
+
+    /// <summary>IPv4 version field not 4.</summary>
+    BadIpVersion,
+
+    /// <summary>IPv4 IHL below 5 or beyond the frame.</summary>
+    BadIpHeaderLength,
+
+    /// <summary>IPv4 total length beyond the frame or below the header length.</summary>
+    BadIpTotalLength,
+
+    /// <summary>IPv4 header checksum does not verify.</summary>
+    BadIpChecksum,
+
+    /// <summary>An IPv4 fragment (MF set or offset non-zero) to a VIP.</summary>
+    Fragment,
+
+    /// <summary>TTL 0 or 1.</summary>
+    TtlExpired,
+
+    /// <summary>Shorter than a TCP header.</summary>
+    TruncatedTcp,
+
+    /// <summary>TCP data offset below 5 or beyond the packet.</summary>
+    BadTcpDataOffset,
+
+    /// <summary>Shorter than a UDP header.</summary>
+    TruncatedUdp,
+
+    /// <summary>UDP length below 8 or beyond the packet.</summary>
+    BadUdpLength,
+
+    /// <summary>To a VIP, but no service for this protocol and port.</summary>
+    NoService,
+
+    /// <summary>A TCP packet other than a bare SYN without a connection entry (IPVS does the same).</summary>
+    NoConnection,
+
+    /// <summary>The scheduler found no real server with a weight above 0.</summary>
+    NoRealServer,
+
+    /// <summary>The real server's MAC is unknown; an ARP request was sent or is rate-limited.</summary>
+    NeighbourUnresolved,
+
+    /// <summary>The chosen real server uses a forwarding method not implemented yet (NAT, tunnel).</summary>
+    UnsupportedForwardingMethod,
+}

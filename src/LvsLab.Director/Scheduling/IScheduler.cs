@@ -1,0 +1,25 @@
+using LvsLab.Director.Rules;
+
+namespace LvsLab.Director.Scheduling;
+
+/// <summary>
+/// Chooses a real server for a new connection, like an IPVS scheduler module. One instance
+/// serves one virtual service and keeps its position between calls; it is not thread-safe.
+/// </summary>
+public interface IScheduler
+{
+    /// <summary>The ipvsadm name, e.g. <c>rr</c>.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Starts over for this list of real servers; call it before the first <see cref="Select"/>
+    /// and whenever the list or a weight changes (as IPVS's <c>update_service</c>).
+    /// </summary>
+    /// <param name="servers">The service's real servers in order.</param>
+    void Reset(IReadOnlyList<RealServer> servers);
+
+    /// <summary>Chooses a real server. Allocates nothing.</summary>
+    /// <param name="servers">The same list given to <see cref="Reset"/>.</param>
+    /// <returns>The index of the chosen server, or -1 when none is available (all weights 0).</returns>
+    int Select(IReadOnlyList<RealServer> servers);
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+
+namespace LvsLab.Packets;
+
+/// <summary>
+/// The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum
+/// of the data taken as big-endian 16-bit words, plus the IPv4 pseudo-header form used by TCP
+/// and UDP and the incremental update of RFC 1624.
+/// </summary>
+/// <remarks>
+/// Sums are accumulated in a 64-bit integer and folded at the end (end-around carry), which is
+/// the same as adding with carry word by word. Nothing here allocates.
+/// </remarks>
+public static class Checksum
+{
+    /// <summary>
+    /// Adds <paramref name="data"/> to a running one's complement sum. An odd final byte is
+    /// padded with a zero byte on the right, as RFC 1071 requires. Only the last span of a
+    /// sequence may have an odd length.
+    /// </summary>
+    /// <param name="data">The bytes.</param>
+    /// <param name="initial">A running sum from an earlier call, or 0.</param>
+    /// <returns>The new running sum, not yet folded.</returns>
+    public static ulong Add(ReadOnlySpan<byte> data, ulong initial = 0)
+    {
+        ulong sum = initial;
+        int i = 0;
+
+        // Eight bytes at a time: four 16-bit words, summed as two 32-bit halves; folding later
+        // gives the same result as summing the 16-bit words (one's complement sums are
+        // independent of the word size that is a multiple of 16 bits).
+        for (; i + 8 <= data.Length; i += 8)
+        {
+            sum += BinaryPrimitives.ReadUInt32BigEndian(data[i..]);
+            sum += BinaryPrimitives.ReadUInt32BigEndian(data[(i + 4)..]);
+        }
+
+        for (; i + 2 <= data.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+        }
+
+        if (i < data.Length)
+        {
+            sum += (ulong)data[i] << 8;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Folds a running sum to 16 bits with end-around carry (no complement).</summary>
+    /// <param name="sum">The running sum.</param>
+    /// <returns>The 16-bit one's complement sum.</returns>
+    public static ushort Fold(ulong sum)
+    {
+        while ((sum >> 16) != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+
+        return (ushort)sum;
+    }
+
+    /// <summary>Folds and complements a running sum: the value to store in a checksum field.</summary>
+    /// <param name="sum">The running sum.</param>
+    /// <returns>The checksum.</returns>
+    public static ushort Finish(ulong sum) => (ushort)~Fold(sum);
+
+    /// <summary>
+    /// The Internet checksum of <paramref name="data"/>. Computed over data whose checksum field
+    /// is zero it gives the value to store; computed over data with a correct checksum in place
+    /// it gives 0.
+    /// </summary>
+    /// <param name="data">The bytes.</param>
+    /// <returns>The checksum.</returns>
+    public static ushort Compute(ReadOnlySpan<byte> data) => Finish(Add(data));
+
+    /// <summary>The running sum of the IPv4 pseudo-header used by TCP and UDP (RFC 793, RFC 768).</summary>
+    /// <param name="source">Source address.</param>
+    /// <param name="destination">Destination address.</param>
+    /// <param name="protocol">Protocol number.</param>
+    /// <param name="length">TCP or UDP length (header and data).</param>
+    /// <returns>The running sum, not yet folded.</returns>
+    public static ulong PseudoHeaderSum(Ipv4Address source, Ipv4Address destination, byte protocol, int length) =>
+        (ulong)(source.Value >> 16) + (source.Value & 0xFFFF)
+        + (destination.Value >> 16) + (destination.Value & 0xFFFF)
+        + protocol + (uint)length;
+
+    /// <summary>
+    /// The TCP or UDP checksum over the IPv4 pseudo-header and <paramref name="segment"/>
+    /// (header and data). Computed with the checksum field zeroed it gives the value to store
+    /// (for UDP, store 0xFFFF when this returns 0); computed with a correct checksum in place
+    /// it gives 0.
+    /// </summary>
+    /// <param name="source">IPv4 source address.</param>
+    /// <param name="destination">IPv4 destination address.</param>
+    /// <param name="protocol">Protocol number (6 or 17).</param>
+    /// <param name="segment">The TCP segment or UDP datagram.</param>
+    /// <returns>The checksum.</returns>
+    public static ushort ComputeTransport(Ipv4Address source, Ipv4Address destination, byte protocol, ReadOnlySpan<byte> segment) =>
+        Finish(Add(segment, PseudoHeaderSum(source, destination, protocol, segment.Length)));
+
+    /// <summary>
+    /// RFC 1624 equation 3: the checksum after one 16-bit word covered by it changes from
+    /// <paramref name="oldValue"/> to <paramref name="newValue"/>: HC' = ~(~HC + ~m + m').
+    /// </summary>
+    /// <param name="checksum">The current checksum HC.</param>
+    /// <param name="oldValue">The old word m.</param>
+    /// <param name="newValue">The new word m'.</param>
+    /// <returns>The new checksum HC'.</returns>
+    public static ushort Update16(ushort checksum, ushort oldValue, ushort newValue)
+    {
+        ulong sum = (ulong)(ushort)~checksum + (ushort)~oldValue + newValue;
+        return Finish(sum);
+    }
+
+    /// <summary>
+    /// RFC 1624 equation 3 for a 32-bit field (for example an IPv4 address) that changes from
+    /// <paramref name="oldValue"/> to <paramref name="newValue"/>; the field must start on an
+    /// even offset of the data the checksum covers.
+    /// </summary>
+    /// <param name="checksum">The current checksum HC.</param>
+    /// <param name="oldValue">The old field value.</param>
+    /// <param name="newValue">The new field value.</param>
+    /// <returns>The new checksum HC'.</returns>
+    public static ushort Update32(ushort checksum, uint oldValue, uint newValue)
+    {
+        ulong sum = (ulong)(ushort)~checksum
+            + (ushort)~(oldValue >> 16) + (ushort)~(oldValue & 0xFFFF)
+            + (newValue >> 16) + (newValue & 0xFFFF);
+        return Finish(sum);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using LvsLab.Lab.Runtime;
+
+namespace LvsLab.Testing.Scenarios;
+
+/// <summary>Sends real HTTP requests (curl, one TCP connection each) from a lab node.</summary>
+public static class HttpProbe
+{
+    /// <summary>The mark a failed request leaves in the output.</summary>
+    public const string FailureMark = "REQUEST-FAILED";
+
+    /// <summary>Runs <paramref name="count"/> sequential requests to <paramref name="url"/> from <paramref name="node"/>.</summary>
+    /// <param name="lab">The running lab.</param>
+    /// <param name="node">The node that sends (a client).</param>
+    /// <param name="url">The URL, e.g. <c>http://VIP/</c>.</param>
+    /// <param name="count">How many requests.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>One entry per request: the reply, or null where it failed.</returns>
+    public static async Task<IReadOnlyList<ServerReply?>> GetAsync(IRunningLab lab, string node, string url, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        var script = string.Create(
+            CultureInfo.InvariantCulture,
+            $"i=0; while [ $i -lt {count} ]; do curl -s --max-time 5 '{url}' || echo {FailureMark}; i=$((i+1)); done");
+        var result = await lab.ExecAsync(node, ["sh", "-c", script], cancellationToken);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length != count)
+        {
+            throw new InvalidOperationException($"expected {count} answers from {url}, got {lines.Length}: {result.Stdout}{result.Stderr}");
+        }
+
+        return lines.Select(ServerReply.TryParse).ToList();
+    }
+}

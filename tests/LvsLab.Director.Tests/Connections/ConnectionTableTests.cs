@@ -1,0 +1,94 @@
+using LvsLab.Director.Connections;
+using LvsLab.Director.Rules;
+using LvsLab.Packets;
+using Xunit;
+
+namespace LvsLab.Director.Tests.Connections;
+
+public class ConnectionTableTests
+{
+    private static readonly ConnectionKey Tcp = new(ServiceProtocol.Tcp, Ipv4Address.Parse("10.0.0.50"), 40000, Ipv4Address.Parse("10.0.0.100"), 80);
+    private static readonly ConnectionKey Udp = Tcp with { Protocol = ServiceProtocol.Udp };
+
+    [Theory]
+    [InlineData(ConnectionState.SynReceived, TcpFlags.Ack, ConnectionState.Established)]
+    [InlineData(ConnectionState.SynReceived, TcpFlags.Syn, ConnectionState.SynReceived)]
+    [InlineData(ConnectionState.Established, TcpFlags.Ack | TcpFlags.Psh, ConnectionState.Established)]
+    [InlineData(ConnectionState.Established, TcpFlags.Fin | TcpFlags.Ack, ConnectionState.FinWait)]
+    [InlineData(ConnectionState.Established, TcpFlags.Rst, ConnectionState.Closed)]
+    [InlineData(ConnectionState.FinWait, TcpFlags.Ack, ConnectionState.FinWait)]
+    [InlineData(ConnectionState.FinWait, TcpFlags.Syn, ConnectionState.SynReceived)]
+    [InlineData(ConnectionState.Closed, TcpFlags.Ack, ConnectionState.Closed)]
+    [InlineData(ConnectionState.Closed, TcpFlags.Syn, ConnectionState.SynReceived)]
+    [InlineData(ConnectionState.SynReceived, TcpFlags.Rst | TcpFlags.Ack, ConnectionState.Closed)]
+    public void TcpStateFollowsClientFlags(ConnectionState from, TcpFlags flags, ConnectionState to) =>
+        Assert.Equal(to, ConnectionTable.NextTcpState(from, flags));
+
+    [Fact]
+    public void TimeoutsFollowTheState()
+    {
+        var table = new ConnectionTable();
+        ConnectionEntry entry = table.Create(Tcp, 0, 2, TcpFlags.Syn, 1_000);
+        Assert.Equal(ConnectionState.SynReceived, entry.State);
+        Assert.Equal(121_000, entry.ExpiresAtMilliseconds);
+
+        Assert.True(table.TryTouch(Tcp, TcpFlags.Ack, 2_000, out entry));
+        Assert.Equal(ConnectionState.Established, entry.State);
+        Assert.Equal(902_000, entry.ExpiresAtMilliseconds);
+        Assert.Equal(2, entry.RealServerIndex);
+        Assert.Equal(2, entry.Packets);
+
+        Assert.True(table.TryTouch(Tcp, TcpFlags.Fin | TcpFlags.Ack, 3_000, out entry));
+        Assert.Equal(123_000, entry.ExpiresAtMilliseconds);
+
+        Assert.True(table.TryTouch(Tcp, TcpFlags.Rst, 4_000, out entry));
+        Assert.Equal(ConnectionState.Closed, entry.State);
+        Assert.Equal(14_000, entry.ExpiresAtMilliseconds);
+
+        Assert.False(table.TryTouch(Tcp, TcpFlags.Ack, 14_000, out _));
+        Assert.False(table.TryGet(Tcp, 14_000, out _));
+        Assert.True(table.TryGet(Tcp, 13_999, out _));
+
+        ConnectionEntry udp = table.Create(Udp, 1, 0, TcpFlags.None, 0);
+        Assert.Equal(ConnectionState.Udp, udp.State);
+        Assert.Equal(300_000, udp.ExpiresAtMilliseconds);
+    }
+
+    [Fact]
+    public void RemoveExpiredRemovesOnlyExpiredEntries()
+    {
+        var table = new ConnectionTable(new ConnectionTimeouts { UdpMilliseconds = 10 });
+        table.Create(Udp, 0, 0, TcpFlags.None, 0);
+        table.Create(Tcp, 0, 0, TcpFlags.Syn, 0);
+        Assert.Equal(2, table.Count);
+        Assert.Equal(1, table.RemoveExpired(10));
+        Assert.Equal(1, table.Count);
+        Assert.True(table.TryGet(Tcp, 10, out _));
+    }
+
+    [Fact]
+    public void KeysDifferingInAnyFieldAreDifferent()
+    {
+        ConnectionKey[] keys =
+        [
+            Tcp,
+            Udp,
+            Tcp with { ClientAddress = Ipv4Address.Parse("10.0.0.51") },
+            Tcp with { ClientPort = 40001 },
+            Tcp with { VirtualAddress = Ipv4Address.Parse("10.0.0.101") },
+            Tcp with { VirtualPort = 81 },
+        ];
+        var table = new ConnectionTable();
+        for (int i = 0; i < keys.Length; i++)
+        {
+            table.Create(keys[i], 0, i, TcpFlags.Syn, 0);
+        }
+
+        Assert.Equal(keys.Length, table.Count);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            Assert.True(table.TryGet(keys[i], 1, out ConnectionEntry entry));
+            Assert.Equal(i, entry.RealServerIndex);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LvsLab.Lab.Docker;
+using LvsLab.Lab.Runtime;
+using LvsLab.Testing.Scenarios;
+
+namespace LvsLab.Scenarios;
+
+/// <summary>The <c>lvslab</c> command line and the sweep that removes what a killed run left.</summary>
+public sealed class CliAndSweepScenarios(ITestOutputHelper output)
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "lvslab.dll");
+
+    [Fact]
+    public async Task UpStatusDownDriveALabFromTheCommandLine()
+    {
+        var name = LabFixture.UniqueName("t-cli");
+        var runtime = new DockerLabRuntime();
+        try
+        {
+            var up = await RunCliAsync(["up", "dr", "--name", name, "--servers", "2"]);
+            Assert.True(up.ExitCode == 0, up.Stderr);
+            Assert.Contains("next:", up.Stdout, StringComparison.Ordinal);
+
+            var status = await RunCliAsync(["status", "--name", name, "--json"]);
+            Assert.Equal(0, status.ExitCode);
+            var json = JsonDocument.Parse(status.Stdout).RootElement;
+            Assert.Equal(name, json.GetProperty("name").GetString());
+            Assert.Equal("dr", json.GetProperty("mode").GetString());
+            Assert.StartsWith("10.77.", json.GetProperty("vip").GetString(), StringComparison.Ordinal);
+            Assert.Equal(80, json.GetProperty("port").GetInt32());
+            var nodes = json.GetProperty("nodes").EnumerateArray().ToList();
+            Assert.Equal(["client", "router", "director", "realserver", "realserver"], nodes.Select(n => n.GetProperty("role").GetString()));
+            Assert.All(nodes, n => Assert.Equal(DockerLabRuntime.ContainerName(name, n.GetProperty("name").GetString()!), n.GetProperty("container").GetString()));
+            Assert.Equal(2, nodes.Single(n => n.GetProperty("name").GetString() == "router").GetProperty("ips").GetArrayLength());
+
+            var again = await RunCliAsync(["up", "dr", "--name", name]);
+            Assert.Equal(1, again.ExitCode);
+            Assert.Contains($"a lab named '{name}' already exists", again.Stderr, StringComparison.Ordinal);
+
+            var down = await RunCliAsync(["down", "--name", name]);
+            Assert.Equal(0, down.ExitCode);
+            Assert.DoesNotContain(await runtime.ListAsync(), l => l.Name == name);
+
+            var missing = await RunCliAsync(["down", "--name", name]);
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains($"no lab named '{name}'", missing.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await runtime.DownAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task KilledRunLeavesContainersThatTheNextSweepRemoves()
+    {
+        var name = LabFixture.UniqueName("t-kill");
+        var runtime = new DockerLabRuntime();
+        using var victim = StartCli(["up", "dr", "--name", name, "--servers", "1"], ownedByProcess: true);
+        try
+        {
+            // Kill the run as soon as it has made something: mid-way, like a cancelled CI job.
+            await Eventually.TrueAsync(async ct => (await runtime.ListAsync(ct)).Any(l => l.Name == name), TimeSpan.FromSeconds(120), $"lab {name} to appear");
+            victim.Kill(entireProcessTree: true);
+            await victim.WaitForExitAsync();
+            Assert.Contains(await runtime.ListAsync(), l => l.Name == name);
+
+            var swept = await runtime.SweepAsync();
+
+            output.WriteLine($"swept: {string.Join(", ", swept)}");
+            Assert.Contains(name, swept);
+            Assert.DoesNotContain(await runtime.ListAsync(), l => l.Name == name);
+            Assert.Equal(0, await runtime.DownAsync(name));
+        }
+        finally
+        {
+            await runtime.DownAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task SweepLeavesLabsOfLiveOwnersAndKeptLabsAlone()
+    {
+        var runtime = new DockerLabRuntime();
+        var live = LabOwner.CurrentProcess();
+
+        Assert.False(live.IsOrphaned);
+        Assert.False(LabOwner.Kept.IsOrphaned);
+        Assert.True(new LabOwner("pid:999999999:1").IsOrphaned);
+        Assert.True(new LabOwner($"pid:{Environment.ProcessId}:1").IsOrphaned, "a recycled pid with another start time is not the owner");
+        await runtime.SweepAsync();
+    }
+
+    [Fact]
+    public async Task UnknownLabKindIsAClearErrorAndCreatesNothing()
+    {
+        var runtime = new DockerLabRuntime();
+        var before = (await runtime.ListAsync()).Count;
+
+        var result = await RunCliAsync(["up", "fancy", "--name", LabFixture.UniqueName("t-bad")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("unknown lab 'fancy' (known: dr)", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, (await runtime.ListAsync()).Count);
+    }
+
+    private static Process StartCli(IReadOnlyList<string> args, bool ownedByProcess = false)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Cli);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (ownedByProcess)
+        {
+            start.Environment["LVSLAB_OWNER"] = "process";
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private async Task<ExecResult> RunCliAsync(IReadOnlyList<string> args)
+    {
+        using var process = StartCli(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var result = new ExecResult(process.ExitCode, await stdout, await stderr);
+        output.WriteLine($"lvslab {string.Join(' ', args)} → {result.ExitCode}\n{result.Stdout}{result.Stderr}");
+        return result;
+    }
+}

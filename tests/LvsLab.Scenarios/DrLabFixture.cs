@@ -1,0 +1,25 @@
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
+
+namespace LvsLab.Scenarios;
+
+/// <summary>The DR lab: client → router → LAN with the director and three real servers (rr).</summary>
+public sealed class DrLabFixture : LabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-dr";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot) => DrLab.Create(name, slot);
+}
+
+/// <summary>The DR lab with one real server lacking the ARP sysctls: the "ARP problem".</summary>
+public sealed class ArpProblemLabFixture : LabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-arp";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot) =>
+        DrLab.Create(name, slot, new DrLabOptions { Servers = 1, ArpSysctls = false });
+}

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LvsLab.Lab.Model;
+using LvsLab.Testing.Capture;
+using LvsLab.Testing.Scenarios;
+
+namespace LvsLab.Scenarios;
+
+/// <summary>
+/// LVS-DR with real packets (seed idea 7): the director rewrites only the Ethernet header, the
+/// real servers hold the VIP hidden on lo and answer the client directly.
+/// </summary>
+public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) : IClassFixture<DrLabFixture>
+{
+    private IPAddress Vip => fixture.Topology.Vip;
+
+    private IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
+
+    private string Url => $"http://{Vip}:{fixture.Topology.Port}/";
+
+    private IEnumerable<string> RealServerNames => fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name);
+
+    [Fact]
+    public async Task CurlToVipSucceedsAndRoundRobinGivesEachServerTenOfThirty()
+    {
+        output.WriteLine($"lab up in {fixture.UpTime.TotalSeconds:F2} s");
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 30);
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var counts = replies.GroupBy(r => r!.Server).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine(string.Join(", ", counts.Select(kv => $"{kv.Key}={kv.Value}")));
+        Assert.Equal(RealServerNames.Order(), counts.Keys.Order());
+        Assert.All(counts.Values, c => Assert.Equal(10, c));
+    }
+
+    [Fact]
+    public async Task RepliesBypassTheDirector()
+    {
+        await using var taps = StartTaps("director:lan", "router:lan");
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 6);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var director = taps.On("director:lan");
+        var router = taps.On("router:lan");
+        // The director sees every request (in from the router, out to a real server)…
+        Assert.Contains(director, f => f.IsIp(Cip, Vip) && f.Tcp is not null);
+        // …and not one reply.
+        Assert.DoesNotContain(director, f => f.IsIp(Vip, null));
+        // The replies reach the router straight from the real servers' MACs, with source VIP.
+        var realServerMacs = RealServerNames.Select(n => fixture.Lab.Node(n).On("lan").Mac).ToHashSet();
+        var repliesAtRouter = router.Where(f => f.IsIp(Vip, Cip)).ToList();
+        Assert.NotEmpty(repliesAtRouter);
+        Assert.All(repliesAtRouter, f => Assert.Contains(f.SourceMac, realServerMacs));
+        Assert.True(repliesAtRouter.Select(f => f.SourceMac).Distinct().Count() >= 2, "replies came from one server only");
+    }
+
+    [Fact]
+    public async Task RequestReachesRealServerWithIpHeaderUnchangedAndOnlyEthernetRewritten()
+    {
+        await using var taps = StartTaps(["router:lan", .. RealServerNames]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 3);
+        await taps.StopAsync();
+
+        // The server saw the true client address (no NAT on the way).
+        Assert.All(replies, r => Assert.Equal(Cip, r!.Client));
+        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
+        var routerMac = fixture.Lab.Node("router").On("lan").Mac;
+        var sent = taps.On("router:lan").Where(f => f.IsIp(Cip, Vip) && f.SourceMac == routerMac).ToList();
+        Assert.NotEmpty(sent);
+        Assert.All(sent, f => Assert.Equal(directorMac, f.DestinationMac));
+        var checkedFrames = 0;
+        foreach (var server in RealServerNames)
+        {
+            var serverMac = fixture.Lab.Node(server).On("lan").Mac;
+            foreach (var arrived in taps.On(server).Where(f => f.IsIp(Cip, Vip)))
+            {
+                // The same packet as the router sent: byte for byte from the IP header on.
+                var original = sent.FirstOrDefault(s => s.AfterEthernet.SequenceEqual(arrived.AfterEthernet));
+                Assert.True(original is not null, $"{server} got a request the router never sent unchanged: {arrived}");
+                Assert.Equal(serverMac, arrived.DestinationMac);
+                Assert.Equal(directorMac, arrived.SourceMac);
+                Assert.Equal(Cip, arrived.Ip!.SourceAddress);
+                Assert.Equal(Vip, arrived.Ip.DestinationAddress);
+                Assert.Equal(original.Ip!.TimeToLive, arrived.Ip.TimeToLive);
+                Assert.True(arrived.Ip.ValidChecksum, "IP header checksum");
+                checkedFrames++;
+            }
+        }
+
+        output.WriteLine($"{checkedFrames} request frames matched byte for byte after the Ethernet header");
+        Assert.True(checkedFrames >= 3 * 3, $"only {checkedFrames} frames reached the real servers");
+    }
+
+    [Fact]
+    public async Task OnlyTheDirectorAnswersArpForTheVip()
+    {
+        await using var taps = StartTaps("router:lan");
+
+        var owners = await AskRouterForVipAsync(fixture);
+        await taps.StopAsync();
+
+        var answered = ArpEvidence.Owners(taps.On("router:lan"), Vip);
+        Assert.Equal([fixture.Lab.Node("director").On("lan").Mac], answered);
+        Assert.Equal(fixture.Lab.Node("director").On("lan").Mac, owners);
+    }
+
+    [Fact]
+    public async Task DirectorCountsWhatItForwarded()
+    {
+        var before = await DirectorStatsAsync();
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 9);
+        var after = await DirectorStatsAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var forwarded = after.GetProperty("forwardedPackets").GetInt64() - before.GetProperty("forwardedPackets").GetInt64();
+        output.WriteLine($"director forwarded {forwarded} packets for 9 requests; stats: {after}");
+        // Each request is at least SYN, ACK, request, FIN/ACK from the client: ≥ 4 packets.
+        Assert.True(forwarded >= 9 * 4, $"forwarded {forwarded}");
+        Assert.Equal(0, after.GetProperty("drops").GetProperty("malformed").GetInt64());
+    }
+
+    [Fact]
+    public async Task RulesFileWithAnErrorIsRefusedWithLineAndReasonBeforeTheDirectorStarts()
+    {
+        var bad = $"-A -t {Vip}:80 -s rr\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1\n-a -t {Vip}:80 -r 10.77.1.12:99999 -g -w 1\n";
+        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/bad.ipvs", bad);
+
+        // Bounded: a director that wrongly accepted the file would run until stopped.
+        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/bad.ipvs", "--control", "/tmp/second.sock"]);
+
+        output.WriteLine(result.Stderr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/tmp/bad.ipvs:3:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("99999", result.Stderr, StringComparison.Ordinal);
+        // It stopped before opening the interface: no start-up line, no control socket.
+        Assert.DoesNotContain("ready", result.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await fixture.Lab.ExecAsync("director", ["test", "-e", "/tmp/second.sock"])).ExitCode);
+    }
+
+    [Fact]
+    public async Task RulesFileWithoutAnyServiceIsRefused()
+    {
+        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/empty.ipvs", "# nothing here\n");
+
+        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/empty.ipvs", "--control", "/tmp/third.sock"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/tmp/empty.ipvs: no virtual service", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> DirectorStatsAsync()
+    {
+        var result = await fixture.Lab.ExecAsync("director", ["lvs-director", "stats", "--json"]);
+        Assert.Equal(0, result.ExitCode);
+        return JsonDocument.Parse(result.Stdout).RootElement.Clone();
+    }
+
+    /// <summary>Empties the router's ARP cache for the VIP, makes it ask, and returns the MAC it learned.</summary>
+    internal static async Task<string> AskRouterForVipAsync(LabFixture lab)
+    {
+        var vip = lab.Topology.Vip.ToString();
+        await lab.Lab.ExecAsync("router", ["ip", "neigh", "flush", "to", vip]);
+        // One ping makes the router broadcast "who has VIP"; its own answer does not matter.
+        await lab.Lab.ExecAsync("router", ["ping", "-c", "1", "-W", "1", vip]);
+        var neigh = await lab.Lab.ExecAsync("router", ["ip", "neigh", "show", "to", vip]);
+        var words = neigh.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(words, "lladdr");
+        return at >= 0 ? words[at + 1] : string.Empty;
+    }
+
+    private TapSet StartTaps(params string[] links) => StartTaps(fixture, links);
+
+    internal static TapSet StartTaps(LabFixture lab, string[] links, [CallerMemberName] string scenario = "") =>
+        TapSet.Start(lab.Lab, Artifacts.For(lab.GetType().Name.Replace("Fixture", string.Empty, StringComparison.Ordinal), scenario), links);
+}
