@@ -25,8 +25,10 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) 
     public async Task CurlToVipSucceedsAndRoundRobinGivesEachServerTenOfThirty()
     {
         output.WriteLine($"lab up in {fixture.UpTime.TotalSeconds:F2} s");
+        await using var taps = StartTaps(["client", "director"]);
 
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 30);
+        await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
         var counts = replies.GroupBy(r => r!.Server).ToDictionary(g => g.Key, g => g.Count());
@@ -38,7 +40,7 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) 
     [Fact]
     public async Task RepliesBypassTheDirector()
     {
-        await using var taps = StartTaps("director:lan", "router:lan");
+        await using var taps = StartTaps(["director:lan", "router:lan"]);
 
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 6);
         await taps.StopAsync();
@@ -99,7 +101,7 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) 
     [Fact]
     public async Task OnlyTheDirectorAnswersArpForTheVip()
     {
-        await using var taps = StartTaps("router:lan");
+        await using var taps = StartTaps(["router:lan"]);
 
         var owners = await AskRouterForVipAsync(fixture);
         await taps.StopAsync();
@@ -112,8 +114,10 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) 
     [Fact]
     public async Task DirectorCountsWhatItForwarded()
     {
+        await using var taps = StartTaps(["director"]);
         var before = await DirectorStatsAsync();
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 9);
+        await taps.StopAsync();
         var after = await DirectorStatsAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
@@ -122,6 +126,10 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) 
         // Each request is at least SYN, ACK, request, FIN/ACK from the client: ≥ 4 packets.
         Assert.True(forwarded >= 9 * 4, $"forwarded {forwarded}");
         Assert.Equal(0, after.GetProperty("drops").GetProperty("malformed").GetInt64());
+        // What the director counted is what its link shows it sent towards the real servers.
+        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
+        var sentOnWire = taps.On("director").Count(f => f.SourceMac == directorMac && f.IsIp(Cip, Vip));
+        Assert.Equal(forwarded, sentOnWire);
     }
 
     [Fact]
@@ -173,8 +181,9 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) 
         return at >= 0 ? words[at + 1] : string.Empty;
     }
 
-    private TapSet StartTaps(params string[] links) => StartTaps(fixture, links);
+    private TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => StartTaps(fixture, links, scenario);
 
+    /// <summary>Starts taps whose pcaps go to the calling scenario's artifact folder.</summary>
     internal static TapSet StartTaps(LabFixture lab, string[] links, [CallerMemberName] string scenario = "") =>
         TapSet.Start(lab.Lab, Artifacts.For(lab.GetType().Name.Replace("Fixture", string.Empty, StringComparison.Ordinal), scenario), links);
 }
