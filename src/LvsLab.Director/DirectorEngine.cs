@@ -23,6 +23,7 @@ public sealed class DirectorEngine
     private readonly Dictionary<ServiceKey, ServiceRuntime> _serviceByKey = [];
     private readonly HashSet<Ipv4Address> _virtualAddresses = [];
     private readonly HashSet<Ipv4Address> _realServerAddresses = [];
+    private long _nextExpirySweep;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">The director's MAC and DIP.</param>
@@ -65,6 +66,9 @@ public sealed class DirectorEngine
         RealServerAddresses = new ReadOnlyCollection<Ipv4Address>(realServerAddresses);
     }
 
+    /// <summary>How often <see cref="Process"/> sweeps expired connections out of the table.</summary>
+    public const long ExpirySweepIntervalMilliseconds = 1000;
+
     /// <summary>What the engine did so far.</summary>
     public DirectorCounters Counters { get; }
 
@@ -92,6 +96,14 @@ public sealed class DirectorEngine
     public Decision Process(ReadOnlySpan<byte> frame, Span<byte> output, long nowMilliseconds)
     {
         Counters.CountFrame();
+        if (nowMilliseconds >= _nextExpirySweep)
+        {
+            // Expired connections are dropped lazily on lookup; a sweep at most once a second
+            // also frees the ones no packet will ever look up again, so the table stays bounded.
+            _nextExpirySweep = nowMilliseconds + ExpirySweepIntervalMilliseconds;
+            Connections.RemoveExpired(nowMilliseconds);
+        }
+
         Decision decision = Decide(frame, output, nowMilliseconds, out int serviceIndex, out int realServerIndex);
         switch (decision.Kind)
         {

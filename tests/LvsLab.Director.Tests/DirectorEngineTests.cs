@@ -144,6 +144,24 @@ public class DirectorEngineTests
     }
 
     [Fact]
+    public void ConnectionsNoPacketLooksUpAgainAreSweptOnceExpired()
+    {
+        DirectorEngine engine = Engine();
+        for (ushort port = 41000; port < 41100; port++)
+        {
+            engine.Process(Frames.Tcp(ClientIp, port, Vip, 80, TcpFlags.Syn), _output, 10);
+        }
+
+        Assert.Equal(100, engine.Connections.Count);
+
+        // Any later frame, even one not for a VIP, lets the engine sweep (at most once a second).
+        engine.Process(Frames.Tcp(ClientIp, 40000, Ipv4Address.Parse("10.0.0.200"), 80, TcpFlags.Syn), _output, 60_000);
+        Assert.Equal(100, engine.Connections.Count);
+        engine.Process(Frames.Tcp(ClientIp, 40000, Ipv4Address.Parse("10.0.0.200"), 80, TcpFlags.Syn), _output, 120_010);
+        Assert.Equal(0, engine.Connections.Count);
+    }
+
+    [Fact]
     public void SynOnlyConnectionExpiresAfter120Seconds()
     {
         DirectorEngine engine = Engine();
