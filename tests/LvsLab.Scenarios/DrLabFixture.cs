@@ -23,3 +23,11 @@ public sealed class ArpProblemLabFixture : LabFixture
     protected override LabTopology CreateTopology(string name, int slot) =>
         DrLab.Create(name, slot, new DrLabOptions { Servers = 1, ArpSysctls = false });
 }
+
+/// <summary>The suites that share one DR lab.</summary>
+[CollectionDefinition(Name)]
+public sealed class DrLabCollection : ICollectionFixture<DrLabFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "dr lab";
+}

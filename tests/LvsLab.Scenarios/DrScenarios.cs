@@ -11,7 +11,8 @@ namespace LvsLab.Scenarios;
 /// LVS-DR with real packets (seed idea 7): the director rewrites only the Ethernet header, the
 /// real servers hold the VIP hidden on lo and answer the client directly.
 /// </summary>
-public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output) : IClassFixture<DrLabFixture>
+[Collection(DrLabCollection.Name)]
+public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
 {
     private IPAddress Vip => fixture.Topology.Vip;
 

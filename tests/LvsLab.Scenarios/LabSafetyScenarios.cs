@@ -8,7 +8,8 @@ namespace LvsLab.Scenarios;
 /// Lab traffic cannot leave the machine: proven from Docker's and the kernel's own state, without
 /// sending anything.
 /// </summary>
-public sealed class LabSafetyScenarios(DrLabFixture fixture, ITestOutputHelper output) : IClassFixture<DrLabFixture>
+[Collection(DrLabCollection.Name)]
+public sealed class LabSafetyScenarios(DrLabFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task EveryLabNetworkIsInternal()
