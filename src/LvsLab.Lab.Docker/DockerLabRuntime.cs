@@ -11,8 +11,6 @@ using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
-using Polly.Retry;
 
 namespace LvsLab.Lab.Docker;
 
@@ -402,20 +400,4 @@ public sealed class DockerLabRuntime : ILabRuntime
         return string.Empty;
     }
 
-    /// <summary>The retry pipeline used to wait on lab conditions (never a fixed sleep).</summary>
-    /// <param name="timeout">How long to keep trying.</param>
-    /// <returns>The pipeline.</returns>
-    internal static ResiliencePipeline WaitPipeline(TimeSpan timeout) => new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<LabNotReadyException>(),
-            MaxRetryAttempts = int.MaxValue,
-            Delay = TimeSpan.FromMilliseconds(50),
-            BackoffType = DelayBackoffType.Exponential,
-            MaxDelay = TimeSpan.FromMilliseconds(500),
-        })
-        .AddTimeout(timeout)
-        .Build();
-
-    internal static IPAddress? ParseAddress(string text) => IPAddress.TryParse(text, out var a) ? a : null;
 }

@@ -52,24 +52,23 @@ internal sealed class DockerRunningLab : IRunningLab
     internal async Task WaitForDirectorsAsync(CancellationToken cancellationToken)
     {
         var directors = Topology.NodesWith(NodeRole.Director);
-        await Task.WhenAll(directors.Select(d => DockerLabRuntime.WaitPipeline(TimeSpan.FromSeconds(60)).ExecuteAsync(
+        await Task.WhenAll(directors.Select(d => Eventually.TrueAsync(
             async ct =>
             {
                 var container = ContainerOf(d.Name);
                 var (stdout, stderr) = await container.GetLogsAsync(ct: ct);
                 if (stdout.Contains(ReadyMarker, StringComparison.Ordinal))
                 {
-                    return;
+                    return true;
                 }
 
-                if (container.State is TestcontainersStates.Exited or TestcontainersStates.Dead)
-                {
-                    throw new InvalidOperationException($"director '{d.Name}' exited before it was ready:\n{stdout}{stderr}");
-                }
-
-                throw new LabNotReadyException($"director '{d.Name}' is not ready yet");
+                return container.State is TestcontainersStates.Exited or TestcontainersStates.Dead
+                    ? throw new InvalidOperationException($"director '{d.Name}' exited before it was ready:\n{stdout}{stderr}")
+                    : false;
             },
-            cancellationToken).AsTask()));
+            TimeSpan.FromSeconds(60),
+            $"director '{d.Name}' to print '{ReadyMarker}'",
+            cancellationToken)));
     }
 
     private IContainer ContainerOf(string node) =>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using LvsLab.Lab.Docker;
 using LvsLab.Lab.Runtime;
-using LvsLab.Testing.Scenarios;
 
 namespace LvsLab.Scenarios;
 
