@@ -1,0 +1,12 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+// All BenchmarkDotNet arguments pass through (--filter, --list, --job, ...). `--quick` is ours:
+// a short job (1 launch, 3 warm-up and 3 measured iterations) so that a full run takes a minute
+// or two; without it BenchmarkDotNet picks the iteration counts itself.
+const string QuickFlag = "--quick";
+bool quick = Array.IndexOf(args, QuickFlag) >= 0;
+string[] benchmarkArgs = Array.FindAll(args, arg => arg != QuickFlag);
+IConfig? config = quick ? DefaultConfig.Instance.AddJob(Job.ShortRun) : null;
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs, config);
