@@ -53,6 +53,7 @@ public sealed class DockerLabRuntime : ILabRuntime
             throw new LabConfigurationException($"a lab named '{topology.Name}' already exists: take it down first (lvslab down --name {topology.Name})");
         }
 
+        await EnsureSubnetsFreeAsync(topology, cancellationToken);
         var watch = Stopwatch.StartNew();
         var imageTags = new Dictionary<string, string>();
         foreach (var image in topology.Nodes.Select(n => n.Image).Distinct())
@@ -107,6 +108,28 @@ public sealed class DockerLabRuntime : ILabRuntime
         {
             await DownAsync(topology.Name, CancellationToken.None);
             throw;
+        }
+    }
+
+    /// <summary>Refuses, before anything is made, subnets that another Docker network already uses.</summary>
+    private async Task EnsureSubnetsFreeAsync(LabTopology topology, CancellationToken cancellationToken)
+    {
+        var existing = await Client.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
+        foreach (var network in topology.Networks)
+        {
+            foreach (var other in existing)
+            {
+                foreach (var config in other.IPAM?.Config ?? [])
+                {
+                    if (IPNetwork.TryParse(config.Subnet ?? string.Empty, out var used)
+                        && (used.Contains(network.Subnet.BaseAddress) || network.Subnet.Contains(used.BaseAddress)))
+                    {
+                        var owner = Label(other.Labels, LabLabels.Lab) is { } lab ? $" (lab '{lab}')" : string.Empty;
+                        throw new LabConfigurationException(
+                            $"lab '{topology.Name}': subnet {network.Subnet} of network '{network.Name}' is already used by Docker network '{other.Name}'{owner}");
+                    }
+                }
+            }
         }
     }
 
@@ -358,6 +381,7 @@ public sealed class DockerLabRuntime : ILabRuntime
         script.Add("ip route del default 2>/dev/null || true");
         script.AddRange(node.LoopbackAddresses.Select(a => $"ip addr add {a}/32 dev lo"));
         script.AddRange(node.Routes.Select(r => $"ip route add {r.DestinationText} via {r.Via}"));
+        script.AddRange(node.Commands);
         var result = await container.ExecAsync(["sh", "-c", string.Join('\n', script)], cancellationToken);
         if (result.ExitCode != 0)
         {

@@ -32,6 +32,9 @@ public sealed record LabNode
     /// <summary>Environment variables of the node's main process.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Shell commands run once the node's addresses and routes are in place (e.g. nftables rules).</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+
     /// <summary>Files placed in the container before it starts (path → content).</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 

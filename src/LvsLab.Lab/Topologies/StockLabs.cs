@@ -6,7 +6,7 @@ namespace LvsLab.Lab.Topologies;
 public static class StockLabs
 {
     /// <summary>The names of the stock labs.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["dr"];
+    public static IReadOnlyList<string> Names { get; } = ["dr", "nat", "seed"];
 
     /// <summary>Builds stock lab <paramref name="kind"/>.</summary>
     /// <param name="kind">A name from <see cref="Names"/>.</param>
@@ -17,6 +17,8 @@ public static class StockLabs
     public static LabTopology Create(string kind, string labName, int slot, int servers = 3) => kind switch
     {
         "dr" => DrLab.Create(labName, slot, new DrLabOptions { Servers = servers }),
+        "nat" => NatLab.Create(labName, slot, new NatLabOptions { Servers = servers }),
+        "seed" => SeedLab.Create(labName),
         _ => throw new ArgumentException($"unknown lab '{kind}' (known: {string.Join(", ", Names)})", nameof(kind)),
     };
 }
