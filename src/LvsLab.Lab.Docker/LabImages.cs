@@ -84,7 +84,7 @@ public sealed class LabImages
                 }
                 finally
                 {
-                    if (publish is not null)
+                    if (publish is not null && Directory.Exists(publish))
                     {
                         Directory.Delete(publish, recursive: true);
                     }
@@ -158,7 +158,11 @@ public sealed class LabImages
             cancellationToken);
         if (result.ExitCode != 0)
         {
-            Directory.Delete(output, recursive: true);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+
             throw new InvalidOperationException($"dotnet publish of the director failed (exit {result.ExitCode}): {result.Stdout}{result.Stderr}");
         }
 
