@@ -8,7 +8,10 @@ internal sealed record DirectorArguments
 
     public string Command { get; init; } = "run";
 
-    public string Interface { get; init; } = "eth0";
+    /// <summary>The interfaces to forward on, in port order (comma-separated or repeated on the command line).</summary>
+    public IReadOnlyList<string> Interfaces { get; init; } = ["eth0"];
+
+    private bool ExplicitInterfaces { get; init; }
 
     public string? RulesPath { get; init; }
 
@@ -17,7 +20,7 @@ internal sealed record DirectorArguments
     public string ControlSocket { get; init; } = DefaultControlSocket;
 
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--interface IF] [--control PATH]
+        usage: lvs-director [run] --rules FILE [--interface IF[,IF...]] [--control PATH]
                lvs-director check --rules FILE
                lvs-director stats [--json] [--control PATH]
         """;
@@ -42,7 +45,7 @@ internal sealed record DirectorArguments
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"option '{args[i]}' needs a value");
             result = args[i] switch
             {
-                "--interface" or "-i" => result with { Interface = Value() },
+                "--interface" or "-i" => result with { Interfaces = AddInterfaces(result, Value()), ExplicitInterfaces = true },
                 "--rules" or "-r" => result with { RulesPath = Value() },
                 "--control" => result with { ControlSocket = Value() },
                 "--json" => result with { Json = true },
@@ -56,5 +59,21 @@ internal sealed record DirectorArguments
         }
 
         return result;
+    }
+
+    private static List<string> AddInterfaces(DirectorArguments current, string value)
+    {
+        var named = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (named.Length == 0)
+        {
+            throw new ArgumentException($"--interface '{value}' names no interface");
+        }
+
+        // The first --interface replaces the default eth0; later ones add ports.
+        var list = current.ExplicitInterfaces ? [.. current.Interfaces] : new List<string>();
+        list.AddRange(named);
+        return list.Distinct(StringComparer.Ordinal).Count() == list.Count
+            ? list
+            : throw new ArgumentException($"--interface: an interface is named twice ({string.Join(", ", list)})");
     }
 }

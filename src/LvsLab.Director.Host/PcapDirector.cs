@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using LvsLab.Director.Rules;
@@ -9,23 +10,24 @@ using SharpPcap.LibPcap;
 namespace LvsLab.Director.Host;
 
 /// <summary>
-/// Runs the engine on one interface: libpcap hands each frame to the capture callback as a span
-/// (no copy, no allocation), the engine decides, and the frame it wrote is injected. The engine
-/// is single-threaded: only the capture thread calls <see cref="DirectorEngine.Process"/>; other
-/// threads read its counters.
+/// Runs the engine on one or more interfaces (ports): libpcap hands each frame to a capture
+/// callback as a span (no copy, no allocation), the engine decides, and the frame it wrote is
+/// injected on the port the engine chose. The engine is single-threaded, so the capture threads
+/// of several ports take turns through one lock; other threads only read its counters.
 /// </summary>
 internal sealed class PcapDirector : IDisposable
 {
-    private readonly LibPcapLiveDevice device;
+    private static readonly TimeSpan InterfaceWait = TimeSpan.FromSeconds(30);
+    private readonly LibPcapLiveDevice[] devices;
     private readonly TextWriter log;
     private readonly byte[] output = new byte[65536 + 128];
-    private readonly Lock sendGate = new();
+    private readonly Lock engineGate = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private long sendErrors;
 
-    private PcapDirector(LibPcapLiveDevice device, DirectorEngine engine, TextWriter log)
+    private PcapDirector(LibPcapLiveDevice[] devices, DirectorEngine engine, TextWriter log)
     {
-        this.device = device;
+        this.devices = devices;
         Engine = engine;
         this.log = log;
     }
@@ -36,38 +38,55 @@ internal sealed class PcapDirector : IDisposable
     /// <summary>Frames libpcap refused to send.</summary>
     public long SendErrors => Interlocked.Read(ref sendErrors);
 
-    /// <summary>Opens <paramref name="interfaceName"/> and builds the engine for <paramref name="rules"/>.</summary>
-    public static PcapDirector Open(string interfaceName, RuleSet rules, TextWriter log)
+    /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) and builds the engine for <paramref name="rules"/>.</summary>
+    public static async Task<PcapDirector> OpenAsync(IReadOnlyList<string> interfaceNames, RuleSet rules, TextWriter log, CancellationToken stop)
     {
-        var (mac, address) = InterfaceAddresses(interfaceName);
-        LibPcapLiveDevice device;
+        var ports = new List<DirectorPort>();
+        foreach (var name in interfaceNames)
+        {
+            ports.Add(await WaitForPortAsync(name, log, stop));
+        }
+
+        var devices = new LibPcapLiveDevice[ports.Count];
         try
         {
-            device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
-                ?? throw new DirectorStartException($"interface '{interfaceName}' not found by libpcap");
+            var all = LibPcapLiveDeviceList.New();
+            for (var i = 0; i < ports.Count; i++)
+            {
+                devices[i] = all.FirstOrDefault(d => d.Name == ports[i].Name)
+                    ?? throw new DirectorStartException($"interface '{ports[i].Name}' not found by libpcap");
+            }
         }
         catch (DllNotFoundException e)
         {
             throw new DirectorStartException("libpcap is not installed (Debian: apt-get install libpcap0.8)", e);
         }
 
-        var engine = new DirectorEngine(new DirectorOptions(mac, address), rules);
-        var director = new PcapDirector(device, engine, log);
-        try
+        var engine = new DirectorEngine(new DirectorOptions(ports), rules);
+        var director = new PcapDirector(devices, engine, log);
+        for (var i = 0; i < devices.Length; i++)
         {
-            device.OnPacketArrival += director.OnPacketArrival;
-            // Immediate mode: each frame is handed over at once, not when a buffer block fills.
-            device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 10, Immediate = true, Snaplen = 65535 });
-        }
-        catch (PcapException e)
-        {
-            throw new DirectorStartException($"cannot open '{interfaceName}': {e.Message} (needs CAP_NET_RAW)", e);
+            var port = i;
+            try
+            {
+                devices[i].OnPacketArrival += (_, capture) => director.OnPacketArrival(port, capture);
+                // Immediate mode: each frame is handed over at once, not when a buffer block fills.
+                devices[i].Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 10, Immediate = true, Snaplen = 65535 });
+            }
+            catch (PcapException e)
+            {
+                director.Dispose();
+                throw new DirectorStartException($"cannot open '{ports[i].Name}': {e.Message} (needs CAP_NET_RAW)", e);
+            }
+
+            var gateway = ports[i].Gateway is { } g ? $" gateway {g}" : string.Empty;
+            log.WriteLine($"lvs-director: port {i} {ports[i].Name} mac {ports[i].Mac} address {ports[i].Address}/{ports[i].PrefixLength}{gateway}");
         }
 
-        log.WriteLine($"lvs-director: {interfaceName} mac {mac} dip {address}; {rules.Services.Count} service(s)");
-        foreach (var service in rules.Services)
+        log.WriteLine($"lvs-director: {rules.Services.Count} service(s)");
+        foreach (var line in IpvsRulePrinter.Print(rules).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            log.WriteLine($"lvs-director:   {IpvsRulePrinter.Print(new RuleSet([service])).TrimEnd().Replace("\n", "\nlvs-director:   ", StringComparison.Ordinal)}");
+            log.WriteLine($"lvs-director:   {line}");
         }
 
         return director;
@@ -76,7 +95,11 @@ internal sealed class PcapDirector : IDisposable
     /// <summary>Captures until <paramref name="stop"/>; resolves the real servers first, then says it is ready.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        device.StartCapture();
+        foreach (var device in devices)
+        {
+            device.StartCapture();
+        }
+
         await ResolveRealServersAsync(stop);
         log.WriteLine("lvs-director: ready");
         log.Flush();
@@ -94,15 +117,21 @@ internal sealed class PcapDirector : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        try
+        foreach (var device in devices.Where(d => d is not null))
         {
-            device.StopCapture();
-        }
-        catch (PcapException)
-        {
-        }
+            try
+            {
+                if (device.Started)
+                {
+                    device.StopCapture();
+                }
+            }
+            catch (PcapException)
+            {
+            }
 
-        device.Close();
+            device.Close();
+        }
     }
 
     /// <summary>ARP for every real server until all answer (bounded), so the first request is not lost.</summary>
@@ -114,13 +143,28 @@ internal sealed class PcapDirector : IDisposable
         {
             foreach (var rip in pending)
             {
-                var length = Engine.WriteArpRequest(rip, buffer);
-                Send(buffer.AsSpan(0, length));
+                int length;
+                int port;
+                lock (engineGate)
+                {
+                    // ARP for the next hop towards the real server (itself when on-link).
+                    if (!Engine.TryRoute(rip, out port, out var nextHop))
+                    {
+                        continue;
+                    }
+
+                    length = Engine.WriteArpRequest(port, nextHop, buffer);
+                }
+
+                Send(port, buffer.AsSpan(0, length));
             }
 
             // Wait for answers, then ask the ones still silent again.
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * (attempt + 1), 500)), stop).ConfigureAwait(false);
-            pending.RemoveAll(rip => Engine.Neighbours.TryGet(rip, out _));
+            lock (engineGate)
+            {
+                pending.RemoveAll(rip => !Engine.TryRoute(rip, out _, out var hop) || Engine.Neighbours.TryGet(hop, out _));
+            }
         }
 
         foreach (var rip in pending)
@@ -129,37 +173,89 @@ internal sealed class PcapDirector : IDisposable
         }
     }
 
-    private void OnPacketArrival(object sender, PacketCapture capture)
+    private void OnPacketArrival(int port, PacketCapture capture)
     {
-        var decision = Engine.Process(capture.Data, output, clock.ElapsedMilliseconds);
-        if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
+        lock (engineGate)
         {
-            Send(output.AsSpan(0, decision.Length));
-        }
-    }
-
-    private void Send(ReadOnlySpan<byte> frame)
-    {
-        lock (sendGate)
-        {
-            try
+            var decision = Engine.Process(port, capture.Data, output, clock.ElapsedMilliseconds);
+            if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
             {
-                device.SendPacket(frame);
-            }
-            catch (PcapException)
-            {
-                Interlocked.Increment(ref sendErrors);
+                Send(decision.Port, output.AsSpan(0, decision.Length));
             }
         }
     }
 
-    private static (MacAddress Mac, Ipv4Address Address) InterfaceAddresses(string name)
+    private void Send(int port, ReadOnlySpan<byte> frame)
     {
-        var nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name)
-            ?? throw new DirectorStartException($"no interface '{name}' (have: {string.Join(", ", NetworkInterface.GetAllNetworkInterfaces().Select(n => n.Name))})");
-        var mac = MacAddress.ReadFrom(nic.GetPhysicalAddress().GetAddressBytes());
-        var ip = nic.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork)
-            ?? throw new DirectorStartException($"interface '{name}' has no IPv4 address (the director's DIP)");
-        return (mac, Ipv4Address.ReadFrom(ip.Address.GetAddressBytes()));
+        try
+        {
+            devices[port].SendPacket(frame);
+        }
+        catch (PcapException)
+        {
+            Interlocked.Increment(ref sendErrors);
+        }
+    }
+
+    /// <summary>
+    /// Waits (bounded) for <paramref name="name"/> to exist with an IPv4 address: a lab may attach
+    /// a second network to the container after the director has started.
+    /// </summary>
+    private static async Task<DirectorPort> WaitForPortAsync(string name, TextWriter log, CancellationToken stop)
+    {
+        var watch = Stopwatch.StartNew();
+        var said = false;
+        while (true)
+        {
+            var nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name);
+            var ip = nic?.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
+            if (nic is not null && ip is not null)
+            {
+                return new DirectorPort(
+                    name,
+                    MacAddress.ReadFrom(nic.GetPhysicalAddress().GetAddressBytes()),
+                    Ipv4Address.ReadFrom(ip.Address.GetAddressBytes()),
+                    ip.PrefixLength,
+                    DefaultGatewayOn(name));
+            }
+
+            if (watch.Elapsed > InterfaceWait)
+            {
+                throw new DirectorStartException(nic is null
+                    ? $"no interface '{name}' after {InterfaceWait.TotalSeconds:F0} s (have: {string.Join(", ", NetworkInterface.GetAllNetworkInterfaces().Select(n => n.Name))})"
+                    : $"interface '{name}' has no IPv4 address after {InterfaceWait.TotalSeconds:F0} s");
+            }
+
+            if (!said)
+            {
+                log.WriteLine($"lvs-director: waiting for interface '{name}'");
+                said = true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
+        }
+    }
+
+    /// <summary>The default route's gateway through <paramref name="name"/>, from the kernel's table.</summary>
+    private static Ipv4Address? DefaultGatewayOn(string name)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/net/route").Skip(1))
+            {
+                var f = line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (f.Length > 2 && f[0] == name && f[1] == "00000000"
+                    && uint.TryParse(f[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var gateway) && gateway != 0)
+                {
+                    // /proc/net/route prints addresses in host (little-endian) order.
+                    return new Ipv4Address(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(gateway));
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
     }
 }

@@ -53,7 +53,7 @@ using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 try
 {
-    using var director = PcapDirector.Open(arguments.Interface, rules, Console.Out);
+    using var director = await PcapDirector.OpenAsync(arguments.Interfaces, rules, Console.Out, stop.Token);
     await using var control = ControlServer.Start(arguments.ControlSocket, director);
     await director.RunAsync(stop.Token);
     return 0;

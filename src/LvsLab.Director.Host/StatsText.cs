@@ -33,17 +33,19 @@ internal static class StatsText
         {
             var service = engine.Rules.Services[s];
             var traffic = c.GetServiceTraffic(s);
-            text.AppendLine(Invariant($"{Protocol(service),-4} {service.Address + ":" + service.Port,-28} {"-",7} {traffic.Packets,8} {0,8} {traffic.Bytes,8} {0,8}"));
+            var replies = c.GetServiceReplyTraffic(s);
+            text.AppendLine(Invariant($"{Protocol(service),-4} {service.Address + ":" + service.Port,-28} {"-",7} {traffic.Packets,8} {replies.Packets,8} {traffic.Bytes,8} {replies.Bytes,8}"));
             for (var r = 0; r < service.RealServers.Count; r++)
             {
                 var real = service.RealServers[r];
                 var t = c.GetRealServerTraffic(s, r);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {"-",7} {t.Packets,8} {0,8} {t.Bytes,8} {0,8}"));
+                var o = c.GetRealServerReplyTraffic(s, r);
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {"-",7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8}"));
             }
         }
 
         text.AppendLine();
-        text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  ignored {c.Ignored}  send errors {sendErrors}"));
+        text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  ignored {c.Ignored}  send errors {sendErrors}"));
         text.AppendLine(Invariant($"dropped {c.Dropped}:"));
         foreach (var (reason, count) in c.EnumerateDrops().Where(d => d.Value > 0))
         {
@@ -83,6 +85,8 @@ internal static class StatsText
                 ["weight"] = real.Weight,
                 ["packets"] = c.GetRealServerTraffic(s, r).Packets,
                 ["bytes"] = c.GetRealServerTraffic(s, r).Bytes,
+                ["replyPackets"] = c.GetRealServerReplyTraffic(s, r).Packets,
+                ["replyBytes"] = c.GetRealServerReplyTraffic(s, r).Bytes,
             }).ToList(),
         }).ToList();
         var document = new Dictionary<string, object>
@@ -90,6 +94,8 @@ internal static class StatsText
             ["framesIn"] = c.FramesIn,
             ["forwardedPackets"] = c.ForwardedPackets,
             ["forwardedBytes"] = c.ForwardedBytes,
+            ["replyPackets"] = c.ReplyPackets,
+            ["replyBytes"] = c.ReplyBytes,
             ["arpReplies"] = c.ArpReplies,
             ["arpRequests"] = c.ArpRequests,
             ["ignored"] = c.Ignored,

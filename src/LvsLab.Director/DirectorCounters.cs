@@ -5,8 +5,10 @@ namespace LvsLab.Director;
 /// <summary>
 /// What the engine did with the frames it saw. Every frame is counted exactly once as ignored,
 /// forwarded, an ARP reply, or dropped: <c>FramesIn == Ignored + ForwardedPackets + ArpReplies
-/// + Dropped</c>. An ARP request sent because a real server's MAC is unknown counts the frame
-/// as dropped (<see cref="DropReason.NeighbourUnresolved"/>) and is counted in
+/// + Dropped</c>, where <see cref="ForwardedPackets"/> counts both directions: frames forwarded
+/// to real servers (DR and NAT) and NAT replies forwarded to clients (the latter also in
+/// <see cref="ReplyPackets"/>). An ARP request sent because a next hop's MAC is unknown counts
+/// the frame as dropped (<see cref="DropReason.NeighbourUnresolved"/>) and is counted in
 /// <see cref="ArpRequests"/> as well. Updating allocates nothing. Not thread-safe: read it from
 /// the capture loop's thread or accept slightly stale values.
 /// </summary>
@@ -19,6 +21,10 @@ public sealed class DirectorCounters
     private readonly long[] _serviceBytes;
     private readonly long[] _realServerPackets;
     private readonly long[] _realServerBytes;
+    private readonly long[] _serviceReplyPackets;
+    private readonly long[] _serviceReplyBytes;
+    private readonly long[] _realServerReplyPackets;
+    private readonly long[] _realServerReplyBytes;
     private readonly int[] _realServerBase;
 
     /// <summary>Creates zeroed counters sized for a rule set.</summary>
@@ -29,6 +35,8 @@ public sealed class DirectorCounters
         int services = rules.Services.Count;
         _servicePackets = new long[services];
         _serviceBytes = new long[services];
+        _serviceReplyPackets = new long[services];
+        _serviceReplyBytes = new long[services];
         _realServerBase = new int[services + 1];
         for (int i = 0; i < services; i++)
         {
@@ -37,6 +45,8 @@ public sealed class DirectorCounters
 
         _realServerPackets = new long[_realServerBase[services]];
         _realServerBytes = new long[_realServerBase[services]];
+        _realServerReplyPackets = new long[_realServerBase[services]];
+        _realServerReplyBytes = new long[_realServerBase[services]];
     }
 
     /// <summary>Frames given to the engine.</summary>
@@ -45,16 +55,22 @@ public sealed class DirectorCounters
     /// <summary>Frames ignored (not for a VIP, our own, not IPv4 or ARP, ARP not for a VIP).</summary>
     public long Ignored { get; private set; }
 
-    /// <summary>Frames forwarded to real servers.</summary>
+    /// <summary>Frames forwarded, both directions: to real servers, and (NAT) replies to clients.</summary>
     public long ForwardedPackets { get; private set; }
 
-    /// <summary>Bytes of frames forwarded to real servers.</summary>
+    /// <summary>Bytes of frames forwarded, both directions.</summary>
     public long ForwardedBytes { get; private set; }
+
+    /// <summary>NAT replies forwarded from real servers to clients (a part of <see cref="ForwardedPackets"/>).</summary>
+    public long ReplyPackets { get; private set; }
+
+    /// <summary>Bytes of NAT replies forwarded from real servers to clients (a part of <see cref="ForwardedBytes"/>).</summary>
+    public long ReplyBytes { get; private set; }
 
     /// <summary>ARP replies sent for VIPs.</summary>
     public long ArpReplies { get; private set; }
 
-    /// <summary>ARP requests sent to resolve real servers.</summary>
+    /// <summary>ARP requests sent to resolve next hops (real servers, clients, gateways) while forwarding.</summary>
     public long ArpRequests { get; private set; }
 
     /// <summary>Frames dropped, all reasons.</summary>
@@ -81,7 +97,7 @@ public sealed class DirectorCounters
         }
     }
 
-    /// <summary>Traffic forwarded for a service.</summary>
+    /// <summary>Traffic forwarded for a service towards its real servers (inbound).</summary>
     /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
     /// <returns>Packets and bytes.</returns>
     /// <exception cref="ArgumentOutOfRangeException">No such service.</exception>
@@ -92,7 +108,7 @@ public sealed class DirectorCounters
         return new TrafficCounter(_servicePackets[serviceIndex], _serviceBytes[serviceIndex]);
     }
 
-    /// <summary>Traffic forwarded to one real server of a service.</summary>
+    /// <summary>Traffic forwarded to one real server of a service (inbound).</summary>
     /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
     /// <param name="realServerIndex">Index in the service's <see cref="VirtualService.RealServers"/>.</param>
     /// <returns>Packets and bytes.</returns>
@@ -101,6 +117,28 @@ public sealed class DirectorCounters
     {
         int slot = RealServerSlot(serviceIndex, realServerIndex);
         return new TrafficCounter(_realServerPackets[slot], _realServerBytes[slot]);
+    }
+
+    /// <summary>NAT replies forwarded for a service from its real servers to clients (outbound).</summary>
+    /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
+    /// <returns>Packets and bytes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such service.</exception>
+    public TrafficCounter GetServiceReplyTraffic(int serviceIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(serviceIndex, _servicePackets.Length);
+        return new TrafficCounter(_serviceReplyPackets[serviceIndex], _serviceReplyBytes[serviceIndex]);
+    }
+
+    /// <summary>NAT replies forwarded from one real server of a service to clients (outbound).</summary>
+    /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
+    /// <param name="realServerIndex">Index in the service's <see cref="VirtualService.RealServers"/>.</param>
+    /// <returns>Packets and bytes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such service or real server.</exception>
+    public TrafficCounter GetRealServerReplyTraffic(int serviceIndex, int realServerIndex)
+    {
+        int slot = RealServerSlot(serviceIndex, realServerIndex);
+        return new TrafficCounter(_realServerReplyPackets[slot], _realServerReplyBytes[slot]);
     }
 
     internal void CountFrame() => FramesIn++;
@@ -126,6 +164,19 @@ public sealed class DirectorCounters
         int slot = _realServerBase[serviceIndex] + realServerIndex;
         _realServerPackets[slot]++;
         _realServerBytes[slot] += bytes;
+    }
+
+    internal void CountReply(int serviceIndex, int realServerIndex, int bytes)
+    {
+        ForwardedPackets++;
+        ForwardedBytes += bytes;
+        ReplyPackets++;
+        ReplyBytes += bytes;
+        _serviceReplyPackets[serviceIndex]++;
+        _serviceReplyBytes[serviceIndex] += bytes;
+        int slot = _realServerBase[serviceIndex] + realServerIndex;
+        _realServerReplyPackets[slot]++;
+        _realServerReplyBytes[slot] += bytes;
     }
 
     private int RealServerSlot(int serviceIndex, int realServerIndex)

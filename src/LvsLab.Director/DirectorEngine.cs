@@ -1,4 +1,6 @@
 using System.Collections.ObjectModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using LvsLab.Director.Connections;
 using LvsLab.Director.Neighbours;
 using LvsLab.Director.Rules;
@@ -7,45 +9,78 @@ using LvsLab.Packets;
 namespace LvsLab.Director;
 
 /// <summary>
-/// The load-balancing engine of an LVS-DR director: one frame in, one decision out. It answers
-/// ARP for the VIPs, schedules new connections to real servers, keeps the connection and
-/// neighbour tables, and rewrites frames for direct routing. Pure: no I/O, no clock (time is
-/// passed in), no allocation per frame. Not thread-safe: one capture loop owns an engine.
+/// The load-balancing engine of an LVS director with one or more ports (interfaces): one frame
+/// in, one decision out. It answers ARP for the VIPs, schedules new connections to real
+/// servers, keeps the connection and neighbour tables, and rewrites frames for direct routing
+/// (<c>-g</c>: only the MACs change) and NAT (<c>-m</c>: destination rewritten on the way in,
+/// source rewritten on the way back). Pure: no I/O, no clock (time is passed in), no
+/// allocation per frame. Not thread-safe: one capture loop owns an engine.
 /// </summary>
+/// <remarks>
+/// Routing: a destination on a port's subnet is reached on that port (the next hop is the
+/// destination itself); otherwise through the first port with a gateway (the next hop is the
+/// gateway); otherwise there is no route. Direct routing needs the real server on-link.
+/// </remarks>
 public sealed class DirectorEngine
 {
     /// <summary>Length of the ARP frames the engine writes (Ethernet header + ARP, no padding).</summary>
     public const int ArpFrameLength = EthernetFrame.HeaderLength + ArpPacket.Length;
 
-    private readonly MacAddress _mac;
-    private readonly Ipv4Address _address;
+    /// <summary>How often <see cref="Process"/> sweeps expired connections out of the table.</summary>
+    public const long ExpirySweepIntervalMilliseconds = 1000;
+
+    // _virtualAddressPort values: the port that answers ARP for the VIP, AnyPort (the ingress
+    // port: no port's subnet holds the VIP) or NeverAnswer (the VIP is one of our addresses).
+    private const int AnyPort = -1;
+    private const int NeverAnswer = -2;
+
+    private readonly PortRuntime[] _ports;
+    private readonly int _gatewayPort = -1;
     private readonly ServiceRuntime[] _services;
     private readonly Dictionary<ServiceKey, ServiceRuntime> _serviceByKey = [];
-    private readonly HashSet<Ipv4Address> _virtualAddresses = [];
-    private readonly HashSet<Ipv4Address> _realServerAddresses = [];
+    private readonly Dictionary<Ipv4Address, int> _virtualAddressPort = [];
+    private readonly HashSet<Ipv4Address> _portAddresses = [];
+    private readonly HashSet<Ipv4Address> _ownOrVirtualAddresses = [];
+    private readonly HashSet<Ipv4Address> _knownNeighbours = [];
+    private readonly HashSet<Ipv4Address> _masqueradedAddresses = [];
+    private readonly HashSet<ServiceKey> _masqueradedEndpoints = [];
     private long _nextExpirySweep;
 
     /// <summary>Creates an engine.</summary>
-    /// <param name="options">The director's MAC and DIP.</param>
+    /// <param name="options">The director's ports and tunables.</param>
     /// <param name="rules">The virtual services.</param>
-    /// <exception cref="ArgumentException">The MAC is multicast or zero, or a service names an unsupported scheduler.</exception>
+    /// <exception cref="ArgumentException">A service names an unsupported scheduler.</exception>
     public DirectorEngine(DirectorOptions options, RuleSet rules)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rules);
-        if (options.Mac.IsMulticast || options.Mac == MacAddress.Zero)
+
+        Options = options;
+        Ports = options.Ports;
+        _ports = new PortRuntime[options.Ports.Count];
+        for (int i = 0; i < _ports.Length; i++)
         {
-            throw new ArgumentException($"the director's MAC {options.Mac} must be a unicast address", nameof(options));
+            DirectorPort port = options.Ports[i];
+            _ports[i] = PortRuntime.From(port);
+            _portAddresses.Add(port.Address);
+            _ownOrVirtualAddresses.Add(port.Address);
+            if (port.Gateway is { } gateway)
+            {
+                _knownNeighbours.Add(gateway);
+                if (_gatewayPort < 0)
+                {
+                    _gatewayPort = i;
+                }
+            }
         }
 
-        _mac = options.Mac;
-        _address = options.Address;
         Rules = rules;
         Counters = new DirectorCounters(rules);
-        Neighbours = new NeighbourTable();
+        Neighbours = new NeighbourTable(options.NeighbourCapacity);
         Connections = new ConnectionTable(options.Timeouts);
 
         var realServerAddresses = new List<Ipv4Address>();
+        var seen = new HashSet<Ipv4Address>();
         _services = new ServiceRuntime[rules.Services.Count];
         for (int i = 0; i < _services.Length; i++)
         {
@@ -53,12 +88,23 @@ public sealed class DirectorEngine
             var runtime = new ServiceRuntime(i, service);
             _services[i] = runtime;
             _serviceByKey.Add(new ServiceKey(service.Protocol, service.Address, service.Port), runtime);
-            _virtualAddresses.Add(service.Address);
+            // A VIP equal to one of our ports' addresses is never answered for (the kernel owns it).
+            _virtualAddressPort.TryAdd(
+                service.Address,
+                _portAddresses.Contains(service.Address) ? NeverAnswer : OnLinkPort(service.Address));
+            _ownOrVirtualAddresses.Add(service.Address);
             foreach (RealServer server in service.RealServers)
             {
-                if (_realServerAddresses.Add(server.Address))
+                if (seen.Add(server.Address))
                 {
                     realServerAddresses.Add(server.Address);
+                }
+
+                _knownNeighbours.Add(server.Address);
+                if (server.ForwardingMethod == ForwardingMethod.Masquerading)
+                {
+                    _masqueradedAddresses.Add(server.Address);
+                    _masqueradedEndpoints.Add(new ServiceKey(service.Protocol, server.Address, server.Port));
                 }
             }
         }
@@ -66,13 +112,10 @@ public sealed class DirectorEngine
         RealServerAddresses = new ReadOnlyCollection<Ipv4Address>(realServerAddresses);
     }
 
-    /// <summary>How often <see cref="Process"/> sweeps expired connections out of the table.</summary>
-    public const long ExpirySweepIntervalMilliseconds = 1000;
-
     /// <summary>What the engine did so far.</summary>
     public DirectorCounters Counters { get; }
 
-    /// <summary>Real servers' MAC addresses, learned from ARP.</summary>
+    /// <summary>Neighbours' MAC addresses, learned from ARP.</summary>
     public NeighbourTable Neighbours { get; }
 
     /// <summary>Client connections and their real servers.</summary>
@@ -81,20 +124,37 @@ public sealed class DirectorEngine
     /// <summary>The virtual services.</summary>
     public RuleSet Rules { get; }
 
-    /// <summary>The distinct real server IPs in rule order, to resolve at start-up.</summary>
+    /// <summary>The options the engine was created with.</summary>
+    public DirectorOptions Options { get; }
+
+    /// <summary>The director's ports; a port number is an index in this list (the same as <see cref="DirectorOptions.Ports"/>).</summary>
+    public IReadOnlyList<DirectorPort> Ports { get; }
+
+    /// <summary>
+    /// The distinct real server IPs in rule order, to resolve at start-up (see
+    /// <see cref="TryRoute"/> for the port and next hop of each).
+    /// </summary>
     public IReadOnlyList<Ipv4Address> RealServerAddresses { get; }
 
     /// <summary>
-    /// Decides what to do with one received frame and writes the frame to send, if any, into
-    /// <paramref name="output"/>. Never throws; every frame is counted once in
-    /// <see cref="Counters"/>.
+    /// Decides what to do with one frame received on <paramref name="port"/> and writes the
+    /// frame to send, if any, into <paramref name="output"/>. Never throws for any frame;
+    /// every frame is counted once in <see cref="Counters"/>. The output is written only for
+    /// Forward and Reply decisions.
     /// </summary>
+    /// <param name="port">The index of the port the frame arrived on.</param>
     /// <param name="frame">The received Ethernet frame (without FCS).</param>
     /// <param name="output">A caller-owned buffer of at least <c>frame.Length + 64</c> bytes.</param>
     /// <param name="nowMilliseconds">The current time, for connection expiry and ARP rate limits.</param>
-    /// <returns>The decision; for Forward and Reply, send the first Length bytes of <paramref name="output"/>.</returns>
-    public Decision Process(ReadOnlySpan<byte> frame, Span<byte> output, long nowMilliseconds)
+    /// <returns>The decision; for Forward and Reply, send the first Length bytes of <paramref name="output"/> on <see cref="Decision.Port"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such port (a caller's bug, not a property of the frame).</exception>
+    public Decision Process(int port, ReadOnlySpan<byte> frame, Span<byte> output, long nowMilliseconds)
     {
+        if ((uint)port >= (uint)_ports.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), port, $"the director has {_ports.Length} port(s)");
+        }
+
         Counters.CountFrame();
         if (nowMilliseconds >= _nextExpirySweep)
         {
@@ -104,11 +164,14 @@ public sealed class DirectorEngine
             Connections.RemoveExpired(nowMilliseconds);
         }
 
-        Decision decision = Decide(frame, output, nowMilliseconds, out int serviceIndex, out int realServerIndex);
+        Decision decision = Decide(port, frame, output, nowMilliseconds, out Forwarding forwarding);
         switch (decision.Kind)
         {
+            case DecisionKind.Forward when forwarding.IsReply:
+                Counters.CountReply(forwarding.ServiceIndex, forwarding.RealServerIndex, decision.Length);
+                break;
             case DecisionKind.Forward:
-                Counters.CountForward(serviceIndex, realServerIndex, decision.Length);
+                Counters.CountForward(forwarding.ServiceIndex, forwarding.RealServerIndex, decision.Length);
                 break;
             case DecisionKind.Reply when decision.Reason == DropReason.NeighbourUnresolved:
                 Counters.CountArpRequest();
@@ -128,41 +191,117 @@ public sealed class DirectorEngine
         return decision;
     }
 
-    /// <summary>Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP".</summary>
+    /// <summary>Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP" from port 0.</summary>
     /// <param name="target">The address to resolve.</param>
     /// <param name="output">At least <see cref="ArpFrameLength"/> bytes.</param>
     /// <returns>The frame length, <see cref="ArpFrameLength"/>.</returns>
     /// <exception cref="ArgumentException">The output is too small.</exception>
-    public int WriteArpRequest(Ipv4Address target, Span<byte> output)
+    public int WriteArpRequest(Ipv4Address target, Span<byte> output) => WriteArpRequest(0, target, output);
+
+    /// <summary>
+    /// Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP" as
+    /// <paramref name="port"/> sends it (its MAC and own IP).
+    /// </summary>
+    /// <param name="port">The port to send it on.</param>
+    /// <param name="target">The address to resolve.</param>
+    /// <param name="output">At least <see cref="ArpFrameLength"/> bytes.</param>
+    /// <returns>The frame length, <see cref="ArpFrameLength"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such port.</exception>
+    /// <exception cref="ArgumentException">The output is too small.</exception>
+    public int WriteArpRequest(int port, Ipv4Address target, Span<byte> output)
     {
+        if ((uint)port >= (uint)_ports.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), port, $"the director has {_ports.Length} port(s)");
+        }
+
         if (output.Length < ArpFrameLength)
         {
             throw new ArgumentException($"the output needs at least {ArpFrameLength} bytes", nameof(output));
         }
 
-        return WriteArp(output, ArpOperation.Request, MacAddress.Broadcast, _address, MacAddress.Zero, target);
+        return WriteArp(output, port, ArpOperation.Request, MacAddress.Broadcast, _ports[port].Address, MacAddress.Zero, target);
     }
 
-    private Decision Decide(ReadOnlySpan<byte> frame, Span<byte> output, long now, out int serviceIndex, out int realServerIndex)
+    /// <summary>
+    /// Chooses the egress port and next hop for <paramref name="destination"/>: the first port
+    /// whose subnet holds it (next hop: the destination); else the first port with a gateway
+    /// (next hop: the gateway).
+    /// </summary>
+    /// <param name="destination">The destination IP.</param>
+    /// <param name="port">The egress port index when the result is true.</param>
+    /// <param name="nextHop">The neighbour to send to when the result is true.</param>
+    /// <returns>False when there is no route.</returns>
+    public bool TryRoute(Ipv4Address destination, out int port, out Ipv4Address nextHop)
     {
-        serviceIndex = -1;
-        realServerIndex = -1;
+        port = OnLinkPort(destination);
+        if (port >= 0)
+        {
+            nextHop = destination;
+            return true;
+        }
+
+        if (_gatewayPort >= 0)
+        {
+            port = _gatewayPort;
+            nextHop = _ports[_gatewayPort].Gateway;
+            return true;
+        }
+
+        nextHop = default;
+        return false;
+    }
+
+    // The span views take Span<byte>; the input is only ever read through this view. Every
+    // rewrite happens in the output buffer, after the frame was copied there.
+    private static Span<byte> ReadOnlyView(ReadOnlySpan<byte> frame) =>
+        MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(frame), frame.Length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int OnLinkPort(Ipv4Address address)
+    {
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            if (_ports[i].IsOnLink(address))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsOwnMac(MacAddress mac)
+    {
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            if (_ports[i].Mac == mac)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Decision Decide(int ingress, ReadOnlySpan<byte> frame, Span<byte> output, long now, out Forwarding forwarding)
+    {
+        forwarding = default;
         if (frame.Length < EthernetFrame.HeaderLength)
         {
             return Decision.Drop(DropReason.TruncatedEthernet);
         }
 
-        // Read the Ethernet header straight from the read-only input; only frames that concern
-        // us are copied into the output buffer, where the rest of the work happens in place.
         MacAddress destination = MacAddress.ReadFrom(frame);
         MacAddress source = MacAddress.ReadFrom(frame[MacAddress.Length..]);
-        if (source == _mac)
+        if (IsOwnMac(source))
         {
             return Decision.Ignore;
         }
 
         ushort etherType = (ushort)((frame[12] << 8) | frame[13]);
-        bool toUs = destination == _mac;
+        bool toUs = destination == _ports[ingress].Mac;
         if (etherType == EtherType.Arp)
         {
             if (!toUs && !destination.IsBroadcast)
@@ -182,46 +321,52 @@ public sealed class DirectorEngine
             return Decision.Drop(DropReason.OutputTooSmall);
         }
 
-        frame.CopyTo(output);
-        var ethernet = new EthernetFrame(output[..frame.Length]);
+        Span<byte> input = ReadOnlyView(frame);
         return etherType == EtherType.Arp
-            ? DecideArp(ethernet, output)
-            : DecideIpv4(ethernet, output, now, out serviceIndex, out realServerIndex);
+            ? DecideArp(ingress, input, output)
+            : DecideIpv4(input, output, now, out forwarding);
     }
 
-    private Decision DecideArp(EthernetFrame ethernet, Span<byte> output)
+    private Decision DecideArp(int ingress, Span<byte> input, Span<byte> output)
     {
-        if (!ArpPacket.TryRead(ethernet.Payload, out ArpPacket arp, out PacketError error))
+        if (!ArpPacket.TryRead(input[EthernetFrame.HeaderLength..], out ArpPacket arp, out PacketError error))
         {
             return error == PacketError.Truncated ? Decision.Drop(DropReason.TruncatedArp) : Decision.Ignore;
         }
 
-        Learn(arp);
-        Ipv4Address target = arp.TargetProtocolAddress;
-        if (arp.Operation != ArpOperation.Request || !_virtualAddresses.Contains(target))
-        {
-            return Decision.Ignore;
-        }
-
+        ArpOperation operation = arp.Operation;
         MacAddress askerMac = arp.SenderHardwareAddress;
         Ipv4Address askerIp = arp.SenderProtocolAddress;
-        if (askerMac.IsMulticast || _virtualAddresses.Contains(askerIp))
+        Ipv4Address target = arp.TargetProtocolAddress;
+        bool targetIsVip = _virtualAddressPort.TryGetValue(target, out int vipPort);
+        bool askerIsOwnOrVirtual = _ownOrVirtualAddresses.Contains(askerIp);
+        LearnNeighbour(operation, askerMac, askerIp, askerIsOwnOrVirtual, targetIsVip);
+        if (operation != ArpOperation.Request || !targetIsVip || vipPort == NeverAnswer)
         {
-            // A nonsensical asker, or someone else announcing the VIP: do not answer.
+            // Not a question about a VIP; our ports' own addresses are the kernel's to answer.
             return Decision.Ignore;
         }
 
-        // The request was copied into the output buffer; the reply overwrites it in place
-        // (the fields needed were read into locals above).
-        int length = WriteArp(output, ArpOperation.Reply, askerMac, target, askerMac, askerIp);
-        return Decision.Reply(length);
+        if (askerMac.IsMulticast || askerIsOwnOrVirtual)
+        {
+            // A nonsensical asker, or someone else announcing the VIP (or our address): do not answer.
+            return Decision.Ignore;
+        }
+
+        if (vipPort != AnyPort && vipPort != ingress)
+        {
+            // The VIP lives on another port's subnet: only that port answers for it.
+            return Decision.Ignore;
+        }
+
+        int length = WriteArp(output, ingress, ArpOperation.Reply, askerMac, target, askerMac, askerIp);
+        return Decision.Reply(length, ingress);
     }
 
-    private Decision DecideIpv4(EthernetFrame ethernet, Span<byte> output, long now, out int serviceIndex, out int realServerIndex)
+    private Decision DecideIpv4(Span<byte> input, Span<byte> output, long now, out Forwarding forwarding)
     {
-        serviceIndex = -1;
-        realServerIndex = -1;
-        if (!Ipv4Packet.TryRead(ethernet.Payload, out Ipv4Packet ip, out PacketError error))
+        forwarding = default;
+        if (!Ipv4Packet.TryRead(input[EthernetFrame.HeaderLength..], out Ipv4Packet ip, out PacketError error))
         {
             return Decision.Drop(error switch
             {
@@ -232,70 +377,47 @@ public sealed class DirectorEngine
             });
         }
 
+        if (_virtualAddressPort.ContainsKey(ip.Destination))
+        {
+            return DecideInbound(input, ip, output, now, out forwarding);
+        }
+
+        if (_masqueradedAddresses.Contains(ip.Source) && !_portAddresses.Contains(ip.Destination))
+        {
+            return DecideOutbound(input, ip, output, now, out forwarding);
+        }
+
+        // Not for a VIP and not from a NAT real server (or to the director itself): not ours.
+        return Decision.Ignore;
+    }
+
+    private Decision DecideInbound(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, out Forwarding forwarding)
+    {
+        forwarding = default;
+        DropReason reason = CheckForwardable(ip);
+        if (reason != DropReason.None)
+        {
+            return Decision.Drop(reason);
+        }
+
+        reason = ReadTransport(ip, out bool supported, out Transport transport);
+        if (reason != DropReason.None)
+        {
+            return Decision.Drop(reason);
+        }
+
         Ipv4Address vip = ip.Destination;
-        if (!_virtualAddresses.Contains(vip))
-        {
-            return Decision.Ignore;
-        }
-
-        if (!ip.IsHeaderChecksumValid)
-        {
-            return Decision.Drop(DropReason.BadIpChecksum);
-        }
-
-        if (ip.IsFragment)
-        {
-            return Decision.Drop(DropReason.Fragment);
-        }
-
-        if (ip.TimeToLive <= 1)
-        {
-            return Decision.Drop(DropReason.TtlExpired);
-        }
-
-        ServiceProtocol protocol;
-        ushort clientPort;
-        ushort virtualPort;
-        TcpFlags flags = TcpFlags.None;
-        if (ip.Protocol == IpProtocol.Tcp)
-        {
-            if (!TcpSegment.TryRead(ip.Payload, out TcpSegment tcp, out error))
-            {
-                return Decision.Drop(error == PacketError.Truncated ? DropReason.TruncatedTcp : DropReason.BadTcpDataOffset);
-            }
-
-            protocol = ServiceProtocol.Tcp;
-            clientPort = tcp.SourcePort;
-            virtualPort = tcp.DestinationPort;
-            flags = tcp.Flags;
-        }
-        else if (ip.Protocol == IpProtocol.Udp)
-        {
-            if (!UdpDatagram.TryRead(ip.Payload, out UdpDatagram udp, out error))
-            {
-                return Decision.Drop(error == PacketError.Truncated ? DropReason.TruncatedUdp : DropReason.BadUdpLength);
-            }
-
-            protocol = ServiceProtocol.Udp;
-            clientPort = udp.SourcePort;
-            virtualPort = udp.DestinationPort;
-        }
-        else
+        if (!supported || !_serviceByKey.TryGetValue(new ServiceKey(transport.Protocol, vip, transport.DestinationPort), out ServiceRuntime? service))
         {
             return Decision.Drop(DropReason.NoService);
         }
 
-        if (!_serviceByKey.TryGetValue(new ServiceKey(protocol, vip, virtualPort), out ServiceRuntime? service))
-        {
-            return Decision.Drop(DropReason.NoService);
-        }
-
-        var key = new ConnectionKey(protocol, ip.Source, clientPort, vip, virtualPort);
-        if (!Connections.TryTouch(key, flags, now, out ConnectionEntry entry))
+        var key = new ConnectionKey(transport.Protocol, ip.Source, transport.SourcePort, vip, transport.DestinationPort);
+        if (!Connections.TryTouch(key, transport.Flags, now, out ConnectionEntry entry))
         {
             // As IPVS: only a bare SYN opens a TCP connection; UDP opens on any datagram.
             const TcpFlags OpeningMask = TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Fin | TcpFlags.Rst;
-            if (protocol == ServiceProtocol.Tcp && (flags & OpeningMask) != TcpFlags.Syn)
+            if (transport.Protocol == ServiceProtocol.Tcp && (transport.Flags & OpeningMask) != TcpFlags.Syn)
             {
                 return Decision.Drop(DropReason.NoConnection);
             }
@@ -306,34 +428,170 @@ public sealed class DirectorEngine
                 return Decision.Drop(DropReason.NoRealServer);
             }
 
-            entry = Connections.Create(key, service.Index, chosen, flags, now);
+            RealServer chosenServer = service.Service.RealServers[chosen];
+            entry = chosenServer.ForwardingMethod == ForwardingMethod.Masquerading
+                ? Connections.CreateMasqueraded(key, service.Index, chosen, chosenServer.Address, chosenServer.Port, transport.Flags, now)
+                : Connections.Create(key, service.Index, chosen, transport.Flags, now);
         }
 
         RealServer server = service.Service.RealServers[entry.RealServerIndex];
-        if (server.ForwardingMethod != ForwardingMethod.DirectRouting)
+        int egress;
+        Ipv4Address nextHop;
+        switch (server.ForwardingMethod)
         {
-            return Decision.Drop(DropReason.UnsupportedForwardingMethod);
+            case ForwardingMethod.DirectRouting:
+                // The IP packet still says VIP: the real server must be on one of our links.
+                egress = OnLinkPort(server.Address);
+                nextHop = server.Address;
+                if (egress < 0)
+                {
+                    return Decision.Drop(DropReason.NoRoute);
+                }
+
+                break;
+            case ForwardingMethod.Masquerading:
+                if (!TryRoute(server.Address, out egress, out nextHop))
+                {
+                    return Decision.Drop(DropReason.NoRoute);
+                }
+
+                break;
+            default:
+                return Decision.Drop(DropReason.UnsupportedForwardingMethod);
         }
 
-        if (!Neighbours.TryGet(server.Address, out MacAddress serverMac))
+        if (!Neighbours.TryGet(nextHop, out MacAddress nextHopMac))
         {
             // The connection entry stays, so a retransmission goes to the same server once
             // its MAC is known.
-            if (!Neighbours.TryBeginResolution(server.Address, now))
-            {
-                return Decision.Drop(DropReason.NeighbourUnresolved);
-            }
+            return Resolve(egress, nextHop, output, now);
+        }
 
-            int length = WriteArp(output, ArpOperation.Request, MacAddress.Broadcast, _address, MacAddress.Zero, server.Address);
-            return new Decision(DecisionKind.Reply, length, DropReason.NeighbourUnresolved);
+        int length = input.Length;
+        input.CopyTo(output);
+        var ethernet = new EthernetFrame(output[..length])
+        {
+            Destination = nextHopMac,
+            Source = _ports[egress].Mac,
+        };
+        if (server.ForwardingMethod == ForwardingMethod.Masquerading)
+        {
+            // Same offsets as the validated input; only the copy is written.
+            NatRewriter.RewriteDestination(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), server.Address, server.Port);
         }
 
         // Direct routing: the IP packet is untouched; only the MAC addresses change.
-        ethernet.Destination = serverMac;
-        ethernet.Source = _mac;
-        serviceIndex = service.Index;
-        realServerIndex = entry.RealServerIndex;
-        return Decision.Forward(ethernet.Buffer.Length);
+        forwarding = new Forwarding(service.Index, entry.RealServerIndex, IsReply: false);
+        return Decision.Forward(length, egress);
+    }
+
+    private Decision DecideOutbound(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, out Forwarding forwarding)
+    {
+        forwarding = default;
+        DropReason reason = CheckForwardable(ip);
+        if (reason != DropReason.None)
+        {
+            return Decision.Drop(reason);
+        }
+
+        reason = ReadTransport(ip, out bool supported, out Transport transport);
+        if (reason != DropReason.None)
+        {
+            return Decision.Drop(reason);
+        }
+
+        if (!supported)
+        {
+            return Decision.Ignore;
+        }
+
+        var replyKey = new ReplyKey(transport.Protocol, ip.Source, transport.SourcePort, ip.Destination, transport.DestinationPort);
+        if (!Connections.TryTouchReply(replyKey, transport.Flags, now, out ConnectionKey key, out ConnectionEntry entry))
+        {
+            // From a NAT service's endpoint but no connection: forwarding it would leak the
+            // real server's address to whoever it is for.
+            return _masqueradedEndpoints.Contains(new ServiceKey(transport.Protocol, ip.Source, transport.SourcePort))
+                ? Decision.Drop(DropReason.OrphanReply)
+                : Decision.Ignore;
+        }
+
+        if (!TryRoute(key.ClientAddress, out int egress, out Ipv4Address nextHop))
+        {
+            return Decision.Drop(DropReason.NoRoute);
+        }
+
+        if (!Neighbours.TryGet(nextHop, out MacAddress nextHopMac))
+        {
+            return Resolve(egress, nextHop, output, now);
+        }
+
+        int length = input.Length;
+        input.CopyTo(output);
+        var ethernet = new EthernetFrame(output[..length])
+        {
+            Destination = nextHopMac,
+            Source = _ports[egress].Mac,
+        };
+        NatRewriter.RewriteSource(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), key.VirtualAddress, key.VirtualPort);
+        forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);
+        return Decision.Forward(length, egress);
+    }
+
+    private static DropReason CheckForwardable(Ipv4Packet ip)
+    {
+        if (!ip.IsHeaderChecksumValid)
+        {
+            return DropReason.BadIpChecksum;
+        }
+
+        if (ip.IsFragment)
+        {
+            return DropReason.Fragment;
+        }
+
+        return ip.TimeToLive <= 1 ? DropReason.TtlExpired : DropReason.None;
+    }
+
+    private static DropReason ReadTransport(Ipv4Packet ip, out bool supported, out Transport transport)
+    {
+        supported = true;
+        transport = default;
+        PacketError error;
+        if (ip.Protocol == IpProtocol.Tcp)
+        {
+            if (!TcpSegment.TryRead(ip.Payload, out TcpSegment tcp, out error))
+            {
+                return error == PacketError.Truncated ? DropReason.TruncatedTcp : DropReason.BadTcpDataOffset;
+            }
+
+            transport = new Transport(ServiceProtocol.Tcp, tcp.SourcePort, tcp.DestinationPort, tcp.Flags);
+            return DropReason.None;
+        }
+
+        if (ip.Protocol == IpProtocol.Udp)
+        {
+            if (!UdpDatagram.TryRead(ip.Payload, out UdpDatagram udp, out error))
+            {
+                return error == PacketError.Truncated ? DropReason.TruncatedUdp : DropReason.BadUdpLength;
+            }
+
+            transport = new Transport(ServiceProtocol.Udp, udp.SourcePort, udp.DestinationPort, TcpFlags.None);
+            return DropReason.None;
+        }
+
+        supported = false;
+        return DropReason.None;
+    }
+
+    private Decision Resolve(int port, Ipv4Address nextHop, Span<byte> output, long now)
+    {
+        if (!Neighbours.TryBeginResolution(nextHop, now))
+        {
+            return Decision.Drop(DropReason.NeighbourUnresolved);
+        }
+
+        int length = WriteArp(output, port, ArpOperation.Request, MacAddress.Broadcast, _ports[port].Address, MacAddress.Zero, nextHop);
+        return new Decision(DecisionKind.Reply, length, DropReason.NeighbourUnresolved, port);
     }
 
     private void LearnFromArp(ReadOnlySpan<byte> payload)
@@ -347,47 +605,59 @@ public sealed class DirectorEngine
         }
 
         ushort operation = (ushort)((payload[6] << 8) | payload[7]);
+        var senderIp = Ipv4Address.ReadFrom(payload[14..]);
         LearnNeighbour(
             (ArpOperation)operation,
             MacAddress.ReadFrom(payload[8..]),
-            Ipv4Address.ReadFrom(payload[14..]));
+            senderIp,
+            _ownOrVirtualAddresses.Contains(senderIp),
+            _virtualAddressPort.ContainsKey(Ipv4Address.ReadFrom(payload[24..])));
     }
 
-    private void Learn(ArpPacket arp) =>
-        LearnNeighbour(arp.Operation, arp.SenderHardwareAddress, arp.SenderProtocolAddress);
-
-    // Only real servers are learned: they are the only neighbours the director sends to, and
-    // it keeps the table bounded whatever arrives on the link. Requests (including
-    // gratuitous ARP) and replies both tell the sender's current MAC.
-    private void LearnNeighbour(ArpOperation operation, MacAddress senderMac, Ipv4Address senderIp)
+    // Learned: real servers and gateways (the next hops the director is configured to use),
+    // neighbours already in the table (their MAC may change), addresses the director asked for
+    // (the answer to its own request), and whoever asks for a VIP (a client or router that
+    // will need the replies of a NAT connection). The table is bounded
+    // (NeighbourTable.Capacity). Requests (including gratuitous ARP) and replies both tell the
+    // sender's current MAC.
+    private void LearnNeighbour(ArpOperation operation, MacAddress senderMac, Ipv4Address senderIp, bool senderIsOwnOrVirtual, bool targetIsVip)
     {
         if (operation is not (ArpOperation.Request or ArpOperation.Reply)
+            || senderIsOwnOrVirtual
             || senderMac.IsMulticast
             || senderMac == MacAddress.Zero
-            || senderMac == _mac
-            || !_realServerAddresses.Contains(senderIp))
+            || senderIp == Ipv4Address.Any
+            || IsOwnMac(senderMac))
         {
             return;
         }
 
-        Neighbours.Set(senderIp, senderMac);
+        if ((operation == ArpOperation.Request && targetIsVip)
+            || _knownNeighbours.Contains(senderIp)
+            || Neighbours.Contains(senderIp)
+            || (operation == ArpOperation.Reply && Neighbours.WasRequested(senderIp)))
+        {
+            Neighbours.Set(senderIp, senderMac);
+        }
     }
 
     private int WriteArp(
         Span<byte> output,
+        int port,
         ArpOperation operation,
         MacAddress ethernetDestination,
         Ipv4Address senderIp,
         MacAddress targetMac,
         Ipv4Address targetIp)
     {
+        MacAddress mac = _ports[port].Mac;
         var ethernet = new EthernetFrame(output[..ArpFrameLength])
         {
             Destination = ethernetDestination,
-            Source = _mac,
+            Source = mac,
             EtherType = EtherType.Arp,
         };
-        ArpPacket.Write(ethernet.Payload, operation, _mac, senderIp, targetMac, targetIp);
+        ArpPacket.Write(ethernet.Payload, operation, mac, senderIp, targetMac, targetIp);
         return ArpFrameLength;
     }
 }

@@ -60,6 +60,19 @@ public enum DropReason
     /// <summary>The real server's MAC is unknown; an ARP request was sent or is rate-limited.</summary>
     NeighbourUnresolved,
 
-    /// <summary>The chosen real server uses a forwarding method not implemented yet (NAT, tunnel).</summary>
+    /// <summary>The chosen real server uses a forwarding method not implemented yet (tunnel).</summary>
     UnsupportedForwardingMethod,
+
+    /// <summary>
+    /// No port's subnet holds the destination (or, for direct routing, the real server is not
+    /// on-link) and no port has a gateway.
+    /// </summary>
+    NoRoute,
+
+    /// <summary>
+    /// A packet from a masquerading real server's endpoint (RIP:RPORT of a <c>-m</c> real
+    /// server) that belongs to no connection; dropped rather than leaked with the real
+    /// server's address.
+    /// </summary>
+    OrphanReply,
 }

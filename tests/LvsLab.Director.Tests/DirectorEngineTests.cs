@@ -195,10 +195,12 @@ public class DirectorEngineTests
     }
 
     [Fact]
-    public void NatAndTunnelRealServersAreNotForwardedYet()
+    public void TunnelRealServersAreNotForwardedYetButNatIs()
     {
         DirectorEngine engine = Engine("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:8080 -m\n-a -t 10.0.0.100:80 -r 10.0.0.12 -i\n");
-        Assert.Equal(DropReason.UnsupportedForwardingMethod, engine.Process(Frames.Tcp(ClientIp, 1, Vip, 80, TcpFlags.Syn), _output, 0).Reason);
+        Decision nat = engine.Process(Frames.Tcp(ClientIp, 1, Vip, 80, TcpFlags.Syn), _output, 0);
+        Assert.Equal(DecisionKind.Forward, nat.Kind);
+        Assert.Equal(RealServerIps[0], Ipv4Address.ReadFrom(_output.AsSpan(30)));
         Assert.Equal(DropReason.UnsupportedForwardingMethod, engine.Process(Frames.Tcp(ClientIp, 2, Vip, 80, TcpFlags.Syn), _output, 0).Reason);
     }
 
@@ -294,6 +296,47 @@ public class DirectorEngineTests
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
+
+        // NAT on two ports: both directions, UDP, orphans, ARP on either port, rate-limited
+        // ARP for an unknown client, our own frames.
+        DirectorEngine nat = NatLab.Engine();
+        nat.Neighbours.Set(NatLab.ClientIp, NatLab.ClientMac);
+        var stranger = Ipv4Address.Parse("10.1.0.77");
+        (int Port, byte[] Frame)[] natFrames =
+        [
+            (NatLab.Ext, NatLab.FromClient(40000, 80, TcpFlags.Ack, payload: [1, 2, 3])),
+            (NatLab.Int, NatLab.FromServer(NatLab.Rs1, NatLab.Rs1Mac, 8080, 40000, TcpFlags.Ack, payload: [4, 5, 6])),
+            (NatLab.Ext, Frames.Udp(NatLab.ClientIp, 5000, NatLab.Vip, 53, sourceMac: NatLab.ClientMac, destinationMac: NatLab.ExtMac)),
+            (NatLab.Int, Frames.Udp(NatLab.Rs1, 53, NatLab.ClientIp, 5000, sourceMac: NatLab.Rs1Mac, destinationMac: NatLab.IntMac)),
+            (NatLab.Int, NatLab.FromServer(NatLab.Rs1, NatLab.Rs1Mac, 8080, 40999, TcpFlags.Ack)),
+            (NatLab.Int, NatLab.FromServer(NatLab.Rs2, NatLab.Rs2Mac, 8080, 41000, TcpFlags.Ack, client: stranger)),
+            (NatLab.Ext, Frames.ArpRequest(NatLab.ClientMac, NatLab.ClientIp, NatLab.Vip)),
+            (NatLab.Int, Frames.ArpRequest(NatLab.Rs1Mac, NatLab.Rs1, NatLab.Vip)),
+            (NatLab.Ext, Frames.ArpReply(NatLab.RouterMac, NatLab.RouterIp, NatLab.ExtMac, NatLab.ExtIp)),
+            (NatLab.Int, Frames.Tcp(NatLab.ClientIp, 1, NatLab.Vip, 80, TcpFlags.Ack, sourceMac: NatLab.ExtMac, destinationMac: NatLab.IntMac)),
+            (NatLab.Int, Frames.Tcp(NatLab.Rs1, 8080, NatLab.IntIp, 9, TcpFlags.Ack, sourceMac: NatLab.Rs1Mac, destinationMac: NatLab.IntMac)),
+            (NatLab.Ext, NatLab.FromClient(40000, 443, TcpFlags.Ack)),
+        ];
+        nat.Process(NatLab.Ext, NatLab.FromClient(40000, 80, TcpFlags.Syn), _output, 0);
+        nat.Process(NatLab.Ext, NatLab.FromClient(40000, 443, TcpFlags.Syn), _output, 0);
+        nat.Process(NatLab.Ext, NatLab.FromClient(41000, 80, TcpFlags.Syn, client: stranger), _output, 0);
+        foreach ((int port, byte[] frame) in natFrames)
+        {
+            nat.Process(port, frame, _output, 1);
+        }
+
+        long forwardedBefore = nat.Counters.ForwardedPackets;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            (int port, byte[] frame) = natFrames[i % natFrames.Length];
+            nat.Process(port, frame, _output, 2 + i);
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.True(nat.Counters.ForwardedPackets - forwardedBefore >= 5 * (10_000 / natFrames.Length));
+        Assert.True(nat.Counters.ReplyPackets > 0);
     }
 
     [Fact]

@@ -154,6 +154,56 @@ public class ChecksumTests
         }
     }
 
+    [Fact]
+    public void ChainedUpdatesForANatRewriteEqualAFullRecompute()
+    {
+        // What a NAT rewrite does: one pseudo-header address (32 bits) and one port (16 bits)
+        // change in the TCP/UDP checksum; TTL (16-bit word with the protocol) and the address
+        // in the IPv4 header checksum.
+        var random = new Random(1624);
+        for (int round = 0; round < 2000; round++)
+        {
+            byte[] payload = new byte[random.Next(0, 60)];
+            random.NextBytes(payload);
+            bool udp = round % 2 == 0;
+            byte[] bytes = udp
+                ? ReferencePackets.Udp("192.0.2.1", "198.51.100.7", (ushort)random.Next(1, 65536), 53, payload)
+                : ReferencePackets.Tcp("192.0.2.1", "198.51.100.7", (ushort)random.Next(1, 65536), 80, payload);
+            Assert.True(Ipv4Packet.TryRead(bytes, out Ipv4Packet ip, out _));
+            var newAddress = new Ipv4Address((uint)random.NextInt64(0, 1L << 32));
+            ushort newPort = (ushort)random.Next(0, 65536);
+            Ipv4Address oldAddress = ip.Destination;
+            Span<byte> transport = ip.Payload;
+            ushort oldPort = (ushort)((transport[2] << 8) | transport[3]);
+            int checksumOffset = udp ? 6 : 16;
+            ushort transportChecksum = (ushort)((transport[checksumOffset] << 8) | transport[checksumOffset + 1]);
+
+            ushort oldTtlWord = (ushort)((ip.TimeToLive << 8) | ip.Protocol);
+            ip.TimeToLive--;
+            ushort newTtlWord = (ushort)((ip.TimeToLive << 8) | ip.Protocol);
+            ushort headerChecksum = Checksum.Update32(Checksum.Update16(ip.HeaderChecksum, oldTtlWord, newTtlWord), oldAddress.Value, newAddress.Value);
+            ip.Destination = newAddress;
+            transportChecksum = Checksum.Update16(Checksum.Update32(transportChecksum, oldAddress.Value, newAddress.Value), oldPort, newPort);
+            transport[2] = (byte)(newPort >> 8);
+            transport[3] = (byte)newPort;
+
+            ip.UpdateHeaderChecksum();
+            Assert.Equal(ip.HeaderChecksum, headerChecksum);
+            if (udp)
+            {
+                var datagram = new UdpDatagram(transport);
+                datagram.UpdateChecksum(ip.Source, ip.Destination);
+                Assert.Equal(datagram.Checksum, transportChecksum == 0 ? (ushort)0xFFFF : transportChecksum);
+            }
+            else
+            {
+                var segment = new TcpSegment(transport);
+                segment.UpdateChecksum(ip.Source, ip.Destination);
+                Assert.Equal(segment.Checksum, transportChecksum);
+            }
+        }
+    }
+
     private static ushort NaiveChecksum(byte[] data)
     {
         uint sum = 0;

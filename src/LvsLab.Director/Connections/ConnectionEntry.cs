@@ -1,3 +1,5 @@
+using LvsLab.Packets;
+
 namespace LvsLab.Director.Connections;
 
 /// <summary>A connection's assignment to a real server, its state and when it expires.</summary>
@@ -6,7 +8,7 @@ namespace LvsLab.Director.Connections;
 /// <param name="State">The connection state.</param>
 /// <param name="CreatedAtMilliseconds">When the connection was created.</param>
 /// <param name="ExpiresAtMilliseconds">When it expires unless another packet comes.</param>
-/// <param name="Packets">Packets seen on it (client to server).</param>
+/// <param name="Packets">Packets seen on it from the client (to the server).</param>
 public readonly record struct ConnectionEntry(
     int ServiceIndex,
     int RealServerIndex,
@@ -15,6 +17,21 @@ public readonly record struct ConnectionEntry(
     long ExpiresAtMilliseconds,
     long Packets)
 {
+    /// <summary>
+    /// True for a masqueraded (NAT) connection: the table also indexes it by its reply-side key
+    /// (<see cref="ReplyKey.For"/> with <see cref="RealServerAddress"/> and <see cref="RealServerPort"/>).
+    /// </summary>
+    public bool IsMasqueraded { get; init; }
+
+    /// <summary>For a masqueraded connection, the real server's IP (RIP); otherwise unset.</summary>
+    public Ipv4Address RealServerAddress { get; init; }
+
+    /// <summary>For a masqueraded connection, the real server's port (RPORT); otherwise 0.</summary>
+    public ushort RealServerPort { get; init; }
+
+    /// <summary>Packets seen on it from the real server (only a masqueraded connection sees them).</summary>
+    public long ReplyPackets { get; init; }
+
     /// <summary>True when the entry is expired at <paramref name="nowMilliseconds"/>.</summary>
     /// <param name="nowMilliseconds">The current time.</param>
     /// <returns>True when expired.</returns>

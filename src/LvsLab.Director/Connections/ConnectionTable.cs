@@ -7,18 +7,22 @@ namespace LvsLab.Director.Connections;
 
 /// <summary>
 /// The connection table: which real server each client connection went to, so that every
-/// packet of a connection reaches the same server. Expired entries are treated as absent,
-/// overwritten when the same key comes again, and removed by <see cref="RemoveExpired"/>.
-/// Not thread-safe: one capture loop owns it.
+/// packet of a connection reaches the same server. A masqueraded (NAT) connection is also
+/// indexed by its reply-side key (<see cref="ReplyKey"/>: RIP, RPORT, CIP, CPORT), so the
+/// server's packets find it too; both keys live and die together. Expired entries are treated
+/// as absent, overwritten when the same key comes again, and removed by
+/// <see cref="RemoveExpired"/>. Not thread-safe: one capture loop owns it.
 /// </summary>
 /// <remarks>
-/// A <see cref="Dictionary{TKey, TValue}"/> keyed by a struct with its own equality, and
-/// updated through <see cref="CollectionsMarshal"/> refs: one hash lookup per packet of a
-/// known connection, no allocation (apart from the dictionary growing).
+/// <see cref="Dictionary{TKey, TValue}"/>s keyed by structs with their own equality, and
+/// updated through <see cref="CollectionsMarshal"/> refs: one hash lookup per client packet of
+/// a known connection, two per reply packet, no allocation (apart from the dictionaries
+/// growing).
 /// </remarks>
 public sealed class ConnectionTable
 {
     private readonly Dictionary<ConnectionKey, ConnectionEntry> _entries = [];
+    private readonly Dictionary<ReplyKey, ConnectionKey> _replies = [];
 
     /// <summary>Creates an empty table.</summary>
     /// <param name="timeouts">Timeouts per state; <see cref="ConnectionTimeouts.Default"/> when null.</param>
@@ -29,6 +33,9 @@ public sealed class ConnectionTable
 
     /// <summary>Entries held, including expired ones not yet removed.</summary>
     public int Count => _entries.Count;
+
+    /// <summary>Reply-side keys held (one per masqueraded connection), including expired ones not yet removed.</summary>
+    public int ReplyKeyCount => _replies.Count;
 
     /// <summary>The entries held, including expired ones (for listing; allocates an enumerator).</summary>
     public IEnumerable<KeyValuePair<ConnectionKey, ConnectionEntry>> Entries => _entries;
@@ -49,9 +56,27 @@ public sealed class ConnectionTable
         return false;
     }
 
+    /// <summary>Finds the live masqueraded connection a reply-side key belongs to, without changing it.</summary>
+    /// <param name="replyKey">The reply-side key.</param>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="key">The connection's client-side key when the result is true.</param>
+    /// <param name="entry">The entry when the result is true.</param>
+    /// <returns>True when a live entry exists.</returns>
+    public bool TryGetReply(in ReplyKey replyKey, long nowMilliseconds, out ConnectionKey key, out ConnectionEntry entry)
+    {
+        if (_replies.TryGetValue(replyKey, out key) && TryGet(key, nowMilliseconds, out entry))
+        {
+            return true;
+        }
+
+        key = default;
+        entry = default;
+        return false;
+    }
+
     /// <summary>
-    /// Finds a live entry and advances it with a packet: state from the TCP flags, expiry from
-    /// the new state's timeout, packet count.
+    /// Finds a live entry and advances it with a packet from the client: state from the TCP
+    /// flags (<see cref="NextTcpState"/>), expiry from the new state's timeout, packet count.
     /// </summary>
     /// <param name="key">The connection.</param>
     /// <param name="flags">The packet's TCP flags (ignored for UDP).</param>
@@ -78,7 +103,48 @@ public sealed class ConnectionTable
         return true;
     }
 
-    /// <summary>Creates an entry for a new connection, replacing an expired one with the same key.</summary>
+    /// <summary>
+    /// Finds the live masqueraded connection of a packet from the real server and advances it:
+    /// state from the TCP flags (<see cref="NextTcpStateFromServer"/>), expiry from the new
+    /// state's timeout, reply packet count.
+    /// </summary>
+    /// <param name="replyKey">The reply-side key (the packet's source RIP:RPORT, destination CIP:CPORT).</param>
+    /// <param name="flags">The packet's TCP flags (ignored for UDP).</param>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="key">The connection's client-side key when the result is true.</param>
+    /// <param name="entry">The updated entry when the result is true.</param>
+    /// <returns>True when a live entry existed.</returns>
+    public bool TryTouchReply(in ReplyKey replyKey, TcpFlags flags, long nowMilliseconds, out ConnectionKey key, out ConnectionEntry entry)
+    {
+        if (!_replies.TryGetValue(replyKey, out key))
+        {
+            entry = default;
+            return false;
+        }
+
+        ref ConnectionEntry slot = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+        if (Unsafe.IsNullRef(ref slot) || slot.IsExpired(nowMilliseconds))
+        {
+            key = default;
+            entry = default;
+            return false;
+        }
+
+        ConnectionState state = key.Protocol == ServiceProtocol.Tcp ? NextTcpStateFromServer(slot.State, flags) : ConnectionState.Udp;
+        slot = slot with
+        {
+            State = state,
+            ExpiresAtMilliseconds = nowMilliseconds + Timeouts.For(state),
+            ReplyPackets = slot.ReplyPackets + 1,
+        };
+        entry = slot;
+        return true;
+    }
+
+    /// <summary>
+    /// Creates an entry for a new connection (direct routing: client-side key only), replacing
+    /// an expired one with the same key.
+    /// </summary>
     /// <param name="key">The connection.</param>
     /// <param name="serviceIndex">Index of the virtual service.</param>
     /// <param name="realServerIndex">Index of the chosen real server in the service.</param>
@@ -87,22 +153,58 @@ public sealed class ConnectionTable
     /// <returns>The new entry.</returns>
     public ConnectionEntry Create(in ConnectionKey key, int serviceIndex, int realServerIndex, TcpFlags flags, long nowMilliseconds)
     {
-        ConnectionState state = key.Protocol == ServiceProtocol.Tcp
-            ? NextTcpState(ConnectionState.SynReceived, flags)
-            : ConnectionState.Udp;
-        var entry = new ConnectionEntry(serviceIndex, realServerIndex, state, nowMilliseconds, nowMilliseconds + Timeouts.For(state), 1);
+        ConnectionEntry entry = NewEntry(key, serviceIndex, realServerIndex, flags, nowMilliseconds);
+        RemoveReplyKeyOf(key);
         _entries[key] = entry;
         return entry;
     }
 
-    /// <summary>Removes one entry.</summary>
+    /// <summary>
+    /// Creates an entry for a new masqueraded (NAT) connection, indexed by its client-side key
+    /// and by its reply-side key (<see cref="ReplyKey.For"/>), replacing an expired one with the
+    /// same key. When another connection held the same reply-side key, the new one takes it.
+    /// </summary>
+    /// <param name="key">The connection.</param>
+    /// <param name="serviceIndex">Index of the virtual service.</param>
+    /// <param name="realServerIndex">Index of the chosen real server in the service.</param>
+    /// <param name="realServerAddress">The real server's IP (RIP).</param>
+    /// <param name="realServerPort">The real server's port (RPORT).</param>
+    /// <param name="flags">The first packet's TCP flags (ignored for UDP).</param>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <returns>The new entry.</returns>
+    public ConnectionEntry CreateMasqueraded(
+        in ConnectionKey key,
+        int serviceIndex,
+        int realServerIndex,
+        Ipv4Address realServerAddress,
+        ushort realServerPort,
+        TcpFlags flags,
+        long nowMilliseconds)
+    {
+        ConnectionEntry entry = NewEntry(key, serviceIndex, realServerIndex, flags, nowMilliseconds) with
+        {
+            IsMasqueraded = true,
+            RealServerAddress = realServerAddress,
+            RealServerPort = realServerPort,
+        };
+        RemoveReplyKeyOf(key);
+        _entries[key] = entry;
+        _replies[ReplyKey.For(key, realServerAddress, realServerPort)] = key;
+        return entry;
+    }
+
+    /// <summary>Removes one entry (and its reply-side key).</summary>
     /// <param name="key">The connection.</param>
     /// <returns>True when it was there.</returns>
-    public bool Remove(in ConnectionKey key) => _entries.Remove(key);
+    public bool Remove(in ConnectionKey key)
+    {
+        RemoveReplyKeyOf(key);
+        return _entries.Remove(key);
+    }
 
-    /// <summary>Removes every expired entry (the host may call this now and then).</summary>
+    /// <summary>Removes every expired entry with its reply-side key (the engine calls this now and then).</summary>
     /// <param name="nowMilliseconds">The current time.</param>
-    /// <returns>How many were removed.</returns>
+    /// <returns>How many connections were removed.</returns>
     public int RemoveExpired(long nowMilliseconds)
     {
         int removed = 0;
@@ -110,9 +212,13 @@ public sealed class ConnectionTable
         // Removing during enumeration is allowed for Dictionary since .NET Core 3.0.
         foreach (KeyValuePair<ConnectionKey, ConnectionEntry> pair in _entries)
         {
-            if (pair.Value.IsExpired(nowMilliseconds) && _entries.Remove(pair.Key))
+            if (pair.Value.IsExpired(nowMilliseconds))
             {
-                removed++;
+                RemoveReplyKey(pair.Key, pair.Value);
+                if (_entries.Remove(pair.Key))
+                {
+                    removed++;
+                }
             }
         }
 
@@ -120,11 +226,15 @@ public sealed class ConnectionTable
     }
 
     /// <summary>Removes all entries.</summary>
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        _entries.Clear();
+        _replies.Clear();
+    }
 
     /// <summary>
-    /// The state after a packet from the client, for a director that only sees that direction:
-    /// RST closes, FIN starts closing, an ACK after the SYN establishes; a bare SYN on a
+    /// The state after a packet from the client: RST closes; FIN starts closing, or closes when
+    /// the server had sent its FIN already; an ACK after the SYN establishes; a bare SYN on a
     /// closing or closed entry starts it again.
     /// </summary>
     /// <param name="current">The state before the packet.</param>
@@ -139,7 +249,7 @@ public sealed class ConnectionTable
 
         if ((flags & TcpFlags.Fin) != 0)
         {
-            return ConnectionState.FinWait;
+            return current is ConnectionState.CloseWait or ConnectionState.Closed ? ConnectionState.Closed : ConnectionState.FinWait;
         }
 
         if ((flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Ack) == 0)
@@ -153,5 +263,61 @@ public sealed class ConnectionTable
         }
 
         return current;
+    }
+
+    /// <summary>
+    /// The state after a packet from the real server (NAT only): RST closes; FIN closes when
+    /// the client had sent its FIN already, otherwise starts closing from the server's side;
+    /// anything else (SYN-ACK, ACK, data) leaves the state alone — only the client's ACK
+    /// establishes.
+    /// </summary>
+    /// <param name="current">The state before the packet.</param>
+    /// <param name="flags">The packet's TCP flags.</param>
+    /// <returns>The state after it.</returns>
+    public static ConnectionState NextTcpStateFromServer(ConnectionState current, TcpFlags flags)
+    {
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            return ConnectionState.Closed;
+        }
+
+        if ((flags & TcpFlags.Fin) != 0)
+        {
+            return current is ConnectionState.FinWait or ConnectionState.Closed ? ConnectionState.Closed : ConnectionState.CloseWait;
+        }
+
+        return current;
+    }
+
+    private ConnectionEntry NewEntry(in ConnectionKey key, int serviceIndex, int realServerIndex, TcpFlags flags, long nowMilliseconds)
+    {
+        ConnectionState state = key.Protocol == ServiceProtocol.Tcp
+            ? NextTcpState(ConnectionState.SynReceived, flags)
+            : ConnectionState.Udp;
+        return new ConnectionEntry(serviceIndex, realServerIndex, state, nowMilliseconds, nowMilliseconds + Timeouts.For(state), 1);
+    }
+
+    private void RemoveReplyKeyOf(in ConnectionKey key)
+    {
+        if (_entries.TryGetValue(key, out ConnectionEntry old))
+        {
+            RemoveReplyKey(key, old);
+        }
+    }
+
+    // Removes the reply-side key of an entry only while it still points at that entry: a newer
+    // connection may have taken the same reply-side key.
+    private void RemoveReplyKey(in ConnectionKey key, in ConnectionEntry entry)
+    {
+        if (!entry.IsMasqueraded)
+        {
+            return;
+        }
+
+        var replyKey = ReplyKey.For(key, entry.RealServerAddress, entry.RealServerPort);
+        if (_replies.TryGetValue(replyKey, out ConnectionKey owner) && owner.Equals(key))
+        {
+            _replies.Remove(replyKey);
+        }
     }
 }

@@ -12,10 +12,10 @@ public sealed record ConnectionTimeouts
     /// <summary>TCP after a SYN only (default 120 s).</summary>
     public long TcpSynReceivedMilliseconds { get; init; } = 120_000;
 
-    /// <summary>TCP after a FIN (default 120 s).</summary>
+    /// <summary>TCP after a FIN from one side only (default 120 s).</summary>
     public long TcpFinWaitMilliseconds { get; init; } = 120_000;
 
-    /// <summary>TCP after an RST (default 10 s).</summary>
+    /// <summary>TCP after an RST, or after a FIN from each side (default 10 s).</summary>
     public long TcpClosedMilliseconds { get; init; } = 10_000;
 
     /// <summary>UDP (default 300 s).</summary>
@@ -28,7 +28,7 @@ public sealed record ConnectionTimeouts
     {
         ConnectionState.SynReceived => TcpSynReceivedMilliseconds,
         ConnectionState.Established => TcpEstablishedMilliseconds,
-        ConnectionState.FinWait => TcpFinWaitMilliseconds,
+        ConnectionState.FinWait or ConnectionState.CloseWait => TcpFinWaitMilliseconds,
         ConnectionState.Closed => TcpClosedMilliseconds,
         _ => UdpMilliseconds,
     };

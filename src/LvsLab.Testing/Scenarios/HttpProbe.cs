@@ -14,19 +14,45 @@ public static class HttpProbe
     /// <param name="node">The node that sends (a client).</param>
     /// <param name="url">The URL, e.g. <c>http://VIP/</c>.</param>
     /// <param name="count">How many requests.</param>
+    /// <param name="maxSeconds">How long one request may take before it counts as failed.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <returns>One entry per request: the reply, or null where it failed.</returns>
-    public static async Task<IReadOnlyList<ServerReply?>> GetAsync(IRunningLab lab, string node, string url, int count, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<ServerReply?>> GetAsync(IRunningLab lab, string node, string url, int count, int maxSeconds = 5, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lab);
         var script = string.Create(
             CultureInfo.InvariantCulture,
-            $"i=0; while [ $i -lt {count} ]; do curl -s --max-time 5 '{url}' || echo {FailureMark}; i=$((i+1)); done");
+            $"i=0; while [ $i -lt {count} ]; do curl -s --max-time {maxSeconds} '{url}' || echo {FailureMark}; i=$((i+1)); done");
         var result = await lab.ExecAsync(node, ["sh", "-c", script], cancellationToken);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (lines.Length != count)
         {
             throw new InvalidOperationException($"expected {count} answers from {url}, got {lines.Length}: {result.Stdout}{result.Stderr}");
+        }
+
+        return lines.Select(ServerReply.TryParse).ToList();
+    }
+
+    /// <summary>Sends <paramref name="count"/> UDP datagrams (socat, one socket each) from <paramref name="node"/> and collects the answers.</summary>
+    /// <param name="lab">The running lab.</param>
+    /// <param name="node">The node that sends.</param>
+    /// <param name="address">The destination address.</param>
+    /// <param name="port">The destination port.</param>
+    /// <param name="count">How many datagrams.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>One entry per datagram: the reply, or null where none came.</returns>
+    public static async Task<IReadOnlyList<ServerReply?>> UdpAsync(IRunningLab lab, string node, string address, int port, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        // socat connects the socket: only an answer from address:port itself is accepted.
+        var script = string.Create(
+            CultureInfo.InvariantCulture,
+            $"i=0; while [ $i -lt {count} ]; do r=$(echo ping | socat -t 1 - UDP4:{address}:{port}); [ -n \"$r\" ] && echo \"$r\" || echo {FailureMark}; i=$((i+1)); done");
+        var result = await lab.ExecAsync(node, ["sh", "-c", script], cancellationToken);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length != count)
+        {
+            throw new InvalidOperationException($"expected {count} UDP answers from {address}:{port}, got {lines.Length}: {result.Stdout}{result.Stderr}");
         }
 
         return lines.Select(ServerReply.TryParse).ToList();

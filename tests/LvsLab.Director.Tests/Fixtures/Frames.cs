@@ -107,6 +107,16 @@ internal static class Frames
         return copy;
     }
 
+    /// <summary>A copy of a UDP frame with the UDP checksum field set to <paramref name="checksum"/> (0: none).</summary>
+    public static byte[] WithUdpChecksum(byte[] frame, ushort checksum)
+    {
+        byte[] copy = (byte[])frame.Clone();
+        int offset = 14 + ((copy[14] & 0x0F) * 4) + 6;
+        copy[offset] = (byte)(checksum >> 8);
+        copy[offset + 1] = (byte)checksum;
+        return copy;
+    }
+
     /// <summary>The DR rewrite of <paramref name="frame"/>: destination MAC = real server, source MAC = director.</summary>
     public static byte[] DirectRouted(byte[] frame, MacAddress realServerMac)
     {

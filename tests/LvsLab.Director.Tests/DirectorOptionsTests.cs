@@ -1,0 +1,84 @@
+using LvsLab.Director.Tests.Fixtures;
+using LvsLab.Packets;
+using Xunit;
+
+namespace LvsLab.Director.Tests;
+
+public class DirectorOptionsTests
+{
+    private static readonly MacAddress Mac1 = MacAddress.Parse("02:00:00:00:00:01");
+    private static readonly MacAddress Mac2 = MacAddress.Parse("02:00:00:00:00:02");
+
+    [Fact]
+    public void MacAndAddressMakeOnePortNamedEth0WhereEverythingIsOnLink()
+    {
+        var options = new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp);
+        DirectorPort port = Assert.Single(options.Ports);
+        Assert.Equal(new DirectorPort("eth0", Lab.DirectorMac, Lab.DirectorIp, 0), port);
+        Assert.Null(port.Gateway);
+        Assert.Equal(Lab.DirectorMac, options.Mac);
+        Assert.Equal(Lab.DirectorIp, options.Address);
+        Assert.True(port.IsOnLink(Ipv4Address.Parse("203.0.113.9")));
+    }
+
+    [Fact]
+    public void MacAndAddressArePortZeros()
+    {
+        var options = NatLab.Options();
+        Assert.Equal(NatLab.ExtMac, options.Mac);
+        Assert.Equal(NatLab.ExtIp, options.Address);
+        Assert.Equal(2, options.Ports.Count);
+        Assert.Equal(NatLab.RouterIp, options.Ports[0].Gateway);
+    }
+
+    [Fact]
+    public void OptionsWithEqualPortsAreEqual()
+    {
+        Assert.Equal(NatLab.Options(), NatLab.Options());
+        Assert.Equal(NatLab.Options().GetHashCode(), NatLab.Options().GetHashCode());
+        Assert.NotEqual(NatLab.Options(), NatLab.Options(withGateway: false));
+        Assert.NotEqual(NatLab.Options(), NatLab.Options() with { NeighbourCapacity = 5 });
+        Assert.Equal(new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp), new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp));
+    }
+
+    [Fact]
+    public void PortSubnetDecidesWhatIsOnLink()
+    {
+        var port = new DirectorPort("int", Mac1, Ipv4Address.Parse("10.2.0.1"), 24);
+        Assert.True(port.IsOnLink(Ipv4Address.Parse("10.2.0.200")));
+        Assert.False(port.IsOnLink(Ipv4Address.Parse("10.2.1.1")));
+        Assert.True((port with { PrefixLength = 32 }).IsOnLink(Ipv4Address.Parse("10.2.0.1")));
+        Assert.False((port with { PrefixLength = 32 }).IsOnLink(Ipv4Address.Parse("10.2.0.2")));
+    }
+
+    public static TheoryData<string, DirectorPort[]> InvalidPorts() => new()
+    {
+        { "at least one port", [] },
+        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Broadcast, Lab.DirectorIp, 24)] },
+        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Parse("01:00:5e:00:00:01"), Lab.DirectorIp, 24)] },
+        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Zero, Lab.DirectorIp, 24)] },
+        { "two ports are named 'eth0'", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24), new DirectorPort("eth0", Mac2, Lab.DirectorIp, 24)] },
+        { "outside 0..32", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 33)] },
+        { "outside 0..32", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, -1)] },
+        { "has no name", [new DirectorPort(" ", Mac1, Lab.DirectorIp, 24)] },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidPorts))]
+    public void InvalidPortsAreRefused(string message, DirectorPort[] ports)
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new DirectorOptions(ports));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoPortsMayShareNothingButMustDifferInName()
+    {
+        var options = new DirectorOptions(
+        [
+            new DirectorPort("a", Mac1, Ipv4Address.Parse("10.1.0.2"), 24),
+            new DirectorPort("b", Mac2, Ipv4Address.Parse("10.2.0.1"), 24, Ipv4Address.Parse("10.2.0.254")),
+        ]);
+        Assert.Equal(["a", "b"], options.Ports.Select(p => p.Name));
+    }
+}

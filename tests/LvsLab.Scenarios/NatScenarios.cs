@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LvsLab.Lab.Docker;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
+using LvsLab.Testing.Capture;
+using LvsLab.Testing.Scenarios;
+using PacketDotNet;
+
+namespace LvsLab.Scenarios;
+
+/// <summary>
+/// LVS-NAT with real packets (seed idea 6): the director rewrites the destination VIP:80 →
+/// RIP:8080 on the way in and the source RIP:8080 → VIP:80 on the way out; the client only
+/// ever sees the VIP, the real servers see the true client address.
+/// </summary>
+public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output) : IClassFixture<NatLabFixture>
+{
+    private IPAddress Vip => fixture.Topology.Vip;
+
+    private IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
+
+    private IReadOnlyList<LabNode> RealServers => fixture.Topology.NodesWith(NodeRole.RealServer);
+
+    [Fact]
+    public async Task CurlToVipReachesEveryServerOn8080AndTheClientOnlyEverSeesTheVip()
+    {
+        await using var taps = StartTaps(["client"]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        // Each real server answered twice (rr) and saw the true client address.
+        Assert.All(replies.GroupBy(r => r!.Server), g => Assert.Equal(2, g.Count()));
+        Assert.Equal(RealServers.Count, replies.Select(r => r!.Server).Distinct().Count());
+        Assert.All(replies, r => Assert.Equal(Cip, r!.Client));
+        var ipFrames = taps.On("client").Where(f => f.Ip is not null).ToList();
+        Assert.NotEmpty(ipFrames);
+        Assert.All(ipFrames, f => Assert.True(f.IsIp(Cip, Vip) || f.IsIp(Vip, Cip), $"the client saw {f}"));
+        Assert.DoesNotContain(ipFrames, f => f.Tcp is { } t && (t.SourcePort == NatLab.RealTcpPort || t.DestinationPort == NatLab.RealTcpPort));
+    }
+
+    [Fact]
+    public async Task DirectorRewritesDestinationInAndSourceOutWithValidChecksums()
+    {
+        await using var taps = StartTaps(["director:front", "director:back"]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var front = taps.On("director:front").Where(f => f.Tcp is not null).ToList();
+        var back = taps.On("director:back").Where(f => f.Tcp is not null).ToList();
+        var rips = RealServers.Select(n => n.AddressOn("back")).ToHashSet();
+
+        var inFront = front.Where(f => f.IsIp(Cip, Vip)).ToList();
+        var outFront = front.Where(f => f.IsIp(Vip, Cip)).ToList();
+        var inBack = back.Where(f => f.IsIp(Cip, null) && rips.Contains(f.Ip!.DestinationAddress)).ToList();
+        var outBack = back.Where(f => rips.Contains(f.Ip!.SourceAddress) && f.Ip.DestinationAddress.Equals(Cip)).ToList();
+        Assert.All(inFront, f => Assert.Equal(80, f.Tcp!.DestinationPort));
+        Assert.All(outFront, f => Assert.Equal(80, f.Tcp!.SourcePort));
+        Assert.All(inBack, f => Assert.Equal(NatLab.RealTcpPort, f.Tcp!.DestinationPort));
+        Assert.All(outBack, f => Assert.Equal(NatLab.RealTcpPort, f.Tcp!.SourcePort));
+        // Every packet crossed the director once each way, rewritten: as many in as out on each side.
+        Assert.NotEmpty(inFront);
+        Assert.Equal(inFront.Count, inBack.Count);
+        Assert.Equal(outBack.Count, outFront.Count);
+        Assert.Equal(front.Count + back.Count, inFront.Count + outFront.Count + inBack.Count + outBack.Count);
+        // TTL goes down by one through the director, as through any router.
+        Assert.Equal(inFront[0].Ip!.TimeToLive - 1, inBack[0].Ip!.TimeToLive);
+        AssertChecksumsValid(front.Concat(back));
+        output.WriteLine($"front in {inFront.Count} out {outFront.Count}; back in {inBack.Count} out {outBack.Count}");
+    }
+
+    [Fact]
+    public async Task UdpServiceWorksThroughNatAndSeesTheClient()
+    {
+        await using var taps = StartTaps(["client", "director:back"]);
+
+        var replies = await HttpProbe.UdpAsync(fixture.Lab, "client", Vip.ToString(), NatLab.UdpPort, 3);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        Assert.Equal(RealServers.Count, replies.Select(r => r!.Server).Distinct().Count());
+        Assert.All(replies, r => Assert.Equal(Cip, r!.Client));
+        var udp = taps.On("client").Where(f => f.Ethernet.Extract<UdpPacket>() is not null).ToList();
+        Assert.All(udp, f => Assert.Contains(Vip, new[] { f.Ip!.SourceAddress, f.Ip.DestinationAddress }));
+        Assert.Contains(taps.On("director:back"), f => f.Ethernet.Extract<UdpPacket>() is { DestinationPort: NatLab.RealUdpPort });
+        AssertChecksumsValid(taps.On("client").Concat(taps.On("director:back")));
+    }
+
+    [Fact]
+    public async Task ReplyWithoutAConnectionIsDroppedAndCountedNeverLeaked()
+    {
+        var back = fixture.Lab.Node("director").On("back");
+        var rs1 = fixture.Lab.Node("rs1").On("back");
+        await using var taps = StartTaps(["director:front"]);
+        var before = await StatsAsync();
+
+        var tcp = new TcpPacket(NatLab.RealTcpPort, 45678) { Synchronize = true, Acknowledgment = true, SequenceNumber = 7, AcknowledgmentNumber = 8, WindowSize = 1000 };
+        var ip = new IPv4Packet(rs1.Address, Cip) { TimeToLive = 64, PayloadPacket = tcp };
+        tcp.UpdateTcpChecksum();
+        ip.UpdateIPChecksum();
+        var frame = new EthernetPacket(Mac(rs1.Mac), Mac(back.Mac), EthernetType.IPv4) { PayloadPacket = ip };
+        FrameInjector.Send(back.HostInterface, [frame.Bytes]);
+        await Eventually.TrueAsync(
+            async _ => Drops(await StatsAsync(), "orphanReply") > Drops(before, "orphanReply"),
+            TimeSpan.FromSeconds(10),
+            "the director to count the orphan reply");
+        await taps.StopAsync();
+
+        Assert.DoesNotContain(taps.On("director:front"), f => f.Tcp is { DestinationPort: 45678 });
+    }
+
+    [Fact]
+    public async Task DirectorCountsBothDirections()
+    {
+        var before = await StatsAsync();
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
+        var after = await StatsAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        output.WriteLine(after.ToString());
+        Assert.True(after.GetProperty("forwardedPackets").GetInt64() > before.GetProperty("forwardedPackets").GetInt64());
+        Assert.True(after.GetProperty("replyPackets").GetInt64() > before.GetProperty("replyPackets").GetInt64());
+    }
+
+    internal static void AssertChecksumsValid(IEnumerable<CapturedFrame> frames)
+    {
+        foreach (var frame in frames.Where(f => f.Ip is not null))
+        {
+            Assert.True(frame.Ip!.ValidChecksum, $"IP checksum: {frame}");
+            if (frame.Tcp is { } tcp)
+            {
+                Assert.True(tcp.ValidTcpChecksum, $"TCP checksum: {frame}");
+            }
+
+            if (frame.Ethernet.Extract<UdpPacket>() is { } udp && udp.Checksum != 0)
+            {
+                Assert.True(udp.ValidUdpChecksum, $"UDP checksum: {frame}");
+            }
+        }
+    }
+
+    internal static PhysicalAddress Mac(string text) => PhysicalAddress.Parse(text.Replace(':', '-').ToUpperInvariant());
+
+    private static long Drops(JsonElement stats, string reason) => stats.GetProperty("drops").GetProperty(reason).GetInt64();
+
+    private async Task<JsonElement> StatsAsync()
+    {
+        var result = await fixture.Lab.ExecAsync("director", ["lvs-director", "stats", "--json"]);
+        Assert.Equal(0, result.ExitCode);
+        return JsonDocument.Parse(result.Stdout).RootElement.Clone();
+    }
+
+    private TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => DrScenarios.StartTaps(fixture, links, scenario);
+}
+
+/// <summary>
+/// The negative control of NAT: a real server whose default route is not the director sends
+/// its reply un-rewritten (source RIP:8080) by the wrong way, and the client gets no answer.
+/// </summary>
+public sealed class NatWrongGatewayScenarios(NatWrongGatewayLabFixture fixture) : IClassFixture<NatWrongGatewayLabFixture>
+{
+    [Fact]
+    public async Task RealServerRoutingAroundTheDirectorLeaksUnrewrittenRepliesAndTheClientGetsNone()
+    {
+        var vip = fixture.Topology.Vip;
+        var cip = fixture.Topology.Node("client").AddressOn("front");
+        var rip = fixture.Topology.Node("rs1").AddressOn("back");
+        await using var taps = DrScenarios.StartTaps(fixture, ["rs1", "director:back", "client"]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{vip}/", 1, maxSeconds: 3);
+        await taps.StopAsync();
+
+        Assert.Null(replies[0]);
+        // The request did arrive, rewritten by the director…
+        Assert.Contains(taps.On("rs1"), f => f.IsIp(cip, rip) && f.Tcp is { Synchronize: true, Acknowledgment: false });
+        // …but the SYN-ACK left with the real server's own address, towards the router.
+        var routerMac = fixture.Lab.Node("router").On("back").Mac;
+        var leaked = taps.On("rs1").Where(f => f.IsIp(rip, cip) && f.Tcp is { Synchronize: true, Acknowledgment: true }).ToList();
+        Assert.NotEmpty(leaked);
+        Assert.All(leaked, f => Assert.Equal(routerMac, f.DestinationMac));
+        Assert.All(leaked, f => Assert.Equal(NatLab.RealTcpPort, f.Tcp!.SourcePort));
+        Assert.DoesNotContain(taps.On("director:back"), f => f.IsIp(rip, cip));
+        // The client saw a stranger's answer (RIP, not VIP) and no answer from the VIP.
+        Assert.Contains(taps.On("client"), f => f.IsIp(rip, cip));
+        Assert.DoesNotContain(taps.On("client"), f => f.IsIp(vip, cip) && f.Tcp is not null);
+    }
+}
