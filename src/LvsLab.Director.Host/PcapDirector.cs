@@ -80,7 +80,7 @@ internal sealed class PcapDirector : IDisposable
             }
 
             var gateway = ports[i].Gateway is { } g ? $" gateway {g}" : string.Empty;
-            log.WriteLine($"lvs-director: port {i} {ports[i].Name} mac {ports[i].Mac} address {ports[i].Address}/{ports[i].PrefixLength}{gateway}");
+            log.WriteLine($"lvs-director: port {i} {ports[i].Name} mac {ports[i].Mac} address {ports[i].Address}/{ports[i].PrefixLength} mtu {ports[i].Mtu}{gateway}");
         }
 
         log.WriteLine($"lvs-director: {rules.Services.Count} service(s)");
@@ -216,7 +216,11 @@ internal sealed class PcapDirector : IDisposable
                     MacAddress.ReadFrom(nic.GetPhysicalAddress().GetAddressBytes()),
                     Ipv4Address.ReadFrom(ip.Address.GetAddressBytes()),
                     ip.PrefixLength,
-                    DefaultGatewayOn(name));
+                    DefaultGatewayOn(name))
+                {
+                    // The link MTU bounds what a tunnelled packet may grow to (TUN's path MTU).
+                    Mtu = nic.GetIPProperties().GetIPv4Properties()?.Mtu is int mtu and >= DirectorPort.MinMtu and <= DirectorPort.MaxMtu ? mtu : DirectorPort.DefaultMtu,
+                };
             }
 
             if (watch.Elapsed > InterfaceWait)

@@ -45,7 +45,7 @@ internal static class StatsText
         }
 
         text.AppendLine();
-        text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  ignored {c.Ignored}  send errors {sendErrors}"));
+        text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  icmp sent {c.IcmpSent}  ignored {c.Ignored}  send errors {sendErrors}"));
         text.AppendLine(Invariant($"dropped {c.Dropped}:"));
         foreach (var (reason, count) in c.EnumerateDrops().Where(d => d.Value > 0))
         {
@@ -98,6 +98,7 @@ internal static class StatsText
             ["replyBytes"] = c.ReplyBytes,
             ["arpReplies"] = c.ArpReplies,
             ["arpRequests"] = c.ArpRequests,
+            ["icmpSent"] = c.IcmpSent,
             ["ignored"] = c.Ignored,
             ["sendErrors"] = sendErrors,
             ["connections"] = engine.Connections.Count,

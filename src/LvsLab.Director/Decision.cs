@@ -3,7 +3,11 @@ namespace LvsLab.Director;
 /// <summary>The outcome of <see cref="DirectorEngine.Process"/>.</summary>
 /// <param name="Kind">What to do.</param>
 /// <param name="Length">For Forward and Reply: how many bytes of the output buffer to send; otherwise 0.</param>
-/// <param name="Reason">For Drop, why; for a Reply that is an ARP request sent instead of forwarding, <see cref="DropReason.NeighbourUnresolved"/>; otherwise None.</param>
+/// <param name="Reason">
+/// For Drop, why; for a Reply that is an ARP request sent instead of forwarding,
+/// <see cref="DropReason.NeighbourUnresolved"/>; for a Reply that is an ICMP "fragmentation
+/// needed" sent instead of tunnelling, <see cref="DropReason.FragmentationNeeded"/>; otherwise None.
+/// </param>
 /// <param name="Port">For Forward and Reply: the index of the port to send on (see <see cref="DirectorOptions.Ports"/>); otherwise 0.</param>
 public readonly record struct Decision(DecisionKind Kind, int Length, DropReason Reason, int Port = 0)
 {

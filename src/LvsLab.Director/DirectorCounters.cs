@@ -9,7 +9,11 @@ namespace LvsLab.Director;
 /// to real servers (DR and NAT) and NAT replies forwarded to clients (the latter also in
 /// <see cref="ReplyPackets"/>). An ARP request sent because a next hop's MAC is unknown counts
 /// the frame as dropped (<see cref="DropReason.NeighbourUnresolved"/>) and is counted in
-/// <see cref="ArpRequests"/> as well. Updating allocates nothing. Not thread-safe: read it from
+/// <see cref="ArpRequests"/> as well. Likewise an ICMP "fragmentation needed" sent to a client
+/// in place of a tunnelled packet that is too big counts the frame as dropped
+/// (<see cref="DropReason.FragmentationNeeded"/>) and is counted in <see cref="IcmpSent"/>: the
+/// frames the engine generates (ARP requests, ICMP errors) are not frames in, so they are
+/// outside the sum. Updating allocates nothing. Not thread-safe: read it from
 /// the capture loop's thread or accept slightly stale values.
 /// </summary>
 public sealed class DirectorCounters
@@ -55,10 +59,13 @@ public sealed class DirectorCounters
     /// <summary>Frames ignored (not for a VIP, our own, not IPv4 or ARP, ARP not for a VIP).</summary>
     public long Ignored { get; private set; }
 
-    /// <summary>Frames forwarded, both directions: to real servers, and (NAT) replies to clients.</summary>
+    /// <summary>
+    /// Frames forwarded, both directions: to real servers (DR, NAT, and tunnelled), and (NAT)
+    /// replies to clients.
+    /// </summary>
     public long ForwardedPackets { get; private set; }
 
-    /// <summary>Bytes of frames forwarded, both directions.</summary>
+    /// <summary>Bytes of frames forwarded, both directions, as sent (a tunnelled frame counts with its outer header).</summary>
     public long ForwardedBytes { get; private set; }
 
     /// <summary>NAT replies forwarded from real servers to clients (a part of <see cref="ForwardedPackets"/>).</summary>
@@ -72,6 +79,13 @@ public sealed class DirectorCounters
 
     /// <summary>ARP requests sent to resolve next hops (real servers, clients, gateways) while forwarding.</summary>
     public long ArpRequests { get; private set; }
+
+    /// <summary>
+    /// ICMP errors sent: "fragmentation needed" to clients whose tunnelled (<c>-i</c>) packet
+    /// with DF set did not fit the egress port's MTU. Each one also counts its frame in
+    /// <see cref="DropReason.FragmentationNeeded"/>.
+    /// </summary>
+    public long IcmpSent { get; private set; }
 
     /// <summary>Frames dropped, all reasons.</summary>
     public long Dropped { get; private set; }
@@ -148,6 +162,8 @@ public sealed class DirectorCounters
     internal void CountArpReply() => ArpReplies++;
 
     internal void CountArpRequest() => ArpRequests++;
+
+    internal void CountIcmpSent() => IcmpSent++;
 
     internal void CountDrop(DropReason reason)
     {

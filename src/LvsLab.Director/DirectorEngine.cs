@@ -12,14 +12,25 @@ namespace LvsLab.Director;
 /// The load-balancing engine of an LVS director with one or more ports (interfaces): one frame
 /// in, one decision out. It answers ARP for the VIPs, schedules new connections to real
 /// servers, keeps the connection and neighbour tables, and rewrites frames for direct routing
-/// (<c>-g</c>: only the MACs change) and NAT (<c>-m</c>: destination rewritten on the way in,
-/// source rewritten on the way back). Pure: no I/O, no clock (time is passed in), no
-/// allocation per frame. Not thread-safe: one capture loop owns an engine.
+/// (<c>-g</c>: only the MACs change), NAT (<c>-m</c>: destination rewritten on the way in,
+/// source rewritten on the way back) and tunnelling (<c>-i</c>: the packet is wrapped unchanged
+/// in an IP-in-IP header from the egress port's address to the real server). Pure: no I/O, no
+/// clock (time is passed in), no allocation per frame. Not thread-safe: one capture loop owns
+/// an engine.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Routing: a destination on a port's subnet is reached on that port (the next hop is the
 /// destination itself); otherwise through the first port with a gateway (the next hop is the
-/// gateway); otherwise there is no route. Direct routing needs the real server on-link.
+/// gateway); otherwise there is no route. Direct routing needs the real server on-link; NAT
+/// and tunnelling reach a real server wherever the routes lead.
+/// </para>
+/// <para>
+/// Path MTU (tunnelling), as IPVS does: a wrapped packet longer than the egress port's
+/// <see cref="DirectorPort.Mtu"/> is not sent. With DF set the client gets an ICMP
+/// "fragmentation needed" with next-hop MTU = port MTU − 20 (a Reply decision); with DF clear
+/// the frame is dropped (<see cref="DropReason.TooBig"/>; IPVS would fragment).
+/// </para>
 /// </remarks>
 public sealed class DirectorEngine
 {
@@ -45,6 +56,7 @@ public sealed class DirectorEngine
     private readonly HashSet<Ipv4Address> _masqueradedAddresses = [];
     private readonly HashSet<ServiceKey> _masqueradedEndpoints = [];
     private long _nextExpirySweep;
+    private ushort _nextIdentification;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">The director's ports and tunables.</param>
@@ -144,7 +156,12 @@ public sealed class DirectorEngine
     /// </summary>
     /// <param name="port">The index of the port the frame arrived on.</param>
     /// <param name="frame">The received Ethernet frame (without FCS).</param>
-    /// <param name="output">A caller-owned buffer of at least <c>frame.Length + 64</c> bytes.</param>
+    /// <param name="output">
+    /// A caller-owned buffer of at least <c>frame.Length + 64</c> bytes (a tunnelled frame is at
+    /// most 20 bytes longer than the frame received; an ICMP error at most 124 bytes, and only
+    /// about a frame of more than 62). A smaller buffer gives <see cref="DropReason.OutputTooSmall"/>
+    /// where the frame to send would not fit, and nothing is written.
+    /// </param>
     /// <param name="nowMilliseconds">The current time, for connection expiry and ARP rate limits.</param>
     /// <returns>The decision; for Forward and Reply, send the first Length bytes of <paramref name="output"/> on <see cref="Decision.Port"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">No such port (a caller's bug, not a property of the frame).</exception>
@@ -176,6 +193,12 @@ public sealed class DirectorEngine
             case DecisionKind.Reply when decision.Reason == DropReason.NeighbourUnresolved:
                 Counters.CountArpRequest();
                 Counters.CountDrop(DropReason.NeighbourUnresolved);
+                break;
+            case DecisionKind.Reply when decision.Reason == DropReason.FragmentationNeeded:
+                // The frame is dropped; the ICMP error sent in its place is counted apart, as
+                // ARP requests are, so FramesIn == Ignored + Forwarded + ArpReplies + Dropped.
+                Counters.CountIcmpSent();
+                Counters.CountDrop(DropReason.FragmentationNeeded);
                 break;
             case DecisionKind.Reply:
                 Counters.CountArpReply();
@@ -324,7 +347,7 @@ public sealed class DirectorEngine
         Span<byte> input = ReadOnlyView(frame);
         return etherType == EtherType.Arp
             ? DecideArp(ingress, input, output)
-            : DecideIpv4(input, output, now, out forwarding);
+            : DecideIpv4(ingress, input, output, now, out forwarding);
     }
 
     private Decision DecideArp(int ingress, Span<byte> input, Span<byte> output)
@@ -363,7 +386,7 @@ public sealed class DirectorEngine
         return Decision.Reply(length, ingress);
     }
 
-    private Decision DecideIpv4(Span<byte> input, Span<byte> output, long now, out Forwarding forwarding)
+    private Decision DecideIpv4(int ingress, Span<byte> input, Span<byte> output, long now, out Forwarding forwarding)
     {
         forwarding = default;
         if (!Ipv4Packet.TryRead(input[EthernetFrame.HeaderLength..], out Ipv4Packet ip, out PacketError error))
@@ -379,7 +402,7 @@ public sealed class DirectorEngine
 
         if (_virtualAddressPort.ContainsKey(ip.Destination))
         {
-            return DecideInbound(input, ip, output, now, out forwarding);
+            return DecideInbound(ingress, input, ip, output, now, out forwarding);
         }
 
         if (_masqueradedAddresses.Contains(ip.Source) && !_portAddresses.Contains(ip.Destination))
@@ -391,7 +414,7 @@ public sealed class DirectorEngine
         return Decision.Ignore;
     }
 
-    private Decision DecideInbound(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, out Forwarding forwarding)
+    private Decision DecideInbound(int ingress, Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, out Forwarding forwarding)
     {
         forwarding = default;
         DropReason reason = CheckForwardable(ip);
@@ -456,6 +479,25 @@ public sealed class DirectorEngine
                 }
 
                 break;
+            case ForwardingMethod.Tunnel:
+                // The outer packet goes to the RIP, which may be on-link or behind a gateway.
+                if (!TryRoute(server.Address, out egress, out nextHop))
+                {
+                    return Decision.Drop(DropReason.NoRoute);
+                }
+
+                // As IPVS (ensure_mtu_is_adequate): the wrapped packet must fit the egress
+                // port. Checked before the next hop is resolved: the answer does not depend on it.
+                if (ip.TotalLength + IpInIp.Overhead > _ports[egress].Mtu)
+                {
+                    // IPVS would let the stack fragment a DF-clear packet; this engine does not
+                    // fragment, so that packet is dropped.
+                    return ip.DontFragment
+                        ? FragmentationNeeded(ingress, ip, _ports[egress].Mtu - IpInIp.Overhead, output, now)
+                        : Decision.Drop(DropReason.TooBig);
+                }
+
+                break;
             default:
                 return Decision.Drop(DropReason.UnsupportedForwardingMethod);
         }
@@ -465,6 +507,12 @@ public sealed class DirectorEngine
             // The connection entry stays, so a retransmission goes to the same server once
             // its MAC is known.
             return Resolve(egress, nextHop, output, now);
+        }
+
+        forwarding = new Forwarding(service.Index, entry.RealServerIndex, IsReply: false);
+        if (server.ForwardingMethod == ForwardingMethod.Tunnel)
+        {
+            return Tunnel(ip, egress, nextHopMac, server.Address, output, ref forwarding);
         }
 
         int length = input.Length;
@@ -481,7 +529,6 @@ public sealed class DirectorEngine
         }
 
         // Direct routing: the IP packet is untouched; only the MAC addresses change.
-        forwarding = new Forwarding(service.Index, entry.RealServerIndex, IsReply: false);
         return Decision.Forward(length, egress);
     }
 
@@ -582,6 +629,99 @@ public sealed class DirectorEngine
         supported = false;
         return DropReason.None;
     }
+
+    // LVS-TUN: the validated inner packet (Ethernet padding left out), byte for byte and with its
+    // TTL unchanged, behind a new outer header from the egress port's own address to the RIP
+    // (protocol 4, TTL 64, DF and TOS copied from the inner header, a fresh identification).
+    private Decision Tunnel(Ipv4Packet ip, int egress, MacAddress nextHopMac, Ipv4Address realServer, Span<byte> output, ref Forwarding forwarding)
+    {
+        int length = EthernetFrame.HeaderLength + IpInIp.Overhead + ip.TotalLength;
+        if (output.Length < length)
+        {
+            forwarding = default;
+            return Decision.Drop(DropReason.OutputTooSmall);
+        }
+
+        ref readonly PortRuntime port = ref _ports[egress];
+        if (!IpInIp.TryWrap(ip.Buffer, port.Address, realServer, output[EthernetFrame.HeaderLength..], out int written, out _, NextIdentification()))
+        {
+            // Not reached: the inner packet was validated and fits the port's MTU (at most 65535).
+            forwarding = default;
+            return Decision.Drop(DropReason.TooBig);
+        }
+
+        _ = new EthernetFrame(output)
+        {
+            Destination = nextHopMac,
+            Source = port.Mac,
+            EtherType = EtherType.Ipv4,
+        };
+        return Decision.Forward(EthernetFrame.HeaderLength + written, egress);
+    }
+
+    // ICMP "fragmentation needed" to the client in place of a packet that does not fit the
+    // tunnel, from the ingress port's address, out the port that routes to the client. Not
+    // sent about a source that is no single host (RFC 1122 3.2.2: zero, loopback, multicast,
+    // class E, limited or a port's directed broadcast) or one of our own or virtual addresses,
+    // nor when there is no route back: the frame is then only dropped. Not rate-limited (Linux
+    // limits ICMP errors per destination); each one answers one client frame and is shorter
+    // than it.
+    private Decision FragmentationNeeded(int ingress, Ipv4Packet ip, int nextHopMtu, Span<byte> output, long now)
+    {
+        Ipv4Address client = ip.Source;
+        if (!IsSingleHost(client) || _ownOrVirtualAddresses.Contains(client) || !TryRoute(client, out int egress, out Ipv4Address nextHop))
+        {
+            return Decision.Drop(DropReason.FragmentationNeeded);
+        }
+
+        if (!Neighbours.TryGet(nextHop, out MacAddress nextHopMac))
+        {
+            return Resolve(egress, nextHop, output, now);
+        }
+
+        int length = EthernetFrame.HeaderLength + IcmpError.LengthFor(ip);
+        if (output.Length < length)
+        {
+            return Decision.Drop(DropReason.OutputTooSmall);
+        }
+
+        ref readonly PortRuntime port = ref _ports[egress];
+        if (!IcmpError.TryWriteFragmentationNeeded(
+            ip.Buffer, _ports[ingress].Address, (ushort)nextHopMtu, output[EthernetFrame.HeaderLength..], out int written, out _, NextIdentification()))
+        {
+            // Not reached: the packet was validated and the output is large enough.
+            return Decision.Drop(DropReason.FragmentationNeeded);
+        }
+
+        _ = new EthernetFrame(output)
+        {
+            Destination = nextHopMac,
+            Source = port.Mac,
+            EtherType = EtherType.Ipv4,
+        };
+        return new Decision(DecisionKind.Reply, EthernetFrame.HeaderLength + written, DropReason.FragmentationNeeded, egress);
+    }
+
+    private bool IsSingleHost(Ipv4Address address)
+    {
+        uint first = address.Value >> 24;
+        if (first is 0 or 127 or >= 224)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            if (_ports[i].IsDirectedBroadcast(address))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private ushort NextIdentification() => unchecked(_nextIdentification++);
 
     private Decision Resolve(int port, Ipv4Address nextHop, Span<byte> output, long now)
     {

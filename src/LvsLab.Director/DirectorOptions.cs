@@ -23,8 +23,8 @@ public sealed record DirectorOptions
     /// <summary>A director with one or more interfaces.</summary>
     /// <param name="ports">The interfaces; the index of each is its port number in the engine.</param>
     /// <exception cref="ArgumentException">
-    /// No port; a port with an empty name, a multicast or zero MAC, or a prefix length outside
-    /// 0..32; two ports with the same name.
+    /// No port; a port with an empty name, a multicast or zero MAC, a prefix length outside
+    /// 0..32 or an MTU outside 68..65535; two ports with the same name.
     /// </exception>
     public DirectorOptions(IEnumerable<DirectorPort> ports)
     {
@@ -51,6 +51,12 @@ public sealed record DirectorOptions
             if (port.PrefixLength is < 0 or > 32)
             {
                 throw new ArgumentException($"the prefix length {port.PrefixLength} of port '{port.Name}' is outside 0..32", nameof(ports));
+            }
+
+            if (port.Mtu is < DirectorPort.MinMtu or > DirectorPort.MaxMtu)
+            {
+                throw new ArgumentException(
+                    $"the MTU {port.Mtu} of port '{port.Name}' is outside {DirectorPort.MinMtu}..{DirectorPort.MaxMtu}", nameof(ports));
             }
 
             for (int j = 0; j < i; j++)

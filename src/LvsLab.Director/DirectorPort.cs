@@ -13,6 +13,25 @@ namespace LvsLab.Director;
 /// <param name="Gateway">A router on this port's link through which off-link destinations are reached, or null.</param>
 public sealed record DirectorPort(string Name, MacAddress Mac, Ipv4Address Address, int PrefixLength, Ipv4Address? Gateway = null)
 {
+    /// <summary>The MTU of an Ethernet port unless set: 1500.</summary>
+    public const int DefaultMtu = 1500;
+
+    /// <summary>The smallest MTU accepted: 68, the minimum every IPv4 link must carry (RFC 791).</summary>
+    public const int MinMtu = 68;
+
+    /// <summary>The largest MTU accepted: 65535, the largest IPv4 packet.</summary>
+    public const int MaxMtu = 65535;
+
+    /// <summary>
+    /// The largest IPv4 packet (header included) this port sends, <see cref="MinMtu"/> to
+    /// <see cref="MaxMtu"/>; <see cref="DefaultMtu"/> unless set. A tunnelled packet
+    /// (<c>-i</c>) is 20 bytes longer than the client's: one that no longer fits is answered
+    /// with ICMP "fragmentation needed" (DF set) or dropped (DF clear), as IPVS does for the
+    /// first and unlike IPVS (which fragments) for the second. Checked by
+    /// <see cref="DirectorOptions"/>.
+    /// </summary>
+    public int Mtu { get; init; } = DefaultMtu;
+
     /// <summary>True when <paramref name="address"/> is on this port's subnet (on-link).</summary>
     /// <param name="address">The address.</param>
     /// <returns>True when the first <see cref="PrefixLength"/> bits match <see cref="Address"/>.</returns>

@@ -60,7 +60,11 @@ public enum DropReason
     /// <summary>The real server's MAC is unknown; an ARP request was sent or is rate-limited.</summary>
     NeighbourUnresolved,
 
-    /// <summary>The chosen real server uses a forwarding method not implemented yet (tunnel).</summary>
+    /// <summary>
+    /// The chosen real server uses a forwarding method the engine does not implement. Every
+    /// ipvsadm method that parses (<c>-g</c>, <c>-m</c>, <c>-i</c>) is implemented, so this
+    /// stays 0 unless a rule set is built in code with an undefined method.
+    /// </summary>
     UnsupportedForwardingMethod,
 
     /// <summary>
@@ -75,4 +79,20 @@ public enum DropReason
     /// server's address.
     /// </summary>
     OrphanReply,
+
+    /// <summary>
+    /// Tunnelling (<c>-i</c>): the packet with DF set no longer fits the egress port's MTU once
+    /// wrapped (length + 20 &gt; MTU). The frame is dropped and, as IPVS does, an ICMP
+    /// "fragmentation needed" (type 3, code 4, next-hop MTU = port MTU − 20) is sent to the
+    /// client when it can be (see <see cref="DirectorCounters.IcmpSent"/>). When the next hop
+    /// towards the client is unresolved, the frame counts as <see cref="NeighbourUnresolved"/>
+    /// instead (an ARP request goes out in place of the ICMP).
+    /// </summary>
+    FragmentationNeeded,
+
+    /// <summary>
+    /// Tunnelling (<c>-i</c>): the packet with DF clear no longer fits the egress port's MTU
+    /// once wrapped. IPVS would fragment the outer packet; this engine does not fragment.
+    /// </summary>
+    TooBig,
 }

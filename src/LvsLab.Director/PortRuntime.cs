@@ -9,13 +9,15 @@ namespace LvsLab.Director;
 /// <param name="Mask">The subnet mask (0 for prefix length 0).</param>
 /// <param name="HasGateway">True when the port has a gateway.</param>
 /// <param name="Gateway">The gateway when <paramref name="HasGateway"/> is true.</param>
+/// <param name="Mtu">The largest IPv4 packet the port sends.</param>
 internal readonly record struct PortRuntime(
     MacAddress Mac,
     Ipv4Address Address,
     uint Network,
     uint Mask,
     bool HasGateway,
-    Ipv4Address Gateway)
+    Ipv4Address Gateway,
+    int Mtu)
 {
     public static PortRuntime From(DirectorPort port)
     {
@@ -26,8 +28,12 @@ internal readonly record struct PortRuntime(
             port.Address.Value & mask,
             mask,
             port.Gateway.HasValue,
-            port.Gateway.GetValueOrDefault());
+            port.Gateway.GetValueOrDefault(),
+            port.Mtu);
     }
 
     public bool IsOnLink(Ipv4Address address) => (address.Value & Mask) == Network;
+
+    // The subnet's broadcast address; /31 and /32 have none (RFC 3021).
+    public bool IsDirectedBroadcast(Ipv4Address address) => Mask < 0xFFFF_FFFEu && address.Value == (Network | ~Mask);
 }

@@ -95,12 +95,19 @@ public sealed class DockerLabRuntime : ILabRuntime
                 }
 
                 await ConfigureAsync(container, node, cancellationToken);
+
+                // Files come last: a forwarder waiting for its rules starts on a fully wired node
+                // (every interface attached, every route in place).
+                foreach (var (path, content) in node.Files)
+                {
+                    await container.CopyAsync(System.Text.Encoding.UTF8.GetBytes(content), path, ct: cancellationToken);
+                }
             }));
             progress?.Report($"nodes up ({watch.Elapsed.TotalSeconds:F1} s)");
 
             var running = await Task.WhenAll(topology.Nodes.Select(n => DescribeAsync(n, containers[n.Name], cancellationToken)));
             var lab = new DockerRunningLab(this, topology, running, containers);
-            await lab.WaitForDirectorsAsync(cancellationToken);
+            await Task.WhenAll(lab.WaitForDirectorsAsync(cancellationToken), lab.WaitForReadinessCommandsAsync(cancellationToken));
             progress?.Report($"lab '{topology.Name}' ready in {watch.Elapsed.TotalSeconds:F1} s");
             return lab;
         }
@@ -349,6 +356,7 @@ public sealed class DockerLabRuntime : ILabRuntime
                 p.NetworkingConfig!.EndpointsConfig[firstNetwork.Name].IPAMConfig = new EndpointIPAMConfig { IPv4Address = first.Address.ToString() };
                 p.HostConfig!.CapAdd = [.. node.Capabilities];
                 p.HostConfig.Sysctls = node.Sysctls.ToDictionary(kv => kv.Key, kv => kv.Value);
+                p.HostConfig.Devices = [.. node.Devices.Select(d => new DeviceMapping { PathOnHost = d, PathInContainer = d, CgroupPermissions = "rwm" })];
                 p.StopTimeout = TimeSpan.FromSeconds(2);
             });
         foreach (var (key, value) in CommonLabels(topology, owner))
@@ -359,11 +367,6 @@ public sealed class DockerLabRuntime : ILabRuntime
         foreach (var (key, value) in node.Environment)
         {
             builder = builder.WithEnvironment(key, value);
-        }
-
-        foreach (var (path, content) in node.Files)
-        {
-            builder = builder.WithResourceMapping(System.Text.Encoding.UTF8.GetBytes(content), path);
         }
 
         return builder.Build();

@@ -48,6 +48,16 @@ internal sealed class DockerRunningLab : IRunningLab
         }
     }
 
+    /// <summary>Waits until every node with a readiness command passes it.</summary>
+    internal async Task WaitForReadinessCommandsAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(Topology.Nodes.Where(n => n.ReadinessCommand.Count > 0).Select(n => Eventually.TrueAsync(
+            async ct => (await ExecAsync(n.Name, n.ReadinessCommand, ct)).ExitCode == 0,
+            TimeSpan.FromSeconds(60),
+            $"node '{n.Name}' to be ready ({string.Join(' ', n.ReadinessCommand)})",
+            cancellationToken)));
+    }
+
     /// <summary>Waits until every director prints its readiness line (or fails with its log if it exits).</summary>
     internal async Task WaitForDirectorsAsync(CancellationToken cancellationToken)
     {

@@ -21,7 +21,12 @@ public sealed class LabImages
     /// <summary>The base image used where a registry is reachable.</summary>
     public const string RegistryBase = "debian:bookworm-slim";
 
-    private static readonly string[] DirectorSources = ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Director.Host"];
+    /// <summary>Images that carry a .NET program of ours: the project published into the build context's <c>publish/</c>, and the folders its hash covers.</summary>
+    private static readonly Dictionary<string, (string Project, string[] Sources)> Programs = new()
+    {
+        ["director"] = ("src/LvsLab.Director.Host/LvsLab.Director.Host.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Director.Host"]),
+        ["realserver"] = ("src/LvsLab.Decap/LvsLab.Decap.csproj", ["src/LvsLab.Packets", "src/LvsLab.Decap"]),
+    };
     private static readonly string[] BuildFiles = ["Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig"];
 
     private readonly DockerClient client;
@@ -75,9 +80,9 @@ public sealed class LabImages
                 string? publish = null;
                 try
                 {
-                    if (name == "director")
+                    if (Programs.TryGetValue(name, out var program))
                     {
-                        publish = await PublishDirectorAsync(progress, cancellationToken);
+                        publish = await PublishAsync(program.Project, progress, cancellationToken);
                     }
 
                     await BuildAsync(folder, publish, tag, name, baseRef, cancellationToken);
@@ -146,11 +151,11 @@ public sealed class LabImages
         return OfflineBase;
     }
 
-    private async Task<string> PublishDirectorAsync(IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<string> PublishAsync(string relativeProject, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var output = Path.Combine(Path.GetTempPath(), $"lvslab-director-{Guid.NewGuid():N}");
-        progress?.Report("publishing lvs-director (self-contained)");
-        var project = Path.Combine(root, "src", "LvsLab.Director.Host", "LvsLab.Director.Host.csproj");
+        var output = Path.Combine(Path.GetTempPath(), $"lvslab-publish-{Guid.NewGuid():N}");
+        progress?.Report($"publishing {Path.GetFileNameWithoutExtension(relativeProject)} (self-contained)");
+        var project = Path.Combine(root, relativeProject);
         var result = await ProcessRunner.RunAsync(
             "dotnet",
             ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishSingleFile=true", "-o", output, "--nologo", "-v", "quiet"],
@@ -163,7 +168,7 @@ public sealed class LabImages
                 Directory.Delete(output, recursive: true);
             }
 
-            throw new InvalidOperationException($"dotnet publish of the director failed (exit {result.ExitCode}): {result.Stdout}{result.Stderr}");
+            throw new InvalidOperationException($"dotnet publish of {relativeProject} failed (exit {result.ExitCode}): {result.Stdout}{result.Stderr}");
         }
 
         return output;
@@ -232,16 +237,16 @@ public sealed class LabImages
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes(baseId));
         var roots = new List<string> { Path.Combine("images", name) };
-        if (name == "director")
+        if (Programs.TryGetValue(name, out var program))
         {
-            roots.AddRange(DirectorSources);
+            roots.AddRange(program.Sources);
         }
 
         var files = roots
             .SelectMany(r => Directory.EnumerateFiles(Path.Combine(root, r), "*", SearchOption.AllDirectories))
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/publish/", StringComparison.Ordinal))
-            .Concat(name == "director" ? BuildFiles : [])
+            .Concat(Programs.ContainsKey(name) ? BuildFiles : [])
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {

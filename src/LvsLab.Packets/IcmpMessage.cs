@@ -33,6 +33,9 @@ public readonly ref struct IcmpMessage
     /// <summary>Type 11, time exceeded.</summary>
     public const byte TypeTimeExceeded = 11;
 
+    /// <summary>Code 4 of type 3: fragmentation needed and DF set (RFC 792; next-hop MTU per RFC 1191).</summary>
+    public const byte CodeFragmentationNeeded = 4;
+
     private const int TypeOffset = 0;
     private const int CodeOffset = 1;
     private const int ChecksumOffset = 2;
@@ -92,6 +95,16 @@ public readonly ref struct IcmpMessage
     {
         get => BinaryPrimitives.ReadUInt32BigEndian(_buffer[RestOfHeaderOffset..]);
         set => BinaryPrimitives.WriteUInt32BigEndian(_buffer[RestOfHeaderOffset..], value);
+    }
+
+    /// <summary>
+    /// For "fragmentation needed" (type 3, code 4): the next-hop MTU, the low 16 bits of the
+    /// rest of the header (RFC 1191); the high 16 bits are unused and left as they are.
+    /// </summary>
+    public ushort NextHopMtu
+    {
+        get => BinaryPrimitives.ReadUInt16BigEndian(_buffer[(RestOfHeaderOffset + 2)..]);
+        set => BinaryPrimitives.WriteUInt16BigEndian(_buffer[(RestOfHeaderOffset + 2)..], value);
     }
 
     /// <summary>The data after the 8-byte header.</summary>

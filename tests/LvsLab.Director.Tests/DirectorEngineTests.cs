@@ -195,13 +195,15 @@ public class DirectorEngineTests
     }
 
     [Fact]
-    public void TunnelRealServersAreNotForwardedYetButNatIs()
+    public void RealServerWithAnUndefinedForwardingMethodIsNotForwarded()
     {
-        DirectorEngine engine = Engine("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:8080 -m\n-a -t 10.0.0.100:80 -r 10.0.0.12 -i\n");
-        Decision nat = engine.Process(Frames.Tcp(ClientIp, 1, Vip, 80, TcpFlags.Syn), _output, 0);
-        Assert.Equal(DecisionKind.Forward, nat.Kind);
-        Assert.Equal(RealServerIps[0], Ipv4Address.ReadFrom(_output.AsSpan(30)));
-        Assert.Equal(DropReason.UnsupportedForwardingMethod, engine.Process(Frames.Tcp(ClientIp, 2, Vip, 80, TcpFlags.Syn), _output, 0).Reason);
+        var rules = new RuleSet(
+        [
+            new VirtualService(ServiceProtocol.Tcp, Vip, 80, "rr", [new RealServer(RealServerIps[0], 80, (ForwardingMethod)99, 1)]),
+        ]);
+        var engine = new DirectorEngine(new DirectorOptions(DirectorMac, DirectorIp), rules);
+        engine.Neighbours.Set(RealServerIps[0], RealServerMacs[0]);
+        Assert.Equal(Decision.Drop(DropReason.UnsupportedForwardingMethod), engine.Process(Frames.Tcp(ClientIp, 2, Vip, 80, TcpFlags.Syn), _output, 0));
     }
 
     [Fact]

@@ -61,6 +61,9 @@ public class DirectorOptionsTests
         { "outside 0..32", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 33)] },
         { "outside 0..32", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, -1)] },
         { "has no name", [new DirectorPort(" ", Mac1, Lab.DirectorIp, 24)] },
+        { "the MTU 67 of port 'eth0' is outside 68..65535", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24) { Mtu = 67 }] },
+        { "the MTU 65536 of port 'eth0' is outside 68..65535", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24) { Mtu = 65536 }] },
+        { "the MTU 0 of port 'b' is outside 68..65535", [new DirectorPort("a", Mac1, Lab.DirectorIp, 24), new DirectorPort("b", Mac2, Lab.DirectorIp, 24) { Mtu = 0 }] },
     };
 
     [Theory]
@@ -69,6 +72,18 @@ public class DirectorOptionsTests
     {
         ArgumentException error = Assert.Throws<ArgumentException>(() => new DirectorOptions(ports));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MtuDefaultsTo1500AndTakesPartInEquality()
+    {
+        var port = new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24);
+        Assert.Equal(1500, port.Mtu);
+        Assert.Equal(1500, Assert.Single(new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp).Ports).Mtu);
+        Assert.NotEqual(port, port with { Mtu = 9000 });
+        Assert.Equal(port with { Mtu = 9000 }, port with { Mtu = 9000 });
+        Assert.NotEqual(new DirectorOptions([port]), new DirectorOptions([port with { Mtu = 1400 }]));
+        Assert.Equal([68, 65535], new DirectorOptions([port with { Mtu = 68 }, new DirectorPort("eth1", Mac2, Lab.DirectorIp, 24) { Mtu = 65535 }]).Ports.Select(p => p.Mtu));
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         var result = await RunCliAsync(["up", "fancy", "--name", LabFixture.UniqueName("t-bad")]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("unknown lab 'fancy' (known: dr, nat, seed)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("unknown lab 'fancy' (known: dr, nat, tun, seed)", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, (await runtime.ListAsync()).Count);
     }
 

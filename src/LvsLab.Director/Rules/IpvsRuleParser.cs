@@ -10,6 +10,12 @@ namespace LvsLab.Director.Rules;
 /// option form. Blank lines and <c>#</c> comments are ignored. All or nothing: the first error
 /// throws <see cref="RuleParseException"/> with the line number and a reason.
 /// </summary>
+/// <remarks>
+/// Tunnelling: <c>-i</c> (<c>--ipip</c>) may be followed by <c>--tun-type ipip</c>, ipvsadm's
+/// default and the only tunnel type supported (<c>gue</c> and <c>gre</c> are refused, and so
+/// are their <c>--tun-port</c> and checksum options). ipvsadm-save prints <c>-i</c> alone for
+/// ipip, and so does <see cref="IpvsRulePrinter"/>.
+/// </remarks>
 public static class IpvsRuleParser
 {
     // ipvsadm options (commands and options) that exist but are not supported in this slice.
@@ -20,11 +26,15 @@ public static class IpvsRuleParser
         "-Z", "--zero", "--set", "--start-daemon", "--stop-daemon", "-h", "--help",
         "-f", "--fwmark-service", "--sctp-service", "-p", "--persistent", "-M", "--netmask",
         "-x", "--u-threshold", "-y", "--l-threshold", "--pe", "-b", "--sched-flags",
-        "-o", "--ops", "--tun-type", "--tun-port", "--tun-nocsum", "--tun-csum", "--tun-remcsum",
+        "-o", "--ops", "--tun-port", "--tun-nocsum", "--tun-csum", "--tun-remcsum",
         "-c", "--connection", "-n", "--numeric", "--exact", "--stats", "--rate", "--thresholds",
         "--persistent-conn", "--nosort", "--sort", "--mcast-interface", "--syncid",
         "--mcast-group", "--mcast-port", "--mcast-ttl",
     ];
+
+    // ipvsadm's tunnel types (--tun-type); only the first is supported.
+    private const string SupportedTunnelType = "ipip";
+    private static readonly string[] KnownTunnelTypes = [SupportedTunnelType, "gue", "gre"];
 
     /// <summary>Parses rules.</summary>
     /// <param name="text">The rules text.</param>
@@ -77,7 +87,7 @@ public static class IpvsRuleParser
     {
         LineOptions options = ReadOptions(context, tokens);
         string command = tokens[0];
-        foreach (string? invalid in (string?[])[options.RealServerOption, options.MethodOption, options.WeightOption])
+        foreach (string? invalid in (string?[])[options.RealServerOption, options.MethodOption, options.WeightOption, options.TunnelTypeOption])
         {
             if (invalid is not null)
             {
@@ -145,6 +155,22 @@ public static class IpvsRuleParser
 
         (Ipv4Address serverAddress, ushort? givenPort) = ParseEndpoint(context, options.RealServer, requirePort: false);
         ForwardingMethod method = options.Method ?? ForwardingMethod.DirectRouting;
+        if (options.TunnelType is { } tunnelType)
+        {
+            if (method != ForwardingMethod.Tunnel)
+            {
+                throw context.Error(
+                    $"option '{options.TunnelTypeOption}' only applies to -i (ipip) real servers, not {MethodFlag(method)}");
+            }
+
+            if (!string.Equals(tunnelType, SupportedTunnelType, StringComparison.Ordinal))
+            {
+                throw context.Error(Array.IndexOf(KnownTunnelTypes, tunnelType) >= 0
+                    ? $"tunnel type '{tunnelType}' is not supported (supported: {SupportedTunnelType})"
+                    : $"unknown tunnel type '{tunnelType}' (supported: {SupportedTunnelType})");
+            }
+        }
+
         ushort serverPort = givenPort ?? port;
         if (serverPort != port && method != ForwardingMethod.Masquerading)
         {
@@ -207,7 +233,7 @@ public static class IpvsRuleParser
                 throw UnknownToken(context, name, null);
             }
 
-            bool takesValue = canonical is "-t" or "-u" or "-s" or "-r" or "-w";
+            bool takesValue = canonical is "-t" or "-u" or "-s" or "-r" or "-w" or "--tun-type";
             if (!takesValue && value is not null)
             {
                 throw context.Error($"option '{name}' takes no value");
@@ -252,6 +278,10 @@ public static class IpvsRuleParser
                     options.Weight = Once(context, name, options.Weight, value);
                     options.WeightOption = name;
                     break;
+                case "--tun-type":
+                    options.TunnelType = Once(context, name, options.TunnelType, value);
+                    options.TunnelTypeOption = name;
+                    break;
                 default:
                     if (options.Method is not null)
                     {
@@ -285,6 +315,7 @@ public static class IpvsRuleParser
         "-m" or "--masquerading" => "-m",
         "-i" or "--ipip" => "-i",
         "-w" or "--weight" => "-w",
+        "--tun-type" => "--tun-type",
         _ => null,
     };
 
@@ -390,6 +421,10 @@ public static class IpvsRuleParser
         public string? Weight { get; set; }
 
         public string? WeightOption { get; set; }
+
+        public string? TunnelType { get; set; }
+
+        public string? TunnelTypeOption { get; set; }
     }
 
     private sealed class ServiceDraft(ServiceProtocol protocol, Ipv4Address address, ushort port, string scheduler, int lineNumber)

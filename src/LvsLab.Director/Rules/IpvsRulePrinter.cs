@@ -6,7 +6,8 @@ namespace LvsLab.Director.Rules;
 /// Writes a <see cref="RuleSet"/> in the form <c>ipvsadm-save -n</c> prints, one line per
 /// service followed by its real servers:
 /// <c>-A -t 10.0.0.100:80 -s rr</c> and <c>-a -t 10.0.0.100:80 -r 10.0.0.11:80 -g -w 1</c>.
-/// <see cref="IpvsRuleParser"/> reads it back to an equal rule set.
+/// <see cref="IpvsRuleParser"/> reads it back to an equal rule set. Tunnelled real servers print
+/// as <c>-i</c> alone, as ipvsadm-save does for the default tunnel type ipip (no <c>--tun-type</c>).
 /// </summary>
 public static class IpvsRulePrinter
 {

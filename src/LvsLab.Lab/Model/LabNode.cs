@@ -35,7 +35,19 @@ public sealed record LabNode
     /// <summary>Shell commands run once the node's addresses and routes are in place (e.g. nftables rules).</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 
-    /// <summary>Files placed in the container before it starts (path → content).</summary>
+    /// <summary>Host devices passed into the container (e.g. <c>/dev/net/tun</c>).</summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+
+    /// <summary>
+    /// A command that exits 0 once the node is ready (run inside it and polled while the lab
+    /// comes up), e.g. a user-space decapsulator that must be listening before traffic flows.
+    /// </summary>
+    public IReadOnlyList<string> ReadinessCommand { get; init; } = [];
+
+    /// <summary>
+    /// Files placed in the container once its interfaces, addresses and routes are in place
+    /// (path → content): a forwarder that waits for its rules file starts on a wired node.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The interface name of the attachment to <paramref name="network"/>.</summary>

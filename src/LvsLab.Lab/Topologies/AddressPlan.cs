@@ -4,8 +4,8 @@ namespace LvsLab.Lab.Topologies;
 
 /// <summary>
 /// Allocates each running lab its own private subnets, so several labs run side by side: lab
-/// slot <c>s</c> owns <c>10.77.(2s).0/24</c> (the client side) and <c>10.77.(2s+1).0/24</c>
-/// (the servers' LAN). Docker's default pools (172.17/16…, 192.168/16) never overlap these.
+/// slot <c>s</c> owns <c>10.77.(2s).0/24</c> (the client side), <c>10.77.(2s+1).0/24</c>
+/// (the servers' LAN) and <c>10.78.s.0/24</c> (servers behind a router). Docker's default pools (172.17/16…, 192.168/16) never overlap these.
 /// </summary>
 /// <param name="Slot">The lab's slot, 0 to <see cref="MaxSlot"/>.</param>
 public sealed record AddressPlan(int Slot)
@@ -18,6 +18,14 @@ public sealed record AddressPlan(int Slot)
 
     /// <summary>The servers' LAN subnet.</summary>
     public IPNetwork Lan => Subnet((2 * CheckedSlot) + 1);
+
+    /// <summary>A third subnet, for servers only reachable through a router: <c>10.78.s.0/24</c>.</summary>
+    public IPNetwork Far => new(new IPAddress([10, 78, (byte)CheckedSlot, 0]), 24);
+
+    /// <summary>Host <paramref name="host"/> of the far subnet.</summary>
+    /// <param name="host">The last octet.</param>
+    /// <returns>The address.</returns>
+    public IPAddress FarHost(int host) => Host(Far, host);
 
     /// <summary>Host <paramref name="host"/> of the client-side subnet.</summary>
     /// <param name="host">The last octet.</param>
@@ -36,7 +44,9 @@ public sealed record AddressPlan(int Slot)
     {
         ArgumentNullException.ThrowIfNull(address);
         var b = address.GetAddressBytes();
-        return b.Length == 4 && b[0] == 10 && b[1] == 77 ? b[2] / 2 : null;
+        return b.Length == 4 && b[0] == 10 && b[1] == 77 ? b[2] / 2
+            : b.Length == 4 && b[0] == 10 && b[1] == 78 && b[2] <= MaxSlot ? b[2]
+            : null;
     }
 
     private int CheckedSlot => Slot is >= 0 and <= MaxSlot

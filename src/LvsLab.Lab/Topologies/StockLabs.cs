@@ -6,7 +6,7 @@ namespace LvsLab.Lab.Topologies;
 public static class StockLabs
 {
     /// <summary>The names of the stock labs.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["dr", "nat", "seed"];
+    public static IReadOnlyList<string> Names { get; } = ["dr", "nat", "tun", "seed"];
 
     /// <summary>Builds stock lab <paramref name="kind"/>.</summary>
     /// <param name="kind">A name from <see cref="Names"/>.</param>
@@ -18,6 +18,7 @@ public static class StockLabs
     {
         "dr" => DrLab.Create(labName, slot, new DrLabOptions { Servers = servers }),
         "nat" => NatLab.Create(labName, slot, new NatLabOptions { Servers = servers }),
+        "tun" => TunLab.Create(labName, slot, new TunLabOptions { Servers = servers }),
         "seed" => SeedLab.Create(labName),
         _ => throw new ArgumentException($"unknown lab '{kind}' (known: {string.Join(", ", Names)})", nameof(kind)),
     };

@@ -124,6 +124,19 @@ public class IpvsRuleParserTests
     [InlineData("-A -t 10.0.0.100:80 -s rr\n\n# again\n-A -t 10.0.0.100:80 -s wrr", 4, "duplicate service -t 10.0.0.100:80 (already defined on line 1)")]
     [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:80\n-a -t 10.0.0.100:80 -r 10.0.0.11 -w 5", 3, "duplicate real server 10.0.0.11:80 in service -t 10.0.0.100:80 (already added on line 2)")]
     [InlineData("-A -t 10.0.0.100:80 -s rr -A", 1, "option '-A' can only start a line (one command per line)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type gue", 2, "tunnel type 'gue' is not supported (supported: ipip)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type=gre", 2, "tunnel type 'gre' is not supported (supported: ipip)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type vxlan", 2, "unknown tunnel type 'vxlan' (supported: ipip)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type IPIP", 2, "unknown tunnel type 'IPIP' (supported: ipip)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type", 2, "option '--tun-type' needs a value")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type ipip --tun-type ipip", 2, "option '--tun-type' is given more than once")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -g --tun-type ipip", 2, "option '--tun-type' only applies to -i (ipip) real servers, not -g (gatewaying)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 --tun-type ipip", 2, "option '--tun-type' only applies to -i (ipip) real servers, not -g (gatewaying)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:8080 -m --tun-type ipip", 2, "option '--tun-type' only applies to -i (ipip) real servers, not -m (masquerading)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr --tun-type ipip", 1, "option '--tun-type' cannot be used with -A (it belongs on an -a line)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-port 6080", 2, "option '--tun-port' is not supported yet")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-nocsum", 2, "option '--tun-nocsum' is not supported yet")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:8080 -i", 2, "real server port 8080 differs from the service port 80: with -i (ipip) the packet is not rewritten, so only -m (masquerading) can change the port")]
     public void ErrorsNameTheLineAndTheReason(string text, int lineNumber, string reason)
     {
         RuleParseException error = Assert.Throws<RuleParseException>(() => IpvsRuleParser.Parse(text, "rules.ipvs"));
@@ -132,6 +145,24 @@ public class IpvsRuleParserTests
         Assert.Equal("rules.ipvs", error.SourceName);
         Assert.Equal(text.Split('\n')[lineNumber - 1], error.Line);
         Assert.Equal($"rules.ipvs:{lineNumber}: {reason}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("-a -t 10.0.0.100:80 -r 10.0.0.11:80 -i --tun-type ipip -w 2")]
+    [InlineData("-a -t 10.0.0.100:80 -r 10.0.0.11:80 --tun-type ipip -i -w 2")]
+    [InlineData("-a -t 10.0.0.100:80 -r 10.0.0.11 --ipip --tun-type=ipip --weight 2")]
+    [InlineData("--add-server --tcp-service 10.0.0.100:80 --real-server 10.0.0.11:80 --ipip --tun-type ipip --weight=2")]
+    [InlineData("-a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 2")]
+    public void TunTypeIpipIsTheDefaultTunnelAndPrintsAsDashI(string serverLine)
+    {
+        RuleSet rules = IpvsRuleParser.Parse("-A -t 10.0.0.100:80 -s rr\n" + serverLine + "\n", "tun.ipvs");
+
+        Assert.Equal(
+            new RealServer(Ipv4Address.Parse("10.0.0.11"), 80, ForwardingMethod.Tunnel, 2),
+            Assert.Single(rules.Services[0].RealServers));
+        string printed = IpvsRulePrinter.Print(rules);
+        Assert.Equal("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 2\n", printed);
+        Assert.Equal(printed, IpvsRulePrinter.Print(IpvsRuleParser.Parse(printed, "printed.ipvs")));
     }
 
     [Fact]

@@ -41,6 +41,32 @@ public class IpvsRulePrinterTests
     }
 
     [Fact]
+    public void TunTypeIpipRoundTripsToDashIAsIpvsadmSavePrintsIt()
+    {
+        const string WithTunType = """
+            -A -t 10.0.0.100:80 -s rr
+            -a -t 10.0.0.100:80 -r 10.0.0.11:80 -i --tun-type ipip -w 1
+            -a -t 10.0.0.100:80 -r 10.9.0.5:80 -i -w 2
+            -a -t 10.0.0.100:80 -r 10.0.0.12:8080 -m -w 1
+            -a -t 10.0.0.100:80 -r 10.0.0.13:80 -g -w 1
+            """;
+        const string Expected = """
+            -A -t 10.0.0.100:80 -s rr
+            -a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 1
+            -a -t 10.0.0.100:80 -r 10.9.0.5:80 -i -w 2
+            -a -t 10.0.0.100:80 -r 10.0.0.12:8080 -m -w 1
+            -a -t 10.0.0.100:80 -r 10.0.0.13:80 -g -w 1
+
+            """;
+        RuleSet parsed = IpvsRuleParser.Parse(WithTunType, "tun.ipvs");
+        string printed = IpvsRulePrinter.Print(parsed);
+        Assert.Equal(Expected.ReplaceLineEndings("\n"), printed);
+        RuleSet reparsed = IpvsRuleParser.Parse(printed, "printed.ipvs");
+        Assert.Equal(parsed.Services[0].RealServers, reparsed.Services[0].RealServers);
+        Assert.Equal(printed, IpvsRulePrinter.Print(reparsed));
+    }
+
+    [Fact]
     public void RandomRuleSetsRoundTrip()
     {
         var random = new Random(2024);
