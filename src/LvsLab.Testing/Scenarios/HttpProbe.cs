@@ -44,10 +44,12 @@ public static class HttpProbe
     public static async Task<IReadOnlyList<ServerReply?>> UdpAsync(IRunningLab lab, string node, string address, int port, int count, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lab);
-        // socat connects the socket: only an answer from address:port itself is accepted.
+        // socat connects the socket: only an answer from address:port itself is accepted. UDP has
+        // no end of stream, so each socat waits its full -t. One datagram at a time: the real
+        // servers' socat responder (fork per datagram) can lose datagrams that arrive together.
         var script = string.Create(
             CultureInfo.InvariantCulture,
-            $"i=0; while [ $i -lt {count} ]; do r=$(echo ping | socat -t 1 - UDP4:{address}:{port}); [ -n \"$r\" ] && echo \"$r\" || echo {FailureMark}; i=$((i+1)); done");
+            $"i=0; while [ $i -lt {count} ]; do r=$(echo ping | socat -t 1.5 - UDP4:{address}:{port}); [ -n \"$r\" ] && echo \"$r\" || echo {FailureMark}; i=$((i+1)); done");
         var result = await lab.ExecAsync(node, ["sh", "-c", script], cancellationToken);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (lines.Length != count)
