@@ -73,9 +73,11 @@ internal sealed class ControlServer : IAsyncDisposable
                 var command = Encoding.ASCII.GetString(buffer, 0, read).Trim();
                 var answer = command switch
                 {
-                    "stats" => StatsText.Table(director.Engine, director.SendErrors),
+                    "stats" => director.Read(e => StatsText.Table(e, director.SendErrors)),
                     "stats-json" => StatsText.Json(director.Engine, director.SendErrors),
-                    _ => $"error: unknown command '{command}' (known: stats, stats-json)\n",
+                    "list" => director.Read(StatsText.List),
+                    "connections" => director.Read(e => StatsText.Connections(e, director.NowMilliseconds)),
+                    _ => $"error: unknown command '{command}' (known: stats, stats-json, list, connections)\n",
                 };
                 await client.SendAsync(Encoding.UTF8.GetBytes(answer), SocketFlags.None);
             }

@@ -22,7 +22,9 @@ internal sealed record DirectorArguments
     public const string Usage = """
         usage: lvs-director [run] --rules FILE [--interface IF[,IF...]] [--control PATH]
                lvs-director check --rules FILE
-               lvs-director stats [--json] [--control PATH]
+               lvs-director stats [--json] [--control PATH]     (counters, like ipvsadm -Ln --stats)
+               lvs-director list [--control PATH]              (services and real servers, like ipvsadm -Ln)
+               lvs-director connections [--control PATH]       (the connection table, like ipvsadm -Lnc)
         """;
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad one.</summary>
@@ -34,7 +36,7 @@ internal sealed record DirectorArguments
         {
             result = result with { Command = args[0] };
             i = 1;
-            if (result.Command is not ("run" or "check" or "stats"))
+            if (result.Command is not ("run" or "check" or "stats" or "list" or "connections"))
             {
                 throw new ArgumentException($"unknown command '{args[0]}'");
             }

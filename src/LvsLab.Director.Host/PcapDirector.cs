@@ -35,6 +35,20 @@ internal sealed class PcapDirector : IDisposable
     /// <summary>The engine (read its counters and tables from any thread).</summary>
     public DirectorEngine Engine { get; }
 
+    /// <summary>The engine's clock (milliseconds since start).</summary>
+    public long NowMilliseconds => clock.ElapsedMilliseconds;
+
+    /// <summary>Reads the engine's tables under its lock (they are not safe to enumerate while a frame is processed).</summary>
+    /// <param name="read">What to compute from the engine.</param>
+    /// <returns>Its result.</returns>
+    public string Read(Func<DirectorEngine, string> read)
+    {
+        lock (engineGate)
+        {
+            return read(Engine);
+        }
+    }
+
     /// <summary>Frames libpcap refused to send.</summary>
     public long SendErrors => Interlocked.Read(ref sendErrors);
 

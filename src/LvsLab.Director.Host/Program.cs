@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LvsLab.Director;
 using LvsLab.Director.Host;
 using LvsLab.Director.Rules;
 
@@ -13,9 +14,15 @@ catch (ArgumentException e)
     return 2;
 }
 
-if (arguments.Command == "stats")
+if (arguments.Command is "stats" or "list" or "connections")
 {
-    return await ControlClient.RunAsync(arguments.ControlSocket, arguments.Json ? "stats-json" : "stats");
+    var request = arguments.Command switch
+    {
+        "stats" => arguments.Json ? "stats-json" : "stats",
+        "list" => "list",
+        _ => "connections",
+    };
+    return await ControlClient.RunAsync(arguments.ControlSocket, request);
 }
 
 // Rules first: a file with an error stops the director before it touches the network, so it
@@ -33,6 +40,18 @@ catch (RuleParseException e)
 catch (IOException e)
 {
     await Console.Error.WriteLineAsync($"lvs-director: cannot read rules '{arguments.RulesPath}': {e.Message}");
+    return 2;
+}
+
+// Valid ipvsadm syntax the director cannot honour yet is refused as well: never half-configured.
+var unsupported = RuleSupport.Unsupported(rules);
+if (unsupported.Count > 0)
+{
+    foreach (var reason in unsupported)
+    {
+        await Console.Error.WriteLineAsync($"lvs-director: {arguments.RulesPath}: {reason}");
+    }
+
     return 2;
 }
 

@@ -108,6 +108,63 @@ internal static class StatsText
         return JsonSerializer.Serialize(document, Indented) + "\n";
     }
 
+    /// <summary>Services and real servers in ipvsadm's <c>-Ln</c> layout.</summary>
+    public static string List(DirectorEngine engine)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"IP Virtual Server (lvs-director) (connections={engine.Connections.Count})"));
+        text.AppendLine("Prot LocalAddress:Port Scheduler Flags");
+        text.AppendLine("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn");
+        for (var s = 0; s < engine.Rules.Services.Count; s++)
+        {
+            var service = engine.Rules.Services[s];
+            text.AppendLine(Invariant($"{Protocol(service),-4} {service.Address + ":" + service.Port} {service.Scheduler}"));
+            for (var r = 0; r < service.RealServers.Count; r++)
+            {
+                var real = service.RealServers[r];
+                var counts = engine.GetRealServerConnections(s, r);
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {Forward(real.ForwardingMethod),-7} {real.Weight,-6} {counts.Active,-10} {counts.Inactive}"));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The connection table in ipvsadm's <c>-Lnc</c> layout.</summary>
+    public static string Connections(DirectorEngine engine, long nowMilliseconds)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("IPVS connection entries");
+        text.AppendLine("pro expire state       source                virtual               destination");
+        foreach (var (key, entry) in engine.Connections.Entries.OrderBy(e => e.Value.ExpiresAtMilliseconds))
+        {
+            var service = engine.Rules.Services[entry.ServiceIndex];
+            var real = service.RealServers[entry.RealServerIndex];
+            var left = TimeSpan.FromMilliseconds(Math.Max(0, entry.ExpiresAtMilliseconds - nowMilliseconds));
+            text.AppendLine(Invariant($"{Protocol(service),-3} {(int)left.TotalMinutes:00}:{left.Seconds:00} {State(entry.State),-11} {key.ClientAddress + ":" + key.ClientPort,-21} {key.VirtualAddress + ":" + key.VirtualPort,-21} {real.Address + ":" + real.Port}"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Forward(ForwardingMethod method) => method switch
+    {
+        ForwardingMethod.DirectRouting => "Route",
+        ForwardingMethod.Masquerading => "Masq",
+        ForwardingMethod.Tunnel => "Tunnel",
+        _ => method.ToString(),
+    };
+
+    private static string State(Connections.ConnectionState state) => state.ToString().ToUpperInvariant() switch
+    {
+        "SYNRECEIVED" or "SYNSENT" or "SYN" => "SYN_RECV",
+        "ESTABLISHED" => "ESTABLISHED",
+        "FINWAIT" => "FIN_WAIT",
+        "CLOSEWAIT" => "CLOSE_WAIT",
+        "CLOSED" => "CLOSE",
+        var other => other,
+    };
+
     private static string Protocol(VirtualService service) => service.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using LvsLab.Director.Connections;
 using LvsLab.Director.Neighbours;
 using LvsLab.Director.Rules;
+using LvsLab.Director.Scheduling;
 using LvsLab.Packets;
 
 namespace LvsLab.Director;
@@ -99,6 +100,7 @@ public sealed class DirectorEngine
             VirtualService service = rules.Services[i];
             var runtime = new ServiceRuntime(i, service);
             _services[i] = runtime;
+            Connections.ReserveCounts(i, service.RealServers.Count);
             _serviceByKey.Add(new ServiceKey(service.Protocol, service.Address, service.Port), runtime);
             // A VIP equal to one of our ports' addresses is never answered for (the kernel owns it).
             _virtualAddressPort.TryAdd(
@@ -147,6 +149,24 @@ public sealed class DirectorEngine
     /// <see cref="TryRoute"/> for the port and next hop of each).
     /// </summary>
     public IReadOnlyList<Ipv4Address> RealServerAddresses { get; }
+
+    /// <summary>
+    /// A real server's active and inactive connections, as ipvsadm lists them
+    /// (<c>ActiveConn</c>, <c>InActConn</c>): active are TCP connections in ESTABLISHED,
+    /// inactive all others (SYN received, closing, closed, UDP) until they expire.
+    /// </summary>
+    /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
+    /// <param name="realServerIndex">Index in the service's <see cref="VirtualService.RealServers"/>.</param>
+    /// <returns>The counts.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such service or real server.</exception>
+    public RealServerConnections GetRealServerConnections(int serviceIndex, int realServerIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(serviceIndex, _services.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(realServerIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(realServerIndex, _services[serviceIndex].Service.RealServers.Count);
+        return Connections.GetRealServerConnections(serviceIndex, realServerIndex);
+    }
 
     /// <summary>
     /// Decides what to do with one frame received on <paramref name="port"/> and writes the
@@ -445,7 +465,14 @@ public sealed class DirectorEngine
                 return Decision.Drop(DropReason.NoConnection);
             }
 
-            int chosen = service.Scheduler.Select(service.Service.RealServers);
+            var context = new SchedulingContext(
+                Connections.ActiveCounts(service.Index),
+                Connections.InactiveCounts(service.Index),
+                ip.Source,
+                transport.SourcePort,
+                vip,
+                transport.DestinationPort);
+            int chosen = service.Scheduler.Select(service.Service.RealServers, context);
             if (chosen < 0)
             {
                 return Decision.Drop(DropReason.NoRealServer);

@@ -239,9 +239,9 @@ public class DirectorEngineTests
     [Fact]
     public void EngineRefusesSchedulerItDoesNotImplement()
     {
-        var rules = new RuleSet([new VirtualService(ServiceProtocol.Tcp, Vip, 80, "wlc", [])]);
+        var rules = new RuleSet([new VirtualService(ServiceProtocol.Tcp, Vip, 80, "lblc", [])]);
         ArgumentException error = Assert.Throws<ArgumentException>(() => new DirectorEngine(new DirectorOptions(DirectorMac, DirectorIp), rules));
-        Assert.Contains("wlc", error.Message, StringComparison.Ordinal);
+        Assert.Contains("lblc", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LvsLab.Lab.Model;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Scenarios;
@@ -149,6 +150,42 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
         // It stopped before opening the interface: no start-up line, no control socket.
         Assert.DoesNotContain("ready", result.Stdout, StringComparison.Ordinal);
         Assert.NotEqual(0, (await fixture.Lab.ExecAsync("director", ["test", "-e", "/tmp/second.sock"])).ExitCode);
+    }
+
+    [Fact]
+    public async Task ValidIpvsadmRulesTheDirectorCannotHonourYetAreRefusedWithTheReason()
+    {
+        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/persistent.ipvs", $"-A -t {Vip}:80 -s rr -p 300\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1\n");
+
+        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/persistent.ipvs", "--control", "/tmp/fourth.sock"]);
+
+        output.WriteLine(result.Stderr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/tmp/persistent.ipvs:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("persistence", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DirectorListsServicesAndConnectionsLikeIpvsadm()
+    {
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 3);
+        Assert.All(replies, r => Assert.NotNull(r));
+
+        var list = (await fixture.Lab.ExecAsync("director", ["lvs-director", "list"])).EnsureSuccess("lvs-director list").Stdout;
+        var connections = (await fixture.Lab.ExecAsync("director", ["lvs-director", "connections"])).EnsureSuccess("lvs-director connections").Stdout;
+
+        output.WriteLine(list);
+        output.WriteLine(connections);
+        Assert.Contains("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn", list, StringComparison.Ordinal);
+        Assert.Contains($"TCP  {Vip}:80 rr", list, StringComparison.Ordinal);
+        foreach (var rs in fixture.Topology.NodesWith(NodeRole.RealServer))
+        {
+            Assert.Matches($@"  -> {Regex.Escape(rs.AddressOn("lan") + ":80")}\s+Route\s+1\s+\d+\s+\d+", list);
+        }
+
+        Assert.Contains("pro expire state", connections, StringComparison.Ordinal);
+        Assert.Contains($" {Cip}:", connections, StringComparison.Ordinal);
+        Assert.Contains($"{Vip}:80", connections, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,11 @@ public sealed class ConnectionTable
     private readonly Dictionary<ConnectionKey, ConnectionEntry> _entries = [];
     private readonly Dictionary<ReplyKey, ConnectionKey> _replies = [];
 
+    // Per service, per real server: IPVS's activeconns and inactconns, kept up to date on every
+    // creation, state change and removal. Grown on first use (the engine reserves them up front).
+    private int[][] _active = [];
+    private int[][] _inactive = [];
+
     /// <summary>Creates an empty table.</summary>
     /// <param name="timeouts">Timeouts per state; <see cref="ConnectionTimeouts.Default"/> when null.</param>
     public ConnectionTable(ConnectionTimeouts? timeouts = null) => Timeouts = timeouts ?? ConnectionTimeouts.Default;
@@ -93,6 +98,7 @@ public sealed class ConnectionTable
         }
 
         ConnectionState state = key.Protocol == ServiceProtocol.Tcp ? NextTcpState(slot.State, flags) : ConnectionState.Udp;
+        MoveCount(slot, state);
         slot = slot with
         {
             State = state,
@@ -131,6 +137,7 @@ public sealed class ConnectionTable
         }
 
         ConnectionState state = key.Protocol == ServiceProtocol.Tcp ? NextTcpStateFromServer(slot.State, flags) : ConnectionState.Udp;
+        MoveCount(slot, state);
         slot = slot with
         {
             State = state,
@@ -154,8 +161,7 @@ public sealed class ConnectionTable
     public ConnectionEntry Create(in ConnectionKey key, int serviceIndex, int realServerIndex, TcpFlags flags, long nowMilliseconds)
     {
         ConnectionEntry entry = NewEntry(key, serviceIndex, realServerIndex, flags, nowMilliseconds);
-        RemoveReplyKeyOf(key);
-        _entries[key] = entry;
+        Store(key, entry);
         return entry;
     }
 
@@ -187,8 +193,7 @@ public sealed class ConnectionTable
             RealServerAddress = realServerAddress,
             RealServerPort = realServerPort,
         };
-        RemoveReplyKeyOf(key);
-        _entries[key] = entry;
+        Store(key, entry);
         _replies[ReplyKey.For(key, realServerAddress, realServerPort)] = key;
         return entry;
     }
@@ -198,8 +203,14 @@ public sealed class ConnectionTable
     /// <returns>True when it was there.</returns>
     public bool Remove(in ConnectionKey key)
     {
-        RemoveReplyKeyOf(key);
-        return _entries.Remove(key);
+        if (!_entries.Remove(key, out ConnectionEntry old))
+        {
+            return false;
+        }
+
+        RemoveReplyKey(key, old);
+        Tally(old, -1);
+        return true;
     }
 
     /// <summary>Removes every expired entry with its reply-side key (the engine calls this now and then).</summary>
@@ -217,6 +228,7 @@ public sealed class ConnectionTable
                 RemoveReplyKey(pair.Key, pair.Value);
                 if (_entries.Remove(pair.Key))
                 {
+                    Tally(pair.Value, -1);
                     removed++;
                 }
             }
@@ -230,7 +242,53 @@ public sealed class ConnectionTable
     {
         _entries.Clear();
         _replies.Clear();
+        foreach (int[] counts in _active)
+        {
+            Array.Clear(counts);
+        }
+
+        foreach (int[] counts in _inactive)
+        {
+            Array.Clear(counts);
+        }
     }
+
+    /// <summary>
+    /// A real server's active and inactive connections (as ipvsadm lists them), counting every
+    /// entry held — an expired entry counts until it is removed or replaced, as an IPVS
+    /// connection counts until its timer fires.
+    /// </summary>
+    /// <param name="serviceIndex">Index of the virtual service.</param>
+    /// <param name="realServerIndex">Index of the real server in the service.</param>
+    /// <returns>The counts; zero for a server that never had a connection.</returns>
+    public RealServerConnections GetRealServerConnections(int serviceIndex, int realServerIndex) =>
+        new(CountOf(_active, serviceIndex, realServerIndex), CountOf(_inactive, serviceIndex, realServerIndex));
+
+    /// <summary>
+    /// Makes room for the counts of a service's real servers, so that counting its connections
+    /// never allocates (otherwise the room grows on first use).
+    /// </summary>
+    /// <param name="serviceIndex">Index of the virtual service.</param>
+    /// <param name="realServerCount">How many real servers it has.</param>
+    public void ReserveCounts(int serviceIndex, int realServerCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfNegative(realServerCount);
+        Grow(ref _active, serviceIndex, realServerCount);
+        Grow(ref _inactive, serviceIndex, realServerCount);
+    }
+
+    /// <summary>Active connections per real server of a service (for the schedulers); may be shorter than the list.</summary>
+    /// <param name="serviceIndex">Index of the virtual service.</param>
+    /// <returns>The counts in list order.</returns>
+    internal ReadOnlySpan<int> ActiveCounts(int serviceIndex) =>
+        (uint)serviceIndex < (uint)_active.Length ? _active[serviceIndex] : default;
+
+    /// <summary>Inactive connections per real server of a service (for the schedulers); may be shorter than the list.</summary>
+    /// <param name="serviceIndex">Index of the virtual service.</param>
+    /// <returns>The counts in list order.</returns>
+    internal ReadOnlySpan<int> InactiveCounts(int serviceIndex) =>
+        (uint)serviceIndex < (uint)_inactive.Length ? _inactive[serviceIndex] : default;
 
     /// <summary>
     /// The state after a packet from the client: RST closes; FIN starts closing, or closes when
@@ -297,11 +355,70 @@ public sealed class ConnectionTable
         return new ConnectionEntry(serviceIndex, realServerIndex, state, nowMilliseconds, nowMilliseconds + Timeouts.For(state), 1);
     }
 
-    private void RemoveReplyKeyOf(in ConnectionKey key)
+    // As IPVS: a connection counts as active only in TCP ESTABLISHED.
+    private static bool IsActive(ConnectionState state) => state == ConnectionState.Established;
+
+    private static int CountOf(int[][] counts, int serviceIndex, int realServerIndex) =>
+        (uint)serviceIndex < (uint)counts.Length && (uint)realServerIndex < (uint)counts[serviceIndex].Length
+            ? counts[serviceIndex][realServerIndex]
+            : 0;
+
+    private static void Grow(ref int[][] counts, int serviceIndex, int realServerCount)
     {
-        if (_entries.TryGetValue(key, out ConnectionEntry old))
+        if (serviceIndex >= counts.Length)
         {
-            RemoveReplyKey(key, old);
+            int oldLength = counts.Length;
+            Array.Resize(ref counts, serviceIndex + 1);
+            for (int i = oldLength; i < counts.Length; i++)
+            {
+                counts[i] = [];
+            }
+        }
+
+        if (realServerCount > counts[serviceIndex].Length)
+        {
+            Array.Resize(ref counts[serviceIndex], realServerCount);
+        }
+    }
+
+    // Replaces (or adds) the entry of a key, uncounting the entry it replaces.
+    private void Store(in ConnectionKey key, in ConnectionEntry entry)
+    {
+        ref ConnectionEntry slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out bool existed);
+        if (existed)
+        {
+            RemoveReplyKey(key, slot);
+            Tally(slot, -1);
+        }
+
+        slot = entry;
+        Tally(entry, +1);
+    }
+
+    private void Tally(in ConnectionEntry entry, int delta)
+    {
+        if (entry.ServiceIndex < 0 || entry.RealServerIndex < 0)
+        {
+            return;
+        }
+
+        int[][] counts = IsActive(entry.State) ? _active : _inactive;
+        if (entry.ServiceIndex >= counts.Length || entry.RealServerIndex >= counts[entry.ServiceIndex].Length)
+        {
+            ReserveCounts(entry.ServiceIndex, entry.RealServerIndex + 1);
+            counts = IsActive(entry.State) ? _active : _inactive;
+        }
+
+        counts[entry.ServiceIndex][entry.RealServerIndex] += delta;
+    }
+
+    // Moves an entry's count between active and inactive when its state changes.
+    private void MoveCount(in ConnectionEntry entry, ConnectionState next)
+    {
+        if (IsActive(entry.State) != IsActive(next))
+        {
+            Tally(entry, -1);
+            Tally(entry with { State = next }, +1);
         }
     }
 

@@ -1,40 +1,62 @@
 using System.Globalization;
-using LvsLab.Director.Scheduling;
 using LvsLab.Packets;
 
 namespace LvsLab.Director.Rules;
 
 /// <summary>
-/// Reads the numeric form of <c>ipvsadm-save</c> (<c>ipvsadm-save -n</c>): <c>-A</c> lines
-/// adding virtual services and <c>-a</c> lines adding real servers to them, in short or long
-/// option form. Blank lines and <c>#</c> comments are ignored. All or nothing: the first error
-/// throws <see cref="RuleParseException"/> with the line number and a reason.
+/// Reads <c>ipvsadm-save -n</c> / <c>ipvsadm -R</c> text: one command per line, in short or long
+/// option form, applied in order to build the final rule set. Blank lines and <c>#</c> comments
+/// are ignored. All or nothing: the first error throws <see cref="RuleParseException"/> with the
+/// line number and a reason.
 /// </summary>
 /// <remarks>
-/// Tunnelling: <c>-i</c> (<c>--ipip</c>) may be followed by <c>--tun-type ipip</c>, ipvsadm's
-/// default and the only tunnel type supported (<c>gue</c> and <c>gre</c> are refused, and so
-/// are their <c>--tun-port</c> and checksum options). ipvsadm-save prints <c>-i</c> alone for
-/// ipip, and so does <see cref="IpvsRulePrinter"/>.
+/// <para>
+/// Commands: <c>-A</c>/<c>-E</c>/<c>-D</c> add, edit and delete a service; <c>-a</c>/<c>-e</c>/<c>-d</c>
+/// add, edit and delete a real server; <c>-C</c> clears everything. Editing replaces every
+/// attribute of the service (or real server) with the line's values and ipvsadm's defaults, as
+/// ipvsadm does; a service keeps its real servers.
+/// </para>
+/// <para>
+/// Services: <c>-t</c>/<c>-u</c> a.b.c.d:port (port 0 only when persistent) or <c>-f</c> mark
+/// (1..2^32-1), with <c>-s</c> (any IPVS scheduler; <c>wlc</c> when absent), <c>-p [timeout]</c>
+/// (300 s when the value is left out, 1..2678400), <c>-M</c> netmask (with <c>-p</c> only),
+/// <c>-o</c> (UDP or firewall-mark services only) and <c>-b</c> flags. Real servers: <c>-r</c>
+/// a.b.c.d[:port], one of <c>-g</c> (default), <c>-m</c>, <c>-i</c> [<c>--tun-type ipip</c>],
+/// <c>-w</c> 0..65535 (default 1), <c>-x</c>/<c>-y</c> 0..2^31-1.
+/// </para>
+/// <para>
+/// Both save forms are read: ipvsadm 1.26 prints one-packet scheduling as a bare <c>ops</c>;
+/// 1.31 prints <c>-o</c>, <c>-b</c> flags and <c>--tun-type</c>. The parser accepts what
+/// ipvsadm accepts whether or not the director can run it; <see cref="RuleSupport"/> says what it
+/// cannot run yet.
+/// </para>
 /// </remarks>
 public static class IpvsRuleParser
 {
-    // ipvsadm options (commands and options) that exist but are not supported in this slice.
+    /// <summary>ipvsadm's scheduler when <c>-s</c> is absent.</summary>
+    public const string DefaultScheduler = "wlc";
+
+    private static readonly string[] SchedulerNames =
+        ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"];
+
+    // ipvsadm options that exist but are not rule-file material or not supported by this parser.
     private static readonly string[] UnsupportedOptions =
     [
-        "-E", "--edit-service", "-D", "--delete-service", "-C", "--clear", "-R", "--restore",
-        "-S", "--save", "-e", "--edit-server", "-d", "--delete-server", "-L", "-l", "--list",
+        "-R", "--restore", "-S", "--save", "-L", "-l", "--list",
         "-Z", "--zero", "--set", "--start-daemon", "--stop-daemon", "-h", "--help",
-        "-f", "--fwmark-service", "--sctp-service", "-p", "--persistent", "-M", "--netmask",
-        "-x", "--u-threshold", "-y", "--l-threshold", "--pe", "-b", "--sched-flags",
-        "-o", "--ops", "--tun-port", "--tun-nocsum", "--tun-csum", "--tun-remcsum",
+        "--sctp-service", "-6", "--ipv6", "--pe", "--tun-port", "--tun-nocsum", "--tun-csum", "--tun-remcsum",
         "-c", "--connection", "-n", "--numeric", "--exact", "--stats", "--rate", "--thresholds",
         "--persistent-conn", "--nosort", "--sort", "--mcast-interface", "--syncid",
-        "--mcast-group", "--mcast-port", "--mcast-ttl",
+        "--mcast-group", "--mcast-port", "--mcast-ttl", "--timeout", "--daemon", "--tun-info",
     ];
 
-    // ipvsadm's tunnel types (--tun-type); only the first is supported.
     private const string SupportedTunnelType = "ipip";
     private static readonly string[] KnownTunnelTypes = [SupportedTunnelType, "gue", "gre"];
+
+    private const string FlagNames = "flag-1, flag-2, flag-3, sh-fallback, sh-port, mh-fallback, mh-port";
+
+    /// <summary>The IPVS scheduler names the parser accepts after <c>-s</c>, whether or not the engine implements them.</summary>
+    public static IReadOnlyList<string> KnownSchedulers => SchedulerNames;
 
     /// <summary>Parses rules.</summary>
     /// <param name="text">The rules text.</param>
@@ -58,158 +80,366 @@ public static class IpvsRuleParser
                 continue;
             }
 
-            string command = tokens[0];
+            string? command = CanonicalCommand(tokens[0]);
+            if (command is null)
+            {
+                throw UnknownToken(context, tokens[0], "a line starts with a command: -A, -E, -D, -a, -e, -d or -C");
+            }
+
+            LineOptions options = ReadOptions(context, tokens);
+            CheckOptions(context, tokens[0], command, options);
             switch (command)
             {
                 case "-A":
-                case "--add-service":
-                    AddService(context, tokens, services);
+                case "-E":
+                    AddOrEditService(context, command == "-E", options, services);
+                    break;
+                case "-D":
+                    services.Remove(FindService(context, options, services, tokens[0], mustExist: true)!);
                     break;
                 case "-a":
-                case "--add-server":
-                    AddServer(context, tokens, services);
+                case "-e":
+                    AddOrEditServer(context, tokens[0], command == "-e", options, services);
+                    break;
+                case "-d":
+                    DeleteServer(context, tokens[0], options, services);
                     break;
                 default:
-                    throw UnknownToken(context, command, "a line starts with -A (add a service) or -a (add a real server)");
+                    services.Clear();
+                    break;
             }
         }
 
-        var result = new List<VirtualService>(services.Count);
-        foreach (ServiceDraft draft in services)
-        {
-            result.Add(new VirtualService(draft.Protocol, draft.Address, draft.Port, draft.Scheduler, draft.RealServers));
-        }
-
-        return new RuleSet(result);
+        return new RuleSet(services.Select(draft => draft.Build()));
     }
 
-    private static void AddService(LineContext context, List<string> tokens, List<ServiceDraft> services)
+    private static string? CanonicalCommand(string token) => token switch
     {
-        LineOptions options = ReadOptions(context, tokens);
-        string command = tokens[0];
-        foreach (string? invalid in (string?[])[options.RealServerOption, options.MethodOption, options.WeightOption, options.TunnelTypeOption])
+        "-A" or "--add-service" => "-A",
+        "-E" or "--edit-service" => "-E",
+        "-D" or "--delete-service" => "-D",
+        "-a" or "--add-server" => "-a",
+        "-e" or "--edit-server" => "-e",
+        "-d" or "--delete-server" => "-d",
+        "-C" or "--clear" => "-C",
+        _ => null,
+    };
+
+    // Which options each command takes (besides the service, which all but -C need).
+    private static void CheckOptions(LineContext context, string commandToken, string command, LineOptions options)
+    {
+        bool serviceCommand = command is "-A" or "-E";
+        bool serverCommand = command is "-a" or "-e";
+        foreach ((string canonical, string name) in options.Names)
         {
-            if (invalid is not null)
+            bool allowed = canonical switch
             {
-                throw context.Error($"option '{invalid}' cannot be used with {command} (it belongs on an -a line)");
+                "svc" => command != "-C",
+                "-s" or "-p" or "-M" or "-o" or "-b" => serviceCommand,
+                "-r" => serverCommand || command == "-d",
+                _ => serverCommand, // fwd, -w, -x, -y, --tun-type
+            };
+            if (!allowed)
+            {
+                string hint = command switch
+                {
+                    "-A" or "-E" => "it belongs on an -a line",
+                    "-a" or "-e" => "it belongs on an -A line",
+                    "-D" => "-D only names the service",
+                    "-d" => "-d only names the service and the real server",
+                    _ => "-C takes no options",
+                };
+                throw context.Error($"option '{name}' cannot be used with {commandToken} ({hint})");
             }
         }
 
-        (ServiceProtocol protocol, Ipv4Address address, ushort port) = RequireService(context, options, command);
-        if (options.Scheduler is null)
+        if (command == "-C")
         {
-            throw context.Error(
-                $"missing scheduler: add -s (ipvsadm's default 'wlc' is not supported yet; supported: {SchedulerFactory.SupportedList})");
+            return;
         }
 
-        string scheduler = options.Scheduler;
-        if (!SchedulerFactory.IsSupported(scheduler))
+        if (options.ServiceText is null)
         {
-            throw context.Error(SchedulerFactory.IsKnownButUnsupported(scheduler)
-                ? $"scheduler '{scheduler}' is not supported yet (supported: {SchedulerFactory.SupportedList})"
-                : $"unknown scheduler '{scheduler}' (supported: {SchedulerFactory.SupportedList})");
+            throw context.Error($"missing service: {commandToken} needs -t or -u a.b.c.d:port, or -f mark");
         }
 
-        foreach (ServiceDraft existing in services)
+        if ((serverCommand || command == "-d") && options.RealServer is null)
         {
-            if (existing.Protocol == protocol && existing.Address == address && existing.Port == port)
-            {
-                throw context.Error(
-                    $"duplicate service {ServiceText(protocol, address, port)} (already defined on line {existing.LineNumber})");
-            }
+            throw context.Error($"missing real server: {commandToken} needs -r a.b.c.d[:port]");
         }
-
-        services.Add(new ServiceDraft(protocol, address, port, scheduler, context.LineNumber));
     }
 
-    private static void AddServer(LineContext context, List<string> tokens, List<ServiceDraft> services)
+    private static void AddOrEditService(LineContext context, bool edit, LineOptions options, List<ServiceDraft> services)
     {
-        LineOptions options = ReadOptions(context, tokens);
-        string command = tokens[0];
-        if (options.SchedulerOption is not null)
+        ServiceKey key = ParseServiceKey(context, options);
+        string scheduler = options.Scheduler ?? DefaultScheduler;
+        if (Array.IndexOf(SchedulerNames, scheduler) < 0)
         {
-            throw context.Error($"option '{options.SchedulerOption}' cannot be used with {command} (it belongs on an -A line)");
+            throw context.Error($"unknown scheduler '{scheduler}' (IPVS schedulers: {string.Join(", ", SchedulerNames)})");
         }
 
-        (ServiceProtocol protocol, Ipv4Address address, ushort port) = RequireService(context, options, command);
-        if (options.RealServer is null)
+        int? timeout = null;
+        if (options.Has("-p"))
         {
-            throw context.Error($"missing real server: {command} needs -r a.b.c.d[:port]");
-        }
-
-        ServiceDraft? service = null;
-        foreach (ServiceDraft candidate in services)
-        {
-            if (candidate.Protocol == protocol && candidate.Address == address && candidate.Port == port)
+            timeout = VirtualService.DefaultPersistenceTimeout;
+            if (options.Persistent is { } text)
             {
-                service = candidate;
-                break;
+                timeout = (int)ParseNumber(context, text, 1, VirtualService.MaxPersistenceTimeout, "persistence timeout");
             }
         }
 
-        string serviceText = ServiceText(protocol, address, port);
-        if (service is null)
+        Ipv4Address netmask = Ipv4Address.Broadcast;
+        if (options.Netmask is { } maskText)
         {
-            throw context.Error($"real server for service {serviceText}, which is not defined above (add it with -A first)");
+            if (timeout is null)
+            {
+                throw context.Error($"option '{options.NameOf("-M")}' needs -p (a netmask is the granularity of persistence)");
+            }
+
+            netmask = ParseNetmask(context, maskText);
         }
 
-        (Ipv4Address serverAddress, ushort? givenPort) = ParseEndpoint(context, options.RealServer, requirePort: false);
+        if (key.Mark is null && key.Port == 0 && timeout is null)
+        {
+            throw context.Error($"port 0 in '{options.ServiceText}' means every port, which only a persistent service (-p) may use");
+        }
+
+        bool onePacket = options.Has("-o");
+        if (onePacket && key.Mark is null && key.Protocol == ServiceProtocol.Tcp)
+        {
+            throw context.Error($"option '{options.NameOf("-o")}' (one-packet scheduling) only applies to UDP services, not {key}");
+        }
+
+        SchedulerFlags flags = options.SchedulerFlags is { } flagText
+            ? ParseSchedulerFlags(context, options.NameOf("-b"), flagText, scheduler)
+            : SchedulerFlags.None;
+
+        ServiceDraft? existing = services.Find(s => s.Key == key);
+        if (edit)
+        {
+            if (existing is null)
+            {
+                throw context.Error($"cannot edit service {key}: it is not defined above (add it with -A first)");
+            }
+        }
+        else
+        {
+            if (existing is not null)
+            {
+                throw context.Error($"duplicate service {key} (already defined on line {existing.LineNumber})");
+            }
+
+            existing = new ServiceDraft(key, context.LineNumber);
+            services.Add(existing);
+        }
+
+        existing.Scheduler = scheduler;
+        existing.PersistenceTimeout = timeout;
+        existing.Netmask = netmask;
+        existing.OnePacket = onePacket;
+        existing.Flags = flags;
+    }
+
+    private static void AddOrEditServer(
+        LineContext context, string commandToken, bool edit, LineOptions options, List<ServiceDraft> services)
+    {
+        ServiceDraft service = FindService(context, options, services, commandToken, mustExist: true)!;
+        (Ipv4Address address, ushort? givenPort) = ParseEndpoint(context, options.RealServer!, requirePort: false, allowPortZero: true);
         ForwardingMethod method = options.Method ?? ForwardingMethod.DirectRouting;
-        if (options.TunnelType is { } tunnelType)
+        TunnelType? tunnelType = method == ForwardingMethod.Tunnel ? TunnelType.IpIp : null;
+        if (options.TunnelType is { } tunnelText)
         {
             if (method != ForwardingMethod.Tunnel)
             {
                 throw context.Error(
-                    $"option '{options.TunnelTypeOption}' only applies to -i (ipip) real servers, not {MethodFlag(method)}");
+                    $"option '{options.NameOf("--tun-type")}' only applies to -i (ipip) real servers, not {MethodFlag(method)}");
             }
 
-            if (!string.Equals(tunnelType, SupportedTunnelType, StringComparison.Ordinal))
+            if (!string.Equals(tunnelText, SupportedTunnelType, StringComparison.Ordinal))
             {
-                throw context.Error(Array.IndexOf(KnownTunnelTypes, tunnelType) >= 0
-                    ? $"tunnel type '{tunnelType}' is not supported (supported: {SupportedTunnelType})"
-                    : $"unknown tunnel type '{tunnelType}' (supported: {SupportedTunnelType})");
+                throw context.Error(Array.IndexOf(KnownTunnelTypes, tunnelText) >= 0
+                    ? $"tunnel type '{tunnelText}' is not supported (supported: {SupportedTunnelType})"
+                    : $"unknown tunnel type '{tunnelText}' (supported: {SupportedTunnelType})");
             }
         }
 
-        ushort serverPort = givenPort ?? port;
-        if (serverPort != port && method != ForwardingMethod.Masquerading)
+        ushort port = ServerPort(context, service, options.RealServer!, givenPort, method);
+        int weight = options.Weight is { } weightText
+            ? (int)ParseNumber(context, weightText, 0, RealServer.MaxWeight, "weight")
+            : 1;
+        int upper = options.UpperThreshold is { } upperText
+            ? (int)ParseNumber(context, upperText, 0, RealServer.MaxThreshold, "upper threshold")
+            : 0;
+        int lower = options.LowerThreshold is { } lowerText
+            ? (int)ParseNumber(context, lowerText, 0, RealServer.MaxThreshold, "lower threshold")
+            : 0;
+        if (lower > upper)
+        {
+            throw context.Error($"lower threshold {lower} is above the upper threshold {upper} (IPVS refuses this; 0 means no upper limit only when both are 0)");
+        }
+
+        var server = new RealServer(address, port, method, weight)
+        {
+            UpperThreshold = upper,
+            LowerThreshold = lower,
+            TunnelType = tunnelType,
+        };
+
+        int index = service.Servers.FindIndex(s => s.Server.Address == address && s.Server.Port == port);
+        if (edit)
+        {
+            if (index < 0)
+            {
+                throw context.Error($"cannot edit real server {address}:{port}: service {service.Key} has no such real server");
+            }
+
+            service.Servers[index] = (server, service.Servers[index].LineNumber);
+            return;
+        }
+
+        if (index >= 0)
         {
             throw context.Error(
-                $"real server port {serverPort} differs from the service port {port}: with {MethodFlag(method)} the packet is not rewritten, so only -m (masquerading) can change the port");
+                $"duplicate real server {address}:{port} in service {service.Key} (already added on line {service.Servers[index].LineNumber})");
         }
 
-        int weight = 1;
-        if (options.Weight is not null)
-        {
-            if (!int.TryParse(options.Weight, NumberStyles.None, CultureInfo.InvariantCulture, out weight)
-                || weight > RealServer.MaxWeight)
-            {
-                throw context.Error($"weight '{options.Weight}' is not an integer in 0..{RealServer.MaxWeight}");
-            }
-        }
-
-        foreach ((RealServer existing, int lineNumber) in service.Servers)
-        {
-            if (existing.Address == serverAddress && existing.Port == serverPort)
-            {
-                throw context.Error(
-                    $"duplicate real server {serverAddress}:{serverPort} in service {serviceText} (already added on line {lineNumber})");
-            }
-        }
-
-        service.Servers.Add((new RealServer(serverAddress, serverPort, method, weight), context.LineNumber));
+        service.Servers.Add((server, context.LineNumber));
     }
 
-    private static (ServiceProtocol Protocol, Ipv4Address Address, ushort Port) RequireService(
-        LineContext context, LineOptions options, string command)
+    private static void DeleteServer(LineContext context, string commandToken, LineOptions options, List<ServiceDraft> services)
     {
-        if (options.Service is null)
+        ServiceDraft service = FindService(context, options, services, commandToken, mustExist: true)!;
+        (Ipv4Address address, ushort? givenPort) = ParseEndpoint(context, options.RealServer!, requirePort: false, allowPortZero: true);
+        ushort port = givenPort ?? service.Key.Port;
+        int index = service.Servers.FindIndex(s => s.Server.Address == address && s.Server.Port == port);
+        if (index < 0)
         {
-            throw context.Error($"missing service: {command} needs -t or -u a.b.c.d:port");
+            throw context.Error($"cannot delete real server {address}:{port}: service {service.Key} has no such real server");
         }
 
-        (Ipv4Address address, ushort? port) = ParseEndpoint(context, options.Service, requirePort: true);
-        return (options.Protocol, address, port!.Value);
+        service.Servers.RemoveAt(index);
+    }
+
+    private static ushort ServerPort(LineContext context, ServiceDraft service, string text, ushort? givenPort, ForwardingMethod method)
+    {
+        if (givenPort == 0 && service.Key.Mark is null && service.Key.Port != 0)
+        {
+            throw context.Error($"bad port 0 in '{text}': out of range 1..65535");
+        }
+
+        if (service.Key.Mark is not null)
+        {
+            // A firewall-mark service has no port: the real server's port is what was given (0: the packet's own).
+            return givenPort ?? 0;
+        }
+
+        ushort servicePort = service.Key.Port;
+        ushort port = givenPort ?? servicePort;
+        if (port != servicePort && method != ForwardingMethod.Masquerading)
+        {
+            throw context.Error(
+                $"real server port {port} differs from the service port {servicePort}: with {MethodFlag(method)} the packet is not rewritten, so only -m (masquerading) can change the port");
+        }
+
+        return port;
+    }
+
+    private static ServiceDraft? FindService(
+        LineContext context, LineOptions options, List<ServiceDraft> services, string commandToken, bool mustExist)
+    {
+        ServiceKey key = ParseServiceKey(context, options);
+        ServiceDraft? found = services.Find(s => s.Key == key);
+        if (found is null && mustExist)
+        {
+            throw context.Error(CanonicalCommand(commandToken) switch
+            {
+                "-D" => $"cannot delete service {key}: it is not defined above",
+                "-a" => $"real server for service {key}, which is not defined above (add it with -A first)",
+                _ => $"cannot {(CanonicalCommand(commandToken) == "-e" ? "edit" : "delete")} a real server of service {key}: the service is not defined above",
+            });
+        }
+
+        return found;
+    }
+
+    private static ServiceKey ParseServiceKey(LineContext context, LineOptions options)
+    {
+        string text = options.ServiceText!;
+        if (options.ServiceKind == "-f")
+        {
+            uint mark = (uint)ParseNumber(context, text, 1, uint.MaxValue, "firewall mark");
+            return new ServiceKey(mark, ServiceProtocol.Tcp, default, 0);
+        }
+
+        (Ipv4Address address, ushort? port) = ParseEndpoint(context, text, requirePort: true, allowPortZero: true);
+        return new ServiceKey(null, options.ServiceKind == "-t" ? ServiceProtocol.Tcp : ServiceProtocol.Udp, address, port!.Value);
+    }
+
+    private static long ParseNumber(LineContext context, string text, long min, long max, string what)
+    {
+        if (text.Length > 12
+            || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value)
+            || value < min || value > max)
+        {
+            throw context.Error($"{what} '{text}' is not an integer in {min}..{max}");
+        }
+
+        return value;
+    }
+
+    private static Ipv4Address ParseNetmask(LineContext context, string text)
+    {
+        if (!Ipv4Address.TryParse(text, out Ipv4Address mask))
+        {
+            throw context.Error($"bad netmask '{text}': expected a dotted IPv4 mask such as 255.255.255.0");
+        }
+
+        uint inverted = ~mask.Value;
+        if ((inverted & (inverted + 1)) != 0)
+        {
+            throw context.Error($"bad netmask '{text}': its one bits must be contiguous from the left (e.g. 255.255.255.0)");
+        }
+
+        if (mask.Value == 0)
+        {
+            throw context.Error($"bad netmask '{text}': 0.0.0.0 would send every client to one real server");
+        }
+
+        return mask;
+    }
+
+    private static SchedulerFlags ParseSchedulerFlags(LineContext context, string optionName, string text, string scheduler)
+    {
+        var flags = SchedulerFlags.None;
+        foreach (string name in text.Split(','))
+        {
+            (SchedulerFlags flag, string? only) = name switch
+            {
+                "flag-1" => (SchedulerFlags.Flag1, (string?)null),
+                "flag-2" => (SchedulerFlags.Flag2, null),
+                "flag-3" => (SchedulerFlags.Flag3, null),
+                "sh-fallback" => (SchedulerFlags.Flag1, "sh"),
+                "sh-port" => (SchedulerFlags.Flag2, "sh"),
+                "mh-fallback" => (SchedulerFlags.Flag1, "mh"),
+                "mh-port" => (SchedulerFlags.Flag2, "mh"),
+                _ => throw context.Error(name.Length == 0
+                    ? $"option '{optionName}' has an empty flag in '{text}' (flags: {FlagNames})"
+                    : $"unknown scheduler flag '{name}' (flags: {FlagNames})"),
+            };
+            if (only is not null && !string.Equals(only, scheduler, StringComparison.Ordinal))
+            {
+                throw context.Error($"scheduler flag '{name}' only applies to -s {only}, not -s {scheduler}");
+            }
+
+            if ((flags & flag) != 0)
+            {
+                throw context.Error($"scheduler flag '{name}' is given more than once in '{text}'");
+            }
+
+            flags |= flag;
+        }
+
+        return flags;
     }
 
     private static LineOptions ReadOptions(LineContext context, List<string> tokens)
@@ -227,14 +457,15 @@ public static class IpvsRuleParser
                 value = token[(equals + 1)..];
             }
 
-            string? canonical = Canonical(name);
+            string? canonical = CanonicalOption(name);
             if (canonical is null)
             {
                 throw UnknownToken(context, name, null);
             }
 
-            bool takesValue = canonical is "-t" or "-u" or "-s" or "-r" or "-w" or "--tun-type";
-            if (!takesValue && value is not null)
+            bool optionalValue = canonical == "-p";
+            bool takesValue = canonical is "-t" or "-u" or "-f" or "-s" or "-M" or "-b" or "-r" or "-w" or "-x" or "-y" or "--tun-type";
+            if (!takesValue && !optionalValue && value is not null)
             {
                 throw context.Error($"option '{name}' takes no value");
             }
@@ -248,53 +479,55 @@ public static class IpvsRuleParser
 
                 value = tokens[++i];
             }
+            else if (optionalValue && value is null && i + 1 < tokens.Count
+                && !LooksLikeOption(tokens[i + 1]) && tokens[i + 1] is not ("ops" or "pe"))
+            {
+                value = tokens[++i];
+            }
 
             if (value is not null && value.Length == 0)
             {
                 throw context.Error($"option '{name}' needs a value");
             }
 
+            string slot = canonical switch
+            {
+                "-t" or "-u" or "-f" => "svc",
+                "-g" or "-m" or "-i" => "fwd",
+                _ => canonical,
+            };
+            if (options.Names.TryGetValue(slot, out string? previous))
+            {
+                throw context.Error(slot switch
+                {
+                    "svc" => $"option '{name}' repeats the service (only one of -t, -u, -f per line)",
+                    "fwd" => $"option '{name}' repeats the forwarding method (only one of -g, -m, -i per line)",
+                    _ => string.Equals(previous, name, StringComparison.Ordinal)
+                        ? $"option '{name}' is given more than once"
+                        : $"option '{name}' is given more than once (also as '{previous}')",
+                });
+            }
+
+            options.Names[slot] = name;
             switch (canonical)
             {
                 case "-t":
                 case "-u":
-                    if (options.Service is not null)
-                    {
-                        throw context.Error($"option '{name}' repeats the service (only one -t or -u per line)");
-                    }
-
-                    options.Service = value;
-                    options.Protocol = canonical == "-t" ? ServiceProtocol.Tcp : ServiceProtocol.Udp;
+                case "-f":
+                    options.ServiceKind = canonical;
+                    options.ServiceText = value;
                     break;
-                case "-s":
-                    options.Scheduler = Once(context, name, options.Scheduler, value);
-                    options.SchedulerOption = name;
+                case "-g":
+                    options.Method = ForwardingMethod.DirectRouting;
                     break;
-                case "-r":
-                    options.RealServer = Once(context, name, options.RealServer, value);
-                    options.RealServerOption = name;
+                case "-m":
+                    options.Method = ForwardingMethod.Masquerading;
                     break;
-                case "-w":
-                    options.Weight = Once(context, name, options.Weight, value);
-                    options.WeightOption = name;
-                    break;
-                case "--tun-type":
-                    options.TunnelType = Once(context, name, options.TunnelType, value);
-                    options.TunnelTypeOption = name;
+                case "-i":
+                    options.Method = ForwardingMethod.Tunnel;
                     break;
                 default:
-                    if (options.Method is not null)
-                    {
-                        throw context.Error($"option '{name}' repeats the forwarding method (only one of -g, -m, -i per line)");
-                    }
-
-                    options.Method = canonical switch
-                    {
-                        "-g" => ForwardingMethod.DirectRouting,
-                        "-m" => ForwardingMethod.Masquerading,
-                        _ => ForwardingMethod.Tunnel,
-                    };
-                    options.MethodOption = name;
+                    options.Values[canonical] = value;
                     break;
             }
         }
@@ -302,19 +535,23 @@ public static class IpvsRuleParser
         return options;
     }
 
-    private static string Once(LineContext context, string name, string? existing, string? value) =>
-        existing is null ? value! : throw context.Error($"option '{name}' is given more than once");
-
-    private static string? Canonical(string name) => name switch
+    private static string? CanonicalOption(string name) => name switch
     {
         "-t" or "--tcp-service" => "-t",
         "-u" or "--udp-service" => "-u",
+        "-f" or "--fwmark-service" => "-f",
         "-s" or "--scheduler" => "-s",
+        "-p" or "--persistent" => "-p",
+        "-M" or "--netmask" => "-M",
+        "-o" or "--ops" or "ops" => "-o",
+        "-b" or "--sched-flags" => "-b",
         "-r" or "--real-server" => "-r",
         "-g" or "--gatewaying" => "-g",
         "-m" or "--masquerading" => "-m",
         "-i" or "--ipip" => "-i",
         "-w" or "--weight" => "-w",
+        "-x" or "--u-threshold" => "-x",
+        "-y" or "--l-threshold" => "-y",
         "--tun-type" => "--tun-type",
         _ => null,
     };
@@ -322,7 +559,8 @@ public static class IpvsRuleParser
     // "-x" or "--xyz" is an option; "-1" (a negative number) is a value.
     private static bool LooksLikeOption(string token) =>
         token.StartsWith("--", StringComparison.Ordinal)
-        || (token.Length >= 2 && token[0] == '-' && char.IsAsciiLetter(token[1]));
+        || (token.Length >= 2 && token[0] == '-' && char.IsAsciiLetter(token[1]))
+        || token == "-6";
 
     private static RuleParseException UnknownToken(LineContext context, string token, string? hint)
     {
@@ -331,7 +569,12 @@ public static class IpvsRuleParser
             return context.Error($"option '{token}' is not supported yet");
         }
 
-        if (token is "-A" or "--add-service" or "-a" or "--add-server")
+        if (token == "pe")
+        {
+            return context.Error("option 'pe' (a persistence engine, as ipvsadm 1.26 saves --pe) is not supported yet");
+        }
+
+        if (CanonicalCommand(token) is not null)
         {
             return context.Error($"option '{token}' can only start a line (one command per line)");
         }
@@ -344,7 +587,7 @@ public static class IpvsRuleParser
         return context.Error(hint is null ? $"unexpected token '{token}'" : $"unexpected token '{token}' ({hint})");
     }
 
-    private static (Ipv4Address Address, ushort? Port) ParseEndpoint(LineContext context, string text, bool requirePort)
+    private static (Ipv4Address Address, ushort? Port) ParseEndpoint(LineContext context, string text, bool requirePort, bool allowPortZero)
     {
         int colon = text.LastIndexOf(':');
         string addressText = colon >= 0 ? text[..colon] : text;
@@ -363,12 +606,12 @@ public static class IpvsRuleParser
         string portText = text[(colon + 1)..];
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || portText.Length > 5)
         {
-            throw context.Error($"bad port '{portText}' in '{text}': expected a number 1..65535 (numeric form, as ipvsadm-save -n prints)");
+            throw context.Error($"bad port '{portText}' in '{text}': expected a number {(allowPortZero ? 0 : 1)}..65535 (numeric form, as ipvsadm-save -n prints)");
         }
 
-        if (port is < 1 or > ushort.MaxValue)
+        if (port > ushort.MaxValue || (port == 0 && !allowPortZero))
         {
-            throw context.Error($"bad port {port} in '{text}': out of range 1..65535");
+            throw context.Error($"bad port {port} in '{text}': out of range {(allowPortZero ? 0 : 1)}..65535");
         }
 
         return (address, (ushort)port);
@@ -390,9 +633,6 @@ public static class IpvsRuleParser
         return tokens;
     }
 
-    private static string ServiceText(ServiceProtocol protocol, Ipv4Address address, ushort port) =>
-        $"{(protocol == ServiceProtocol.Tcp ? "-t" : "-u")} {address}:{port}";
-
     private static string MethodFlag(ForwardingMethod method) => method switch
     {
         ForwardingMethod.DirectRouting => "-g (gatewaying)",
@@ -402,46 +642,85 @@ public static class IpvsRuleParser
 
     private sealed class LineOptions
     {
-        public string? Service { get; set; }
+        // Slot ("svc", "fwd" or a canonical option) -> the option as written.
+        public Dictionary<string, string> Names { get; } = new(StringComparer.Ordinal);
 
-        public ServiceProtocol Protocol { get; set; }
+        public Dictionary<string, string?> Values { get; } = new(StringComparer.Ordinal);
 
-        public string? Scheduler { get; set; }
+        public string? ServiceKind { get; set; }
 
-        public string? SchedulerOption { get; set; }
-
-        public string? RealServer { get; set; }
-
-        public string? RealServerOption { get; set; }
+        public string? ServiceText { get; set; }
 
         public ForwardingMethod? Method { get; set; }
 
-        public string? MethodOption { get; set; }
+        public string? Scheduler => Value("-s");
 
-        public string? Weight { get; set; }
+        public string? Persistent => Value("-p");
 
-        public string? WeightOption { get; set; }
+        public string? Netmask => Value("-M");
 
-        public string? TunnelType { get; set; }
+        public string? SchedulerFlags => Value("-b");
 
-        public string? TunnelTypeOption { get; set; }
+        public string? RealServer => Value("-r");
+
+        public string? Weight => Value("-w");
+
+        public string? UpperThreshold => Value("-x");
+
+        public string? LowerThreshold => Value("-y");
+
+        public string? TunnelType => Value("--tun-type");
+
+        public bool Has(string canonical) => Names.ContainsKey(canonical);
+
+        public string NameOf(string canonical) => Names[canonical];
+
+        private string? Value(string canonical) => Values.TryGetValue(canonical, out string? value) ? value : null;
     }
 
-    private sealed class ServiceDraft(ServiceProtocol protocol, Ipv4Address address, ushort port, string scheduler, int lineNumber)
+    private readonly record struct ServiceKey(uint? Mark, ServiceProtocol Protocol, Ipv4Address Address, ushort Port)
     {
-        public ServiceProtocol Protocol { get; } = protocol;
+        public override string ToString() =>
+            Mark is { } mark ? $"-f {mark}" : $"{(Protocol == ServiceProtocol.Tcp ? "-t" : "-u")} {Address}:{Port}";
+    }
 
-        public Ipv4Address Address { get; } = address;
-
-        public ushort Port { get; } = port;
-
-        public string Scheduler { get; } = scheduler;
+    private sealed class ServiceDraft(ServiceKey key, int lineNumber)
+    {
+        public ServiceKey Key { get; } = key;
 
         public int LineNumber { get; } = lineNumber;
 
+        public string Scheduler { get; set; } = DefaultScheduler;
+
+        public int? PersistenceTimeout { get; set; }
+
+        public Ipv4Address Netmask { get; set; } = Ipv4Address.Broadcast;
+
+        public bool OnePacket { get; set; }
+
+        public SchedulerFlags Flags { get; set; }
+
         public List<(RealServer Server, int LineNumber)> Servers { get; } = [];
 
-        public IEnumerable<RealServer> RealServers => Servers.Select(s => s.Server);
+        public VirtualService Build()
+        {
+            IEnumerable<RealServer> servers = Servers.Select(s => s.Server);
+            return Key.Mark is { } mark
+                ? new VirtualService(mark, Scheduler, servers)
+                {
+                    PersistenceTimeout = PersistenceTimeout,
+                    PersistenceNetmask = Netmask,
+                    OnePacket = OnePacket,
+                    SchedulerFlags = Flags,
+                }
+                : new VirtualService(Key.Protocol, Key.Address, Key.Port, Scheduler, servers)
+                {
+                    PersistenceTimeout = PersistenceTimeout,
+                    PersistenceNetmask = Netmask,
+                    OnePacket = OnePacket,
+                    SchedulerFlags = Flags,
+                };
+        }
     }
 
     private readonly record struct LineContext(string SourceName, int LineNumber, string Line)

@@ -8,6 +8,13 @@ public sealed record RealServer
     /// <summary>The highest weight ipvsadm accepts.</summary>
     public const int MaxWeight = 65535;
 
+    /// <summary>The highest connection threshold ipvsadm accepts (<c>-x</c>, <c>-y</c>).</summary>
+    public const int MaxThreshold = int.MaxValue;
+
+    private readonly int _upperThreshold;
+    private readonly int _lowerThreshold;
+    private readonly TunnelType? _tunnelType;
+
     /// <summary>Creates a real server.</summary>
     /// <param name="address">The real server's IP (RIP).</param>
     /// <param name="port">The real server's port.</param>
@@ -22,6 +29,7 @@ public sealed record RealServer
         Port = port;
         ForwardingMethod = forwardingMethod;
         Weight = weight;
+        _tunnelType = forwardingMethod == ForwardingMethod.Tunnel ? Rules.TunnelType.IpIp : null;
     }
 
     /// <summary>The real server's IP (RIP).</summary>
@@ -35,4 +43,53 @@ public sealed record RealServer
 
     /// <summary>Scheduling weight, 0 to 65535.</summary>
     public int Weight { get; }
+
+    /// <summary>
+    /// Upper connection threshold (<c>-x</c>, <c>--u-threshold</c>): above it the server takes no
+    /// new connections. 0 (the default) means no limit.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int UpperThreshold
+    {
+        get => _upperThreshold;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _upperThreshold = value;
+        }
+    }
+
+    /// <summary>
+    /// Lower connection threshold (<c>-y</c>, <c>--l-threshold</c>): below it an overloaded server
+    /// takes new connections again. 0 (the default) means unset.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int LowerThreshold
+    {
+        get => _lowerThreshold;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _lowerThreshold = value;
+        }
+    }
+
+    /// <summary>
+    /// The encapsulation of a tunnelled server: <see cref="Rules.TunnelType.IpIp"/> (the default)
+    /// for <see cref="ForwardingMethod.Tunnel"/>, null for every other method.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set for a server that is not tunnelled, or null for one that is.</exception>
+    public TunnelType? TunnelType
+    {
+        get => _tunnelType;
+        init
+        {
+            if ((value is null) != (ForwardingMethod != ForwardingMethod.Tunnel))
+            {
+                throw new ArgumentException("a tunnel type is required for -i (tunnel) real servers and only allowed for them", nameof(value));
+            }
+
+            _tunnelType = value;
+        }
+    }
 }

@@ -8,7 +8,7 @@ public sealed class RuleSet
 {
     /// <summary>Creates a rule set.</summary>
     /// <param name="services">The services in order.</param>
-    /// <exception cref="ArgumentException">Two services have the same protocol, address and port.</exception>
+    /// <exception cref="ArgumentException">Two services have the same protocol, address and port, or the same firewall mark.</exception>
     public RuleSet(IEnumerable<VirtualService> services)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -17,7 +17,7 @@ public sealed class RuleSet
         {
             for (int j = 0; j < i; j++)
             {
-                if (list[i].Protocol == list[j].Protocol && list[i].Address == list[j].Address && list[i].Port == list[j].Port)
+                if (SameService(list[i], list[j]))
                 {
                     throw new ArgumentException($"duplicate service {list[i]}", nameof(services));
                 }
@@ -33,7 +33,7 @@ public sealed class RuleSet
     /// <summary>The services in order.</summary>
     public IReadOnlyList<VirtualService> Services { get; }
 
-    /// <summary>Finds a service by protocol, address and port.</summary>
+    /// <summary>Finds an address (<c>-t</c>/<c>-u</c>) service by protocol, address and port.</summary>
     /// <param name="protocol">TCP or UDP.</param>
     /// <param name="address">The VIP.</param>
     /// <param name="port">The virtual port.</param>
@@ -43,7 +43,7 @@ public sealed class RuleSet
         for (int i = 0; i < Services.Count; i++)
         {
             VirtualService service = Services[i];
-            if (service.Protocol == protocol && service.Address == address && service.Port == port)
+            if (service.FirewallMark is null && service.Protocol == protocol && service.Address == address && service.Port == port)
             {
                 return service;
             }
@@ -51,4 +51,25 @@ public sealed class RuleSet
 
         return null;
     }
+
+    /// <summary>Finds a firewall-mark (<c>-f</c>) service.</summary>
+    /// <param name="firewallMark">The mark.</param>
+    /// <returns>The service, or null.</returns>
+    public VirtualService? FindFirewallMark(uint firewallMark)
+    {
+        for (int i = 0; i < Services.Count; i++)
+        {
+            if (Services[i].FirewallMark == firewallMark)
+            {
+                return Services[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static bool SameService(VirtualService a, VirtualService b) =>
+        a.FirewallMark is { } mark
+            ? b.FirewallMark == mark
+            : b.FirewallMark is null && a.Protocol == b.Protocol && a.Address == b.Address && a.Port == b.Port;
 }

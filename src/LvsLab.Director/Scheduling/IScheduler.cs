@@ -12,14 +12,27 @@ public interface IScheduler
     string Name { get; }
 
     /// <summary>
-    /// Starts over for this list of real servers; call it before the first <see cref="Select"/>
+    /// Starts over for this list of real servers; call it before the first <see cref="Select(IReadOnlyList{RealServer})"/>
     /// and whenever the list or a weight changes (as IPVS's <c>update_service</c>).
     /// </summary>
     /// <param name="servers">The service's real servers in order.</param>
     void Reset(IReadOnlyList<RealServer> servers);
 
-    /// <summary>Chooses a real server. Allocates nothing.</summary>
+    /// <summary>
+    /// Chooses a real server without any connection counts or packet (every count 0, every
+    /// address 0.0.0.0). Allocates nothing.
+    /// </summary>
     /// <param name="servers">The same list given to <see cref="Reset"/>.</param>
     /// <returns>The index of the chosen server, or -1 when none is available (all weights 0).</returns>
     int Select(IReadOnlyList<RealServer> servers);
+
+    /// <summary>
+    /// Chooses a real server for the connection a packet opens, given the servers' connection
+    /// counts. Allocates nothing. Schedulers that need neither (<c>rr</c>, <c>wrr</c>) use
+    /// <see cref="Select(IReadOnlyList{RealServer})"/>.
+    /// </summary>
+    /// <param name="servers">The same list given to <see cref="Reset"/>.</param>
+    /// <param name="context">Connection counts per server and the opening packet's addresses.</param>
+    /// <returns>The index of the chosen server, or -1 when none is available.</returns>
+    int Select(IReadOnlyList<RealServer> servers, in SchedulingContext context) => Select(servers);
 }

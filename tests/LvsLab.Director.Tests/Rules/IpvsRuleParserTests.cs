@@ -64,7 +64,7 @@ public class IpvsRuleParserTests
             """
             -A -t 10.0.0.100:80 -s wrr
             -a -t 10.0.0.100:80 -r 10.0.0.11:80 -g -w 2
-            -a -t 10.0.0.100:80 -r 10.0.0.12:80 -i -w 4
+            -a -t 10.0.0.100:80 -r 10.0.0.12:80 -i -w 4 --tun-type ipip
             -A -u 10.0.0.100:53 -s rr
             -a -u 10.0.0.100:53 -r 10.0.0.11:53 -m -w 1
 
@@ -77,35 +77,29 @@ public class IpvsRuleParserTests
         Assert.Empty(IpvsRuleParser.Parse("\n# nothing\n   \n", "empty.ipvs").Services);
 
     [Theory]
-    [InlineData("-A -t 10.0.0.100:80 -s foo", 1, "unknown scheduler 'foo' (supported: rr, wrr)")]
-    [InlineData("-A -t 10.0.0.100:80 -s wlc", 1, "scheduler 'wlc' is not supported yet (supported: rr, wrr)")]
-    [InlineData("-A -t 10.0.0.100:80", 1, "missing scheduler: add -s (ipvsadm's default 'wlc' is not supported yet; supported: rr, wrr)")]
-    [InlineData("-A -t 10.0.0.100:80 -s rr -p 300", 1, "option '-p' is not supported yet")]
-    [InlineData("-A -t 10.0.0.100:80 -s rr --persistent", 1, "option '--persistent' is not supported yet")]
-    [InlineData("-A -t 10.0.0.100:80 -s rr -b flag-1", 1, "option '-b' is not supported yet")]
-    [InlineData("-A -t 10.0.0.100:80 -s rr -o", 1, "option '-o' is not supported yet")]
-    [InlineData("-A -t 10.0.0.100:80 -s rr -M 255.255.255.0", 1, "option '-M' is not supported yet")]
-    [InlineData("-A -f 1 -s rr", 1, "option '-f' is not supported yet")]
-    [InlineData("-E -t 10.0.0.100:80 -s rr", 1, "option '-E' is not supported yet")]
-    [InlineData("-D -t 10.0.0.100:80", 1, "option '-D' is not supported yet")]
-    [InlineData("-C", 1, "option '-C' is not supported yet")]
-    [InlineData("-A -t 10.0.0.100:80 -s rr\n-e -t 10.0.0.100:80 -r 10.0.0.11", 2, "option '-e' is not supported yet")]
-    [InlineData("-A -t 10.0.0.100:80 -s rr\n-d -t 10.0.0.100:80 -r 10.0.0.11", 2, "option '-d' is not supported yet")]
+    [InlineData("-A -t 10.0.0.100:80 -s foo", 1, "unknown scheduler 'foo' (IPVS schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr -o", 1, "option '-o' (one-packet scheduling) only applies to UDP services, not -t 10.0.0.100:80")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr -M 255.255.255.0", 1, "option '-M' needs -p (a netmask is the granularity of persistence)")]
+    [InlineData("-E -t 10.0.0.100:80 -s rr", 1, "cannot edit service -t 10.0.0.100:80: it is not defined above (add it with -A first)")]
+    [InlineData("-D -t 10.0.0.100:80", 1, "cannot delete service -t 10.0.0.100:80: it is not defined above")]
+    [InlineData("-C -t 10.0.0.100:80", 1, "option '-t' cannot be used with -C (-C takes no options)")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-e -t 10.0.0.100:80 -r 10.0.0.11", 2, "cannot edit real server 10.0.0.11:80: service -t 10.0.0.100:80 has no such real server")]
+    [InlineData("-A -t 10.0.0.100:80 -s rr\n-d -t 10.0.0.100:80 -r 10.0.0.11", 2, "cannot delete real server 10.0.0.11:80: service -t 10.0.0.100:80 has no such real server")]
     [InlineData("-A -t 10.0.0.100:80 -s rr -q", 1, "unknown option '-q'")]
     [InlineData("-A -t 10.0.0.100:80 -s rr --frobnicate", 1, "unknown option '--frobnicate'")]
     [InlineData("-X", 1, "unknown option '-X'")]
-    [InlineData("add -t 10.0.0.100:80", 1, "unexpected token 'add' (a line starts with -A (add a service) or -a (add a real server))")]
+    [InlineData("add -t 10.0.0.100:80", 1, "unexpected token 'add' (a line starts with a command: -A, -E, -D, -a, -e, -d or -C)")]
     [InlineData("-A -t 10.0.0.100:80 -s rr extra", 1, "unexpected token 'extra'")]
     [InlineData("-A -t 10.0.0.100:80 -s", 1, "option '-s' needs a value")]
     [InlineData("-A -t -s rr", 1, "option '-t' needs a value")]
-    [InlineData("-A -s rr", 1, "missing service: -A needs -t or -u a.b.c.d:port")]
+    [InlineData("-A -s rr", 1, "missing service: -A needs -t or -u a.b.c.d:port, or -f mark")]
     [InlineData("-A -t 10.0.0.100:80 -s rr -s wrr", 1, "option '-s' is given more than once")]
-    [InlineData("-A -t 10.0.0.100:80 -u 10.0.0.100:80 -s rr", 1, "option '-u' repeats the service (only one -t or -u per line)")]
+    [InlineData("-A -t 10.0.0.100:80 -u 10.0.0.100:80 -s rr", 1, "option '-u' repeats the service (only one of -t, -u, -f per line)")]
     [InlineData("-A -t 10.0.0.100:80 -s rr -w 1", 1, "option '-w' cannot be used with -A (it belongs on an -a line)")]
     [InlineData("-A -t 10.0.0.100 -s rr", 1, "bad address '10.0.0.100': a service needs a port (a.b.c.d:port)")]
-    [InlineData("-A -t 10.0.0.100:0 -s rr", 1, "bad port 0 in '10.0.0.100:0': out of range 1..65535")]
-    [InlineData("-A -t 10.0.0.100:65536 -s rr", 1, "bad port 65536 in '10.0.0.100:65536': out of range 1..65535")]
-    [InlineData("-A -t 10.0.0.100:http -s rr", 1, "bad port 'http' in '10.0.0.100:http': expected a number 1..65535 (numeric form, as ipvsadm-save -n prints)")]
+    [InlineData("-A -t 10.0.0.100:0 -s rr", 1, "port 0 in '10.0.0.100:0' means every port, which only a persistent service (-p) may use")]
+    [InlineData("-A -t 10.0.0.100:65536 -s rr", 1, "bad port 65536 in '10.0.0.100:65536': out of range 0..65535")]
+    [InlineData("-A -t 10.0.0.100:http -s rr", 1, "bad port 'http' in '10.0.0.100:http': expected a number 0..65535 (numeric form, as ipvsadm-save -n prints)")]
     [InlineData("-A -t 10.0.0.300:80 -s rr", 1, "bad address '10.0.0.300:80': expected an IPv4 address a.b.c.d:port (numeric form, as ipvsadm-save -n prints)")]
     [InlineData("-A -t www.example.com:80 -s rr", 1, "bad address 'www.example.com:80': expected an IPv4 address a.b.c.d:port (numeric form, as ipvsadm-save -n prints)")]
     [InlineData("-A -t [::1]:80 -s rr", 1, "bad address '[::1]:80': expected an IPv4 address a.b.c.d:port (numeric form, as ipvsadm-save -n prints)")]
@@ -153,7 +147,7 @@ public class IpvsRuleParserTests
     [InlineData("-a -t 10.0.0.100:80 -r 10.0.0.11 --ipip --tun-type=ipip --weight 2")]
     [InlineData("--add-server --tcp-service 10.0.0.100:80 --real-server 10.0.0.11:80 --ipip --tun-type ipip --weight=2")]
     [InlineData("-a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 2")]
-    public void TunTypeIpipIsTheDefaultTunnelAndPrintsAsDashI(string serverLine)
+    public void TunTypeIpipIsTheDefaultTunnelAndPrintsAsIpvsadm131Does(string serverLine)
     {
         RuleSet rules = IpvsRuleParser.Parse("-A -t 10.0.0.100:80 -s rr\n" + serverLine + "\n", "tun.ipvs");
 
@@ -161,7 +155,7 @@ public class IpvsRuleParserTests
             new RealServer(Ipv4Address.Parse("10.0.0.11"), 80, ForwardingMethod.Tunnel, 2),
             Assert.Single(rules.Services[0].RealServers));
         string printed = IpvsRulePrinter.Print(rules);
-        Assert.Equal("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 2\n", printed);
+        Assert.Equal("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 2 --tun-type ipip\n", printed);
         Assert.Equal(printed, IpvsRulePrinter.Print(IpvsRuleParser.Parse(printed, "printed.ipvs")));
     }
 

@@ -12,7 +12,7 @@ public class IpvsRulePrinterTests
         -a -t 10.0.0.100:80 -r 10.0.0.12:80 -g -w 1
         -A -u 10.0.0.100:53 -s wrr
         -a -u 10.0.0.100:53 -r 10.0.0.11:5353 -m -w 3
-        -a -u 10.0.0.100:53 -r 192.168.7.1:53 -i -w 0
+        -a -u 10.0.0.100:53 -r 192.168.7.1:53 -i -w 0 --tun-type ipip
 
         """;
 
@@ -41,7 +41,7 @@ public class IpvsRulePrinterTests
     }
 
     [Fact]
-    public void TunTypeIpipRoundTripsToDashIAsIpvsadmSavePrintsIt()
+    public void TunnelledServersPrintTunTypeIpipAsIpvsadm131SavesThem()
     {
         const string WithTunType = """
             -A -t 10.0.0.100:80 -s rr
@@ -52,8 +52,8 @@ public class IpvsRulePrinterTests
             """;
         const string Expected = """
             -A -t 10.0.0.100:80 -s rr
-            -a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 1
-            -a -t 10.0.0.100:80 -r 10.9.0.5:80 -i -w 2
+            -a -t 10.0.0.100:80 -r 10.0.0.11:80 -i -w 1 --tun-type ipip
+            -a -t 10.0.0.100:80 -r 10.9.0.5:80 -i -w 2 --tun-type ipip
             -a -t 10.0.0.100:80 -r 10.0.0.12:8080 -m -w 1
             -a -t 10.0.0.100:80 -r 10.0.0.13:80 -g -w 1
 

@@ -95,12 +95,25 @@ public class SchedulerTests
     }
 
     [Fact]
-    public void FactoryKnowsRrAndWrr()
+    public void FactoryKnowsEveryImplementedScheduler()
     {
         Assert.IsType<RoundRobinScheduler>(SchedulerFactory.Create("rr"));
         Assert.IsType<WeightedRoundRobinScheduler>(SchedulerFactory.Create("wrr"));
-        Assert.Equal(["rr", "wrr"], SchedulerFactory.Supported);
-        Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("wlc"));
+        Assert.IsType<LeastConnectionScheduler>(SchedulerFactory.Create("lc"));
+        Assert.IsType<WeightedLeastConnectionScheduler>(SchedulerFactory.Create("wlc"));
+        Assert.IsType<ShortestExpectedDelayScheduler>(SchedulerFactory.Create("sed"));
+        Assert.IsType<NeverQueueScheduler>(SchedulerFactory.Create("nq"));
+        Assert.IsType<SourceHashingScheduler>(SchedulerFactory.Create("sh"));
+        Assert.IsType<DestinationHashingScheduler>(SchedulerFactory.Create("dh"));
+        Assert.IsType<MaglevHashingScheduler>(SchedulerFactory.Create("mh"));
+        Assert.Equal(["rr", "wrr", "lc", "wlc", "sed", "nq", "sh", "dh", "mh"], SchedulerFactory.Supported);
+        Assert.All(SchedulerFactory.Supported, name => Assert.Equal(name, SchedulerFactory.Create(name).Name));
+        Assert.All(SchedulerFactory.Supported, name => Assert.True(SchedulerFactory.IsSupported(name)));
+        Assert.Equal("wlc", SchedulerFactory.DefaultName);
+        Assert.True(SchedulerFactory.IsSupported(SchedulerFactory.DefaultName));
+        Assert.False(SchedulerFactory.IsSupported("lblc"));
+        Assert.True(SchedulerFactory.IsKnownButUnsupported("lblc"));
+        Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("lblc"));
     }
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);

@@ -1,0 +1,66 @@
+using LvsLab.Director.Rules;
+using LvsLab.Director.Scheduling;
+
+namespace LvsLab.Director;
+
+/// <summary>
+/// What a parsed rule set asks for that the engine cannot do yet. <see cref="IpvsRuleParser"/>
+/// accepts the whole ipvsadm grammar; a host refuses to start while <see cref="Unsupported"/>
+/// returns anything, and prints the reasons.
+/// </summary>
+public static class RuleSupport
+{
+    /// <summary>Lists, in rule order, every feature the rules use that the director does not implement yet.</summary>
+    /// <param name="rules">Parsed rules.</param>
+    /// <returns>Human-readable reasons, each naming the service (and real server); empty when the director can run the rules.</returns>
+    public static IReadOnlyList<string> Unsupported(RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var reasons = new List<string>();
+        foreach (VirtualService service in rules.Services)
+        {
+            string name = $"service {service}";
+            if (service.IsFirewallMark)
+            {
+                reasons.Add($"{name}: firewall-mark services (-f) are not supported by the director yet");
+            }
+            else if (service.Port == 0)
+            {
+                reasons.Add($"{name}: all-ports services (port 0) are not supported by the director yet");
+            }
+
+            if (!SchedulerFactory.IsSupported(service.Scheduler))
+            {
+                string defaulted = service.Scheduler == IpvsRuleParser.DefaultScheduler
+                    ? " (ipvsadm's default when -s is left out)"
+                    : string.Empty;
+                reasons.Add($"{name}: -s {service.Scheduler}{defaulted} is not supported yet (supported: {string.Join(", ", SchedulerFactory.Supported)})");
+            }
+
+            if (service.IsPersistent)
+            {
+                reasons.Add($"{name}: persistence (-p) is not supported by the director yet");
+            }
+
+            if (service.OnePacket)
+            {
+                reasons.Add($"{name}: one-packet scheduling (-o) is not supported by the director yet");
+            }
+
+            if (service.SchedulerFlags != SchedulerFlags.None)
+            {
+                reasons.Add($"{name}: scheduler flags (-b {IpvsRulePrinter.FlagsText(service.SchedulerFlags, service.Scheduler)}) are not supported by the director yet");
+            }
+
+            foreach (RealServer server in service.RealServers)
+            {
+                if (server.UpperThreshold != 0 || server.LowerThreshold != 0)
+                {
+                    reasons.Add($"{name}, real server {server.Address}:{server.Port}: connection thresholds (-x/-y) are not supported by the director yet");
+                }
+            }
+        }
+
+        return reasons;
+    }
+}
