@@ -70,7 +70,7 @@ public static class DrLab
             // The kernel must not forward nor own the VIP: the user-space director does both jobs.
             Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "0" },
             Environment = new Dictionary<string, string> { ["LVS_INTERFACE"] = "eth0" },
-            Files = new Dictionary<string, string> { [RulesPath] = Rules(vip, options.Port, options.Scheduler, rips) },
+            Files = new Dictionary<string, string> { [RulesPath] = options.Rules?.Invoke(vip, rips) ?? Rules(vip, options.Port, options.Scheduler, rips) },
         });
 
         var sysctls = options.ArpSysctls

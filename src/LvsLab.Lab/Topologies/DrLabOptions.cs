@@ -17,4 +17,10 @@ public sealed record DrLabOptions
     /// ARP for the VIP they hold on <c>lo</c>: the LVS "ARP problem" (a negative control).
     /// </summary>
     public bool ArpSysctls { get; init; } = true;
+
+    /// <summary>
+    /// The director's rules, made from the VIP and the real servers' addresses; null gives one
+    /// TCP service on <see cref="Port"/> with <see cref="Scheduler"/> and weight 1 everywhere.
+    /// </summary>
+    public Func<System.Net.IPAddress, IReadOnlyList<System.Net.IPAddress>, string>? Rules { get; init; }
 }
