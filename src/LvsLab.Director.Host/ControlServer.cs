@@ -52,6 +52,41 @@ internal sealed class ControlServer : IAsyncDisposable
         stop.Dispose();
     }
 
+    /// <summary><c>edit tcp|udp VIP:PORT RIP[:PORT] WEIGHT</c>: sets a real server's weight (0 drains it).</summary>
+    private static string Edit(PcapDirector director, string command)
+    {
+        var engine = director.Engine;
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length != 5 || !int.TryParse(words[4], System.Globalization.CultureInfo.InvariantCulture, out var weight) || weight is < 0 or > 65535)
+        {
+            return $"error: expected 'edit tcp|udp VIP:PORT RIP[:PORT] WEIGHT', got '{command}'\n";
+        }
+
+        for (var s = 0; s < engine.Rules.Services.Count; s++)
+        {
+            var service = engine.Rules.Services[s];
+            var protocol = service.Protocol == Rules.ServiceProtocol.Tcp ? "tcp" : "udp";
+            if (protocol != words[1] || $"{service.Address}:{service.Port}" != words[2])
+            {
+                continue;
+            }
+
+            for (var r = 0; r < service.RealServers.Count; r++)
+            {
+                var real = service.RealServers[r];
+                if (words[3] == $"{real.Address}:{real.Port}" || words[3] == real.Address.ToString())
+                {
+                    director.SetConfiguredWeight(s, r, weight);
+                    return $"ok: {words[1]} {words[2]} -> {real.Address}:{real.Port} weight {weight}\n";
+                }
+            }
+
+            return $"error: service {words[1]} {words[2]} has no real server {words[3]}\n";
+        }
+
+        return $"error: no service {words[1]} {words[2]}\n";
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!stop.IsCancellationRequested)
@@ -77,6 +112,7 @@ internal sealed class ControlServer : IAsyncDisposable
                     "stats-json" => StatsText.Json(director.Engine, director.SendErrors),
                     "list" => director.Read(StatsText.List),
                     "connections" => director.Read(e => StatsText.Connections(e, director.NowMilliseconds)),
+                    _ when command.StartsWith("edit ", StringComparison.Ordinal) => Edit(director, command),
                     _ => $"error: unknown command '{command}' (known: stats, stats-json, list, connections)\n",
                 };
                 await client.SendAsync(Encoding.UTF8.GetBytes(answer), SocketFlags.None);

@@ -17,6 +17,15 @@ internal sealed record DirectorArguments
 
     public bool Json { get; init; }
 
+    /// <summary>For <c>edit</c>: the service (<c>tcp ADDR:PORT</c> or <c>udp ADDR:PORT</c>).</summary>
+    public string? Service { get; init; }
+
+    /// <summary>For <c>edit</c>: the real server, ADDR[:PORT].</summary>
+    public string? RealServer { get; init; }
+
+    /// <summary>For <c>edit</c>: the new weight.</summary>
+    public int? Weight { get; init; }
+
     public string ControlSocket { get; init; } = DefaultControlSocket;
 
     public const string Usage = """
@@ -25,6 +34,7 @@ internal sealed record DirectorArguments
                lvs-director stats [--json] [--control PATH]     (counters, like ipvsadm -Ln --stats)
                lvs-director list [--control PATH]              (services and real servers, like ipvsadm -Ln)
                lvs-director connections [--control PATH]       (the connection table, like ipvsadm -Lnc)
+               lvs-director edit -t|-u VIP:PORT -r RIP[:PORT] -w W   (like ipvsadm -e: weight 0 drains)
         """;
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad one.</summary>
@@ -36,7 +46,7 @@ internal sealed record DirectorArguments
         {
             result = result with { Command = args[0] };
             i = 1;
-            if (result.Command is not ("run" or "check" or "stats" or "list" or "connections"))
+            if (result.Command is not ("run" or "check" or "stats" or "list" or "connections" or "edit"))
             {
                 throw new ArgumentException($"unknown command '{args[0]}'");
             }
@@ -48,11 +58,20 @@ internal sealed record DirectorArguments
             result = args[i] switch
             {
                 "--interface" or "-i" => result with { Interfaces = AddInterfaces(result, Value()), ExplicitInterfaces = true },
-                "--rules" or "-r" => result with { RulesPath = Value() },
+                "--rules" or "-r" when result.Command != "edit" => result with { RulesPath = Value() },
                 "--control" => result with { ControlSocket = Value() },
                 "--json" => result with { Json = true },
+                "-t" or "--tcp-service" => result with { Service = "tcp " + Value() },
+                "-u" or "--udp-service" => result with { Service = "udp " + Value() },
+                "-r" or "--real-server" when result.Command == "edit" => result with { RealServer = Value() },
+                "-w" or "--weight" => result with { Weight = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) && w <= 65535 ? w : throw new ArgumentException($"weight '{args[i]}' is not a whole number 0..65535") },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
+        }
+
+        if (result.Command == "edit" && (result.Service is null || result.RealServer is null || result.Weight is null))
+        {
+            throw new ArgumentException("edit needs -t|-u VIP:PORT -r RIP[:PORT] -w WEIGHT");
         }
 
         if (result.Command is "run" or "check" && result.RulesPath is null)

@@ -23,6 +23,8 @@ internal sealed class PcapDirector : IDisposable
     private readonly byte[] output = new byte[65536 + 128];
     private readonly Lock engineGate = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly Dictionary<(int Service, int RealServer), int> configuredWeights = [];
+    private readonly HashSet<(int Service, int RealServer)> downServers = [];
     private long sendErrors;
 
     private PcapDirector(LibPcapLiveDevice[] devices, DirectorEngine engine, TextWriter log)
@@ -46,6 +48,42 @@ internal sealed class PcapDirector : IDisposable
         lock (engineGate)
         {
             return read(Engine);
+        }
+    }
+
+    /// <summary>
+    /// Sets the weight an operator wants for a real server (<c>lvs-director edit</c>). A server
+    /// that health checks hold down keeps weight 0 until it recovers, then gets this weight.
+    /// </summary>
+    public void SetConfiguredWeight(int service, int realServer, int weight)
+    {
+        lock (engineGate)
+        {
+            configuredWeights[(service, realServer)] = weight;
+            if (!downServers.Contains((service, realServer)))
+            {
+                Engine.SetWeight(service, realServer, weight);
+            }
+        }
+    }
+
+    /// <summary>Health checks found the server down: weight 0 until it recovers (inhibit_on_failure).</summary>
+    public void MarkDown(int service, int realServer)
+    {
+        lock (engineGate)
+        {
+            downServers.Add((service, realServer));
+            Engine.SetWeight(service, realServer, 0);
+        }
+    }
+
+    /// <summary>Health checks found the server up again: the configured weight comes back.</summary>
+    public void MarkUp(int service, int realServer)
+    {
+        lock (engineGate)
+        {
+            downServers.Remove((service, realServer));
+            Engine.SetWeight(service, realServer, configuredWeights.GetValueOrDefault((service, realServer), Engine.Rules.Services[service].RealServers[realServer].Weight));
         }
     }
 

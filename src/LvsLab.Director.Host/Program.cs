@@ -14,12 +14,13 @@ catch (ArgumentException e)
     return 2;
 }
 
-if (arguments.Command is "stats" or "list" or "connections")
+if (arguments.Command is "stats" or "list" or "connections" or "edit")
 {
     var request = arguments.Command switch
     {
         "stats" => arguments.Json ? "stats-json" : "stats",
         "list" => "list",
+        "edit" => $"edit {arguments.Service} {arguments.RealServer} {arguments.Weight}",
         _ => "connections",
     };
     return await ControlClient.RunAsync(arguments.ControlSocket, request);
@@ -70,10 +71,22 @@ if (arguments.Command == "check")
 using var stop = new CancellationTokenSource();
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+HealthSettings health;
+try
+{
+    health = HealthSettings.FromEnvironment();
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync($"lvs-director: {e.Message}");
+    return 2;
+}
+
 try
 {
     using var director = await PcapDirector.OpenAsync(arguments.Interfaces, rules, Console.Out, stop.Token);
     await using var control = ControlServer.Start(arguments.ControlSocket, director);
+    await using var checks = HealthChecker.Start(director, health, Console.Out);
     await director.RunAsync(stop.Token);
     return 0;
 }

@@ -123,7 +123,7 @@ internal static class StatsText
             {
                 var real = service.RealServers[r];
                 var counts = engine.GetRealServerConnections(s, r);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {Forward(real.ForwardingMethod),-7} {real.Weight,-6} {counts.Active,-10} {counts.Inactive}"));
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {Forward(real.ForwardingMethod),-7} {engine.GetWeight(s, r),-6} {counts.Active,-10} {counts.Inactive}"));
             }
         }
 

@@ -150,6 +150,38 @@ public sealed class DirectorEngine
     /// </summary>
     public IReadOnlyList<Ipv4Address> RealServerAddresses { get; }
 
+    /// <summary>A real server's current weight (the configured one unless changed by <see cref="SetWeight"/>).</summary>
+    /// <param name="serviceIndex">Index of the service in <see cref="Rules"/>.</param>
+    /// <param name="realServerIndex">Index in the service's <see cref="VirtualService.RealServers"/>.</param>
+    /// <returns>The weight.</returns>
+    public int GetWeight(int serviceIndex, int realServerIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(serviceIndex, _services.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(realServerIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(realServerIndex, _services[serviceIndex].Servers.Length);
+        return _services[serviceIndex].Servers[realServerIndex].Weight;
+    }
+
+    /// <summary>
+    /// Changes a real server's weight at run time, like <c>ipvsadm -e … -w W</c>. Weight 0 drains
+    /// the server: its existing connections go on, new ones go elsewhere. Not thread-safe: call it
+    /// where <see cref="Process(int, ReadOnlySpan{byte}, Span{byte}, long)"/> is called, or under the same lock.
+    /// </summary>
+    /// <param name="serviceIndex">Index of the service in <see cref="Rules"/>.</param>
+    /// <param name="realServerIndex">Index in the service's <see cref="VirtualService.RealServers"/>.</param>
+    /// <param name="weight">The new weight, 0..65535.</param>
+    public void SetWeight(int serviceIndex, int realServerIndex, int weight)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(serviceIndex, _services.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(realServerIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(realServerIndex, _services[serviceIndex].Servers.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(weight);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(weight, RealServer.MaxWeight);
+        _services[serviceIndex].SetWeight(realServerIndex, weight);
+    }
+
     /// <summary>
     /// A real server's active and inactive connections, as ipvsadm lists them
     /// (<c>ActiveConn</c>, <c>InActConn</c>): active are TCP connections in ESTABLISHED,
@@ -472,19 +504,19 @@ public sealed class DirectorEngine
                 transport.SourcePort,
                 vip,
                 transport.DestinationPort);
-            int chosen = service.Scheduler.Select(service.Service.RealServers, context);
+            int chosen = service.Scheduler.Select(service.Servers, context);
             if (chosen < 0)
             {
                 return Decision.Drop(DropReason.NoRealServer);
             }
 
-            RealServer chosenServer = service.Service.RealServers[chosen];
+            RealServer chosenServer = service.Servers[chosen];
             entry = chosenServer.ForwardingMethod == ForwardingMethod.Masquerading
                 ? Connections.CreateMasqueraded(key, service.Index, chosen, chosenServer.Address, chosenServer.Port, transport.Flags, now)
                 : Connections.Create(key, service.Index, chosen, transport.Flags, now);
         }
 
-        RealServer server = service.Service.RealServers[entry.RealServerIndex];
+        RealServer server = service.Servers[entry.RealServerIndex];
         int egress;
         Ipv4Address nextHop;
         switch (server.ForwardingMethod)

@@ -11,7 +11,29 @@ internal sealed class ServiceRuntime
         Index = index;
         Service = service;
         Scheduler = SchedulerFactory.Create(service.Scheduler);
-        Scheduler.Reset(service.RealServers);
+        Servers = [.. service.RealServers];
+        Scheduler.Reset(Servers);
+    }
+
+    /// <summary>
+    /// The real servers as they are now: the configured ones, with weights an operator or a
+    /// health check may have changed since (the rules file stays as configured).
+    /// </summary>
+    public RealServer[] Servers { get; }
+
+    /// <summary>Sets one real server's weight; 0 drains it (existing connections go on, no new ones).</summary>
+    /// <param name="realServerIndex">Index in <see cref="Servers"/>.</param>
+    /// <param name="weight">The new weight, 0..65535.</param>
+    public void SetWeight(int realServerIndex, int weight)
+    {
+        var old = Servers[realServerIndex];
+        Servers[realServerIndex] = new RealServer(old.Address, old.Port, old.ForwardingMethod, weight)
+        {
+            UpperThreshold = old.UpperThreshold,
+            LowerThreshold = old.LowerThreshold,
+            TunnelType = old.TunnelType,
+        };
+        Scheduler.Reset(Servers);
     }
 
     public int Index { get; }

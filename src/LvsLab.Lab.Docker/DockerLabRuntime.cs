@@ -35,7 +35,8 @@ public sealed class DockerLabRuntime : ILabRuntime
     /// <summary>The lab images (built on first use).</summary>
     public LabImages Images => images;
 
-    private DockerClient Client => engine.Client;
+    /// <summary>The Docker.DotNet client.</summary>
+    internal DockerClient Client => engine.Client;
 
     /// <inheritdoc/>
     public async Task<IRunningLab> UpAsync(LabTopology topology, LabOwner owner, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -373,7 +374,7 @@ public sealed class DockerLabRuntime : ILabRuntime
     }
 
     /// <summary>Addresses on lo, routes, and no TX checksum offload (frames leave with complete checksums).</summary>
-    private static async Task ConfigureAsync(IContainer container, LabNode node, CancellationToken cancellationToken)
+    internal static async Task ConfigureAsync(IContainer container, LabNode node, CancellationToken cancellationToken)
     {
         var script = new List<string> { "set -e" };
         for (var i = 0; i < node.Interfaces.Count; i++)
@@ -392,7 +393,7 @@ public sealed class DockerLabRuntime : ILabRuntime
         }
     }
 
-    private static async Task<RunningNode> DescribeAsync(LabNode node, IContainer container, CancellationToken cancellationToken)
+    internal static async Task<RunningNode> DescribeAsync(LabNode node, IContainer container, CancellationToken cancellationToken)
     {
         var names = Enumerable.Range(0, node.Interfaces.Count).Select(i => $"eth{i}").ToList();
         var script = string.Join(';', names.Select(n => $"echo {n} $(cat /sys/class/net/{n}/address) $(cat /sys/class/net/{n}/iflink)"));

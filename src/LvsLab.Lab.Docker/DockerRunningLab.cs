@@ -15,17 +15,19 @@ internal sealed class DockerRunningLab : IRunningLab
     private readonly IReadOnlyDictionary<string, IContainer> containers;
     private int disposed;
 
+    private readonly RunningNode[] nodes;
+
     internal DockerRunningLab(DockerLabRuntime runtime, LabTopology topology, IReadOnlyList<RunningNode> nodes, IReadOnlyDictionary<string, IContainer> containers)
     {
         this.runtime = runtime;
         Topology = topology;
-        Nodes = nodes;
+        this.nodes = [.. nodes];
         this.containers = containers;
     }
 
     public LabTopology Topology { get; }
 
-    public IReadOnlyList<RunningNode> Nodes { get; }
+    public IReadOnlyList<RunningNode> Nodes => nodes;
 
     public RunningNode Node(string name) =>
         Nodes.FirstOrDefault(n => n.Name == name)
@@ -35,6 +37,30 @@ internal sealed class DockerRunningLab : IRunningLab
     {
         var result = await ContainerOf(node).ExecAsync([.. command], cancellationToken);
         return new ExecResult(result.ExitCode ?? -1, result.Stdout, result.Stderr);
+    }
+
+    public async Task StopNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        await runtime.Client.Containers.StopContainerAsync(
+            ContainerOf(node).Id, new global::Docker.DotNet.Models.ContainerStopParameters { WaitBeforeKillSeconds = 2 }, cancellationToken);
+
+    public async Task StartNodeAsync(string node, CancellationToken cancellationToken = default)
+    {
+        var container = ContainerOf(node);
+        var spec = Topology.Node(node);
+        // Straight through the engine: Testcontainers' own start is for containers it has not started yet.
+        await runtime.Client.Containers.StartContainerAsync(container.Id, new global::Docker.DotNet.Models.ContainerStartParameters(), cancellationToken);
+        await DockerLabRuntime.ConfigureAsync(container, spec, cancellationToken);
+        // A restarted container has new veths: taps must use the new host-side names.
+        var index = Array.FindIndex(nodes, n => n.Name == node);
+        nodes[index] = await DockerLabRuntime.DescribeAsync(spec, container, cancellationToken);
+        if (spec.ReadinessCommand.Count > 0)
+        {
+            await Eventually.TrueAsync(
+                async ct => (await ExecAsync(node, spec.ReadinessCommand, ct)).ExitCode == 0,
+                TimeSpan.FromSeconds(60),
+                $"node '{node}' to be ready again",
+                cancellationToken);
+        }
     }
 
     public async Task<(string Stdout, string Stderr)> LogsAsync(string node, CancellationToken cancellationToken = default) =>

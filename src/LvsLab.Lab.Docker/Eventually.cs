@@ -16,7 +16,10 @@ public static class Eventually
     public static async Task TrueAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        // The timeout is added first, so it is the outer strategy: it bounds the whole wait,
+        // not each attempt (a retry inside an inner timeout would poll forever).
         var pipeline = new ResiliencePipelineBuilder<bool>()
+            .AddTimeout(timeout)
             .AddRetry(new RetryStrategyOptions<bool>
             {
                 ShouldHandle = new PredicateBuilder<bool>().HandleResult(false),
@@ -25,7 +28,6 @@ public static class Eventually
                 BackoffType = DelayBackoffType.Exponential,
                 MaxDelay = TimeSpan.FromMilliseconds(500),
             })
-            .AddTimeout(timeout)
             .Build();
         try
         {

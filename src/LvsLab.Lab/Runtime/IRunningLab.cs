@@ -23,6 +23,18 @@ public interface IRunningLab : IAsyncDisposable
     /// <returns>What it printed and returned.</returns>
     Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default);
 
+    /// <summary>Stops a node's container, as a crashed or powered-off machine (its addresses vanish).</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>A task.</returns>
+    Task StopNodeAsync(string node, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a stopped node again and re-applies its lab configuration (lo addresses, routes).</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>A task.</returns>
+    Task StartNodeAsync(string node, CancellationToken cancellationToken = default);
+
     /// <summary>The main process's output so far (e.g. the director's log).</summary>
     /// <param name="node">The node's name.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -69,7 +69,7 @@ public static class DrLab
             Interfaces = [new NodeInterface("lan", dip)],
             // The kernel must not forward nor own the VIP: the user-space director does both jobs.
             Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "0" },
-            Environment = new Dictionary<string, string> { ["LVS_INTERFACE"] = "eth0" },
+            Environment = new Dictionary<string, string>(options.DirectorHealth) { ["LVS_INTERFACE"] = "eth0" },
             Files = new Dictionary<string, string> { [RulesPath] = options.Rules?.Invoke(vip, rips) ?? Rules(vip, options.Port, options.Scheduler, rips) },
         });
 

@@ -19,6 +19,13 @@ public sealed record DrLabOptions
     public bool ArpSysctls { get; init; } = true;
 
     /// <summary>
+    /// Environment for the director's health checks (e.g. <c>LVS_HEALTH=tcp</c>,
+    /// <c>LVS_HEALTH_INTERVAL_MS</c>, <c>LVS_HEALTH_TIMEOUT_MS</c>, <c>LVS_HEALTH_FALL</c>,
+    /// <c>LVS_HEALTH_RISE</c>); empty: no health checks.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DirectorHealth { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
     /// The director's rules, made from the VIP and the real servers' addresses; null gives one
     /// TCP service on <see cref="Port"/> with <see cref="Scheduler"/> and weight 1 everywhere.
     /// </summary>

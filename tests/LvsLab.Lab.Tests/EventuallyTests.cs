@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using LvsLab.Lab.Docker;
+
+namespace LvsLab.Lab.Tests;
+
+public sealed class EventuallyTests
+{
+    [Fact]
+    public async Task ConditionThatNeverHoldsGivesUpAfterTheWholeTimeout()
+    {
+        var watch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => Eventually.TrueAsync(_ => Task.FromResult(false), TimeSpan.FromMilliseconds(600), "nothing"));
+
+        Assert.Contains("waiting for nothing", error.Message, StringComparison.Ordinal);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task ConditionThatBecomesTrueReturns()
+    {
+        var calls = 0;
+
+        await Eventually.TrueAsync(_ => Task.FromResult(++calls >= 3), TimeSpan.FromSeconds(5), "three calls");
+
+        Assert.Equal(3, calls);
+    }
+}
