@@ -488,6 +488,18 @@ public sealed class DirectorEngine
         }
 
         var key = new ConnectionKey(transport.Protocol, ip.Source, transport.SourcePort, vip, transport.DestinationPort);
+
+        // A bare SYN on a connection that is closing or closed is a new connection reusing the
+        // client's port: as IPVS does (conn_reuse_mode 1), the old entry goes and the SYN is
+        // scheduled afresh instead of following the old one to its server.
+        if (transport.Protocol == ServiceProtocol.Tcp
+            && (transport.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Fin | TcpFlags.Rst)) == TcpFlags.Syn
+            && Connections.TryGet(key, now, out ConnectionEntry old)
+            && old.State is not (ConnectionState.SynReceived or ConnectionState.Established))
+        {
+            Connections.Remove(key);
+        }
+
         if (!Connections.TryTouch(key, transport.Flags, now, out ConnectionEntry entry))
         {
             // As IPVS: only a bare SYN opens a TCP connection; UDP opens on any datagram.

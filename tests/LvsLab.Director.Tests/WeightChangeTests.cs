@@ -73,3 +73,36 @@ public class WeightChangeTests
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.SetWeight(9, 0, 1));
     }
 }
+
+public class PortReuseTests
+{
+    private readonly byte[] _output = new byte[2048];
+
+    [Fact]
+    public void NewSynOnAClosedConnectionIsScheduledAfreshNotSentToTheOldServer()
+    {
+        DirectorEngine engine = Engine();
+        TcpFlags[] close = [TcpFlags.Syn, TcpFlags.Ack, TcpFlags.Fin | TcpFlags.Ack, TcpFlags.Ack];
+        foreach (TcpFlags flags in close)
+        {
+            engine.Process(Frames.Tcp(ClientIp, 40000, Vip, 80, flags), _output, 1);
+        }
+
+        Assert.Equal(RealServerMacs[0], MacAddress.ReadFrom(_output));
+
+        // The client reuses port 40000 for a new connection: rr moves on to the next server.
+        engine.Process(Frames.Tcp(ClientIp, 40000, Vip, 80, TcpFlags.Syn), _output, 2);
+        Assert.Equal(RealServerMacs[1], MacAddress.ReadFrom(_output));
+    }
+
+    [Fact]
+    public void RetransmittedSynOfAnOpeningConnectionStaysOnItsServer()
+    {
+        DirectorEngine engine = Engine();
+        engine.Process(Frames.Tcp(ClientIp, 40001, Vip, 80, TcpFlags.Syn), _output, 1);
+        engine.Process(Frames.Tcp(ClientIp, 40001, Vip, 80, TcpFlags.Syn), _output, 2);
+
+        Assert.Equal(RealServerMacs[0], MacAddress.ReadFrom(_output));
+        Assert.Equal(1, engine.Connections.Count);
+    }
+}

@@ -14,7 +14,9 @@ public sealed class Tap : IDisposable
     private static readonly Lock DeviceListGate = new();
     private readonly List<CapturedFrame> frames = [];
     private readonly LibPcapLiveDevice device;
+    private readonly byte[] markerBytes = Guid.NewGuid().ToByteArray();
     private bool stopped;
+    private bool markerSeen;
 
     private Tap(string label, string hostInterface, LibPcapLiveDevice device)
     {
@@ -63,8 +65,11 @@ public sealed class Tap : IDisposable
     }
 
     /// <summary>
-    /// Stops once the link has been quiet for <paramref name="quiet"/> (so frames in flight are
-    /// in), or after <paramref name="limit"/>; then writes the pcap into <paramref name="folder"/>.
+    /// Stops once the link has been quiet for <paramref name="quiet"/> and a marker frame sent
+    /// onto the link has come back through this tap (so every frame before it has been read, even
+    /// on a busy machine), or after <paramref name="limit"/>; then writes the pcap into
+    /// <paramref name="folder"/>. The marker (EtherType 0x88B5, local experimental; the node's
+    /// kernel drops it) is left out of the frames and the pcap.
     /// </summary>
     /// <param name="folder">Where the pcap goes.</param>
     /// <param name="quiet">How long without a new frame counts as settled.</param>
@@ -92,7 +97,28 @@ public sealed class Tap : IDisposable
             await Task.Delay(settle);
         }
 
+        if (!Directory.Exists($"/sys/class/net/{HostInterface}"))
+        {
+            // The node went away (stopped): nothing more can arrive.
+            StopCapture();
+            return Save(folder);
+        }
+
+        var marker = new byte[60];
+        marker.AsSpan(0, 6).Fill(0xff);
+        marker.AsSpan(6, 6).Fill(0x02);
+        marker[12] = 0x88;
+        marker[13] = 0xb5;
+        markerBytes.CopyTo(marker.AsSpan(14));
+        FrameInjector.Send(HostInterface, [marker]);
+        await Lab.Docker.Eventually.TrueAsync(_ => Task.FromResult(Volatile.Read(ref markerSeen)), limit ?? TimeSpan.FromSeconds(5), $"tap {Label} to read its marker frame");
+
         StopCapture();
+        return Save(folder);
+    }
+
+    private string Save(string folder)
+    {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{Label}.pcap");
         using var writer = new CaptureFileWriterDevice(path, FileMode.Create);
@@ -133,6 +159,13 @@ public sealed class Tap : IDisposable
 
     private void OnPacketArrival(object sender, PacketCapture e)
     {
+        var data = e.Data;
+        if (data.Length >= 30 && data[12] == 0x88 && data[13] == 0xb5 && data.Slice(14, 16).SequenceEqual(markerBytes))
+        {
+            Volatile.Write(ref markerSeen, true);
+            return;
+        }
+
         var frame = new CapturedFrame(e.Header.Timeval.Date, e.Data.ToArray());
         lock (frames)
         {
