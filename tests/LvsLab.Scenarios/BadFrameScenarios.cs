@@ -24,7 +24,7 @@ public sealed class BadFrameScenarios(DrLabFixture fixture, ITestOutputHelper ou
         var cip = fixture.Topology.Node("client").AddressOn("front");
         var vip = fixture.Topology.Vip;
         await using var taps = DrScenarios.StartTaps(fixture, ["director", .. fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name)]);
-        var before = await StatsAsync();
+        var before = await DirectorStats.ReadAsync(fixture.Lab);
 
         byte[] Syn(ushort sourcePort, byte ttl)
         {
@@ -42,17 +42,17 @@ public sealed class BadFrameScenarios(DrLabFixture fixture, ITestOutputHelper ou
         // Claim an IP total length that leaves only 10 bytes of the 20-byte TCP header.
         truncated[14 + 2] = 0;
         truncated[14 + 3] = 30;
-        Recompute(truncated);
+        DirectorStats.WriteIpv4HeaderChecksum(truncated.AsSpan(14, 20));
         var ttlOne = Syn(61003, 1);
         FrameInjector.Send(director.HostInterface, [badChecksum, truncated[..(14 + 30)], ttlOne]);
 
         await Eventually.TrueAsync(
-            async _ => Drops(await StatsAsync(), "ttlExpired") > Drops(before, "ttlExpired"),
+            async _ => Drops(await DirectorStats.ReadAsync(fixture.Lab), "ttlExpired") > Drops(before, "ttlExpired"),
             TimeSpan.FromSeconds(10),
             "the director to count the injected frames");
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{vip}/", 3);
         await taps.StopAsync();
-        var after = await StatsAsync();
+        var after = await DirectorStats.ReadAsync(fixture.Lab);
 
         output.WriteLine(after.GetProperty("drops").ToString());
         Assert.Equal(1, Drops(after, "badIpChecksum") - Drops(before, "badIpChecksum"));
@@ -68,32 +68,5 @@ public sealed class BadFrameScenarios(DrLabFixture fixture, ITestOutputHelper ou
         Assert.Equal(0, (await fixture.Lab.ExecAsync("director", ["pgrep", "-x", "lvs-director"])).ExitCode);
     }
 
-    private static void Recompute(byte[] frame)
-    {
-        frame[14 + 10] = 0;
-        frame[14 + 11] = 0;
-        uint sum = 0;
-        for (var i = 14; i < 34; i += 2)
-        {
-            sum += (uint)((frame[i] << 8) | frame[i + 1]);
-        }
-
-        while (sum > 0xffff)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-
-        var checksum = (ushort)~sum;
-        frame[14 + 10] = (byte)(checksum >> 8);
-        frame[14 + 11] = (byte)checksum;
-    }
-
-    private static long Drops(JsonElement stats, string reason) => stats.GetProperty("drops").GetProperty(reason).GetInt64();
-
-    private async Task<JsonElement> StatsAsync()
-    {
-        var result = await fixture.Lab.ExecAsync("director", ["lvs-director", "stats", "--json"]);
-        Assert.Equal(0, result.ExitCode);
-        return JsonDocument.Parse(result.Stdout).RootElement.Clone();
-    }
+    private static long Drops(JsonElement stats, string reason) => DirectorStats.Drops(stats, reason);
 }

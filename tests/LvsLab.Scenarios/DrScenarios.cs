@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using LvsLab.Lab.Model;
 using LvsLab.Testing.Capture;
@@ -117,10 +116,10 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
     public async Task DirectorCountsWhatItForwarded()
     {
         await using var taps = StartTaps(["director"]);
-        var before = await DirectorStatsAsync();
+        var before = await DirectorStats.ReadAsync(fixture.Lab);
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 9);
         await taps.StopAsync();
-        var after = await DirectorStatsAsync();
+        var after = await DirectorStats.ReadAsync(fixture.Lab);
 
         Assert.All(replies, r => Assert.NotNull(r));
         var forwarded = after.GetProperty("forwardedPackets").GetInt64() - before.GetProperty("forwardedPackets").GetInt64();
@@ -197,13 +196,6 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("/tmp/empty.ipvs: no virtual service", result.Stderr, StringComparison.Ordinal);
-    }
-
-    private async Task<JsonElement> DirectorStatsAsync()
-    {
-        var result = await fixture.Lab.ExecAsync("director", ["lvs-director", "stats", "--json"]);
-        Assert.Equal(0, result.ExitCode);
-        return JsonDocument.Parse(result.Stdout).RootElement.Clone();
     }
 
     /// <summary>Empties the router's ARP cache for the VIP, makes it ask, and returns the MAC it learned.</summary>

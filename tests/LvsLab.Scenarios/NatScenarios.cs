@@ -98,7 +98,7 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
         var back = fixture.Lab.Node("director").On("back");
         var rs1 = fixture.Lab.Node("rs1").On("back");
         await using var taps = StartTaps(["director:front"]);
-        var before = await StatsAsync();
+        var before = await DirectorStats.ReadAsync(fixture.Lab);
 
         var tcp = new TcpPacket(NatLab.RealTcpPort, 45678) { Synchronize = true, Acknowledgment = true, SequenceNumber = 7, AcknowledgmentNumber = 8, WindowSize = 1000 };
         var ip = new IPv4Packet(rs1.Address, Cip) { TimeToLive = 64, PayloadPacket = tcp };
@@ -107,7 +107,7 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
         var frame = new EthernetPacket(Mac(rs1.Mac), Mac(back.Mac), EthernetType.IPv4) { PayloadPacket = ip };
         FrameInjector.Send(back.HostInterface, [frame.Bytes]);
         await Eventually.TrueAsync(
-            async _ => Drops(await StatsAsync(), "orphanReply") > Drops(before, "orphanReply"),
+            async _ => Drops(await DirectorStats.ReadAsync(fixture.Lab), "orphanReply") > Drops(before, "orphanReply"),
             TimeSpan.FromSeconds(10),
             "the director to count the orphan reply");
         await taps.StopAsync();
@@ -118,9 +118,9 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task DirectorCountsBothDirections()
     {
-        var before = await StatsAsync();
+        var before = await DirectorStats.ReadAsync(fixture.Lab);
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
-        var after = await StatsAsync();
+        var after = await DirectorStats.ReadAsync(fixture.Lab);
 
         Assert.All(replies, r => Assert.NotNull(r));
         output.WriteLine(after.ToString());
@@ -147,14 +147,7 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
 
     internal static PhysicalAddress Mac(string text) => PhysicalAddress.Parse(text.Replace(':', '-').ToUpperInvariant());
 
-    private static long Drops(JsonElement stats, string reason) => stats.GetProperty("drops").GetProperty(reason).GetInt64();
-
-    private async Task<JsonElement> StatsAsync()
-    {
-        var result = await fixture.Lab.ExecAsync("director", ["lvs-director", "stats", "--json"]);
-        Assert.Equal(0, result.ExitCode);
-        return JsonDocument.Parse(result.Stdout).RootElement.Clone();
-    }
+    private static long Drops(JsonElement stats, string reason) => DirectorStats.Drops(stats, reason);
 
     private TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => DrScenarios.StartTaps(fixture, links, scenario);
 }

@@ -141,7 +141,7 @@ public sealed class TunScenarios(TunLabFixture fixture, ITestOutputHelper output
         ip[9] = 4;
         Dip.GetAddressBytes().CopyTo(ip[12..]);
         nic.Address.GetAddressBytes().CopyTo(ip[16..]);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], HeaderChecksum(ip));
+        DirectorStats.WriteIpv4HeaderChecksum(ip);
         frame.AsSpan(34, 10).Fill(0x45);
         FrameInjector.Send(nic.HostInterface, [frame]);
 
@@ -160,22 +160,6 @@ public sealed class TunScenarios(TunLabFixture fixture, ITestOutputHelper output
     {
         var stats = await fixture.Lab.ExecAsync(node, ["cat", "/run/lvs-decap.json"]);
         return System.Text.Json.JsonDocument.Parse(stats.Stdout).RootElement.Clone();
-    }
-
-    private static ushort HeaderChecksum(ReadOnlySpan<byte> header)
-    {
-        uint sum = 0;
-        for (var i = 0; i < header.Length; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(header[i..]);
-        }
-
-        while (sum > 0xffff)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-
-        return (ushort)~sum;
     }
 
     internal static byte[] Inner(CapturedFrame frame) =>
