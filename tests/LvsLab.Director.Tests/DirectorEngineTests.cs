@@ -302,26 +302,26 @@ public class DirectorEngineTests
         // NAT on two ports: both directions, UDP, orphans, ARP on either port, rate-limited
         // ARP for an unknown client, our own frames.
         DirectorEngine nat = NatLab.Engine();
-        nat.Neighbours.Set(NatLab.ClientIp, NatLab.ClientMac);
+        nat.Neighbours.Set(TwoPortLab.ClientIp, TwoPortLab.ClientMac);
         var stranger = Ipv4Address.Parse("10.1.0.77");
         (int Port, byte[] Frame)[] natFrames =
         [
-            (NatLab.Ext, NatLab.FromClient(40000, 80, TcpFlags.Ack, payload: [1, 2, 3])),
-            (NatLab.Int, NatLab.FromServer(NatLab.Rs1, NatLab.Rs1Mac, 8080, 40000, TcpFlags.Ack, payload: [4, 5, 6])),
-            (NatLab.Ext, Frames.Udp(NatLab.ClientIp, 5000, NatLab.Vip, 53, sourceMac: NatLab.ClientMac, destinationMac: NatLab.ExtMac)),
-            (NatLab.Int, Frames.Udp(NatLab.Rs1, 53, NatLab.ClientIp, 5000, sourceMac: NatLab.Rs1Mac, destinationMac: NatLab.IntMac)),
-            (NatLab.Int, NatLab.FromServer(NatLab.Rs1, NatLab.Rs1Mac, 8080, 40999, TcpFlags.Ack)),
-            (NatLab.Int, NatLab.FromServer(NatLab.Rs2, NatLab.Rs2Mac, 8080, 41000, TcpFlags.Ack, client: stranger)),
-            (NatLab.Ext, Frames.ArpRequest(NatLab.ClientMac, NatLab.ClientIp, NatLab.Vip)),
-            (NatLab.Int, Frames.ArpRequest(NatLab.Rs1Mac, NatLab.Rs1, NatLab.Vip)),
-            (NatLab.Ext, Frames.ArpReply(NatLab.RouterMac, NatLab.RouterIp, NatLab.ExtMac, NatLab.ExtIp)),
-            (NatLab.Int, Frames.Tcp(NatLab.ClientIp, 1, NatLab.Vip, 80, TcpFlags.Ack, sourceMac: NatLab.ExtMac, destinationMac: NatLab.IntMac)),
-            (NatLab.Int, Frames.Tcp(NatLab.Rs1, 8080, NatLab.IntIp, 9, TcpFlags.Ack, sourceMac: NatLab.Rs1Mac, destinationMac: NatLab.IntMac)),
-            (NatLab.Ext, NatLab.FromClient(40000, 443, TcpFlags.Ack)),
+            (TwoPortLab.Ext, TwoPortLab.FromClient(40000, 80, TcpFlags.Ack, payload: [1, 2, 3])),
+            (TwoPortLab.Int, NatLab.FromServer(TwoPortLab.Rs1, TwoPortLab.Rs1Mac, 8080, 40000, TcpFlags.Ack, payload: [4, 5, 6])),
+            (TwoPortLab.Ext, Frames.Udp(TwoPortLab.ClientIp, 5000, TwoPortLab.Vip, 53, sourceMac: TwoPortLab.ClientMac, destinationMac: TwoPortLab.ExtMac)),
+            (TwoPortLab.Int, Frames.Udp(TwoPortLab.Rs1, 53, TwoPortLab.ClientIp, 5000, sourceMac: TwoPortLab.Rs1Mac, destinationMac: TwoPortLab.IntMac)),
+            (TwoPortLab.Int, NatLab.FromServer(TwoPortLab.Rs1, TwoPortLab.Rs1Mac, 8080, 40999, TcpFlags.Ack)),
+            (TwoPortLab.Int, NatLab.FromServer(TwoPortLab.Rs2, TwoPortLab.Rs2Mac, 8080, 41000, TcpFlags.Ack, client: stranger)),
+            (TwoPortLab.Ext, Frames.ArpRequest(TwoPortLab.ClientMac, TwoPortLab.ClientIp, TwoPortLab.Vip)),
+            (TwoPortLab.Int, Frames.ArpRequest(TwoPortLab.Rs1Mac, TwoPortLab.Rs1, TwoPortLab.Vip)),
+            (TwoPortLab.Ext, Frames.ArpReply(TwoPortLab.RouterMac, TwoPortLab.RouterIp, TwoPortLab.ExtMac, TwoPortLab.ExtIp)),
+            (TwoPortLab.Int, Frames.Tcp(TwoPortLab.ClientIp, 1, TwoPortLab.Vip, 80, TcpFlags.Ack, sourceMac: TwoPortLab.ExtMac, destinationMac: TwoPortLab.IntMac)),
+            (TwoPortLab.Int, Frames.Tcp(TwoPortLab.Rs1, 8080, TwoPortLab.IntIp, 9, TcpFlags.Ack, sourceMac: TwoPortLab.Rs1Mac, destinationMac: TwoPortLab.IntMac)),
+            (TwoPortLab.Ext, TwoPortLab.FromClient(40000, 443, TcpFlags.Ack)),
         ];
-        nat.Process(NatLab.Ext, NatLab.FromClient(40000, 80, TcpFlags.Syn), _output, 0);
-        nat.Process(NatLab.Ext, NatLab.FromClient(40000, 443, TcpFlags.Syn), _output, 0);
-        nat.Process(NatLab.Ext, NatLab.FromClient(41000, 80, TcpFlags.Syn, client: stranger), _output, 0);
+        nat.Process(TwoPortLab.Ext, TwoPortLab.FromClient(40000, 80, TcpFlags.Syn), _output, 0);
+        nat.Process(TwoPortLab.Ext, TwoPortLab.FromClient(40000, 443, TcpFlags.Syn), _output, 0);
+        nat.Process(TwoPortLab.Ext, TwoPortLab.FromClient(41000, 80, TcpFlags.Syn, client: stranger), _output, 0);
         foreach ((int port, byte[] frame) in natFrames)
         {
             nat.Process(port, frame, _output, 1);

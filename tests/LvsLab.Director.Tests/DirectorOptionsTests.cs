@@ -25,10 +25,10 @@ public class DirectorOptionsTests
     public void MacAndAddressArePortZeros()
     {
         var options = NatLab.Options();
-        Assert.Equal(NatLab.ExtMac, options.Mac);
-        Assert.Equal(NatLab.ExtIp, options.Address);
+        Assert.Equal(TwoPortLab.ExtMac, options.Mac);
+        Assert.Equal(TwoPortLab.ExtIp, options.Address);
         Assert.Equal(2, options.Ports.Count);
-        Assert.Equal(NatLab.RouterIp, options.Ports[0].Gateway);
+        Assert.Equal(TwoPortLab.RouterIp, options.Ports[0].Gateway);
     }
 
     [Fact]

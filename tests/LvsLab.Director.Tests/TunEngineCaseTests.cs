@@ -2,6 +2,7 @@ using LvsLab.Director.Tests.Fixtures;
 using LvsLab.Packets;
 using Xunit;
 using static LvsLab.Director.Tests.Fixtures.TunLab;
+using static LvsLab.Director.Tests.Fixtures.TwoPortLab;
 
 namespace LvsLab.Director.Tests;
 

@@ -3,6 +3,8 @@ using LvsLab.Packets;
 using PacketDotNet;
 using Xunit;
 
+using static LvsLab.Director.Tests.Fixtures.TwoPortLab;
+
 namespace LvsLab.Director.Tests.Fixtures;
 
 /// <summary>
@@ -12,8 +14,6 @@ namespace LvsLab.Director.Tests.Fixtures;
 /// </summary>
 internal static class NatLab
 {
-    public const int Ext = 0;
-    public const int Int = 1;
 
     public const string Rules = """
         # Web with port mapping 80 -> 8080, DNS with one server mapped 53 -> 5353, and a DR service.
@@ -26,25 +26,6 @@ internal static class NatLab
         -A -t 10.1.0.100:443 -s rr
         -a -t 10.1.0.100:443 -r 10.1.0.21:443 -g -w 1
         """;
-
-    public static readonly MacAddress ExtMac = MacAddress.Parse("02:00:00:00:00:01");
-    public static readonly MacAddress IntMac = MacAddress.Parse("02:00:00:00:00:02");
-    public static readonly Ipv4Address ExtIp = Ipv4Address.Parse("10.1.0.2");
-    public static readonly Ipv4Address IntIp = Ipv4Address.Parse("10.2.0.1");
-    public static readonly Ipv4Address Vip = Ipv4Address.Parse("10.1.0.100");
-
-    public static readonly Ipv4Address RouterIp = Ipv4Address.Parse("10.1.0.1");
-    public static readonly MacAddress RouterMac = MacAddress.Parse("02:00:00:00:00:fe");
-    public static readonly Ipv4Address ClientIp = Ipv4Address.Parse("10.1.0.50");
-    public static readonly MacAddress ClientMac = MacAddress.Parse("02:00:00:00:00:50");
-    public static readonly Ipv4Address RemoteClientIp = Ipv4Address.Parse("172.16.5.9");
-
-    public static readonly Ipv4Address Rs1 = Ipv4Address.Parse("10.2.0.11");
-    public static readonly Ipv4Address Rs2 = Ipv4Address.Parse("10.2.0.12");
-    public static readonly MacAddress Rs1Mac = MacAddress.Parse("02:00:00:00:02:11");
-    public static readonly MacAddress Rs2Mac = MacAddress.Parse("02:00:00:00:02:12");
-    public static readonly Ipv4Address DrServer = Ipv4Address.Parse("10.1.0.21");
-    public static readonly MacAddress DrServerMac = MacAddress.Parse("02:00:00:00:01:21");
 
     public static DirectorOptions Options(bool withGateway = true) => new(
     [
@@ -64,10 +45,6 @@ internal static class NatLab
 
         return engine;
     }
-
-    /// <summary>A TCP segment from a client (default: the on-link client) to the VIP, as it arrives on the ext port.</summary>
-    public static byte[] FromClient(ushort clientPort, ushort vipPort, TcpFlags flags, byte[]? payload = null, Ipv4Address? client = null, MacAddress? clientMac = null, byte ttl = 64) =>
-        Frames.Tcp(client ?? ClientIp, clientPort, Vip, vipPort, flags, ttl, clientMac ?? ClientMac, ExtMac, payload);
 
     /// <summary>That segment as the director sends it to a real server: destination rewritten, TTL - 1, out the int port.</summary>
     public static byte[] ToServer(Ipv4Address rip, MacAddress ripMac, ushort ripPort, ushort clientPort, TcpFlags flags, byte[]? payload = null, Ipv4Address? client = null, byte ttl = 63) =>

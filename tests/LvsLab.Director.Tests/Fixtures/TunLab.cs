@@ -4,6 +4,8 @@ using PacketDotNet;
 using PacketDotNet.Utils;
 using Xunit;
 
+using static LvsLab.Director.Tests.Fixtures.TwoPortLab;
+
 namespace LvsLab.Director.Tests.Fixtures;
 
 /// <summary>
@@ -14,8 +16,6 @@ namespace LvsLab.Director.Tests.Fixtures;
 /// </summary>
 internal static class TunLab
 {
-    public const int Ext = 0;
-    public const int Int = 1;
 
     public const string Rules = """
         # TUN on-link (int), TUN through the gateway, TUN UDP with an explicit tunnel type, NAT and DR.
@@ -32,25 +32,7 @@ internal static class TunLab
         -a -t 10.1.0.100:443 -r 10.1.0.21:443 -g -w 1
         """;
 
-    public static readonly MacAddress ExtMac = MacAddress.Parse("02:00:00:00:00:01");
-    public static readonly MacAddress IntMac = MacAddress.Parse("02:00:00:00:00:02");
-    public static readonly Ipv4Address ExtIp = Ipv4Address.Parse("10.1.0.2");
-    public static readonly Ipv4Address IntIp = Ipv4Address.Parse("10.2.0.1");
-    public static readonly Ipv4Address Vip = Ipv4Address.Parse("10.1.0.100");
-
-    public static readonly Ipv4Address RouterIp = Ipv4Address.Parse("10.1.0.1");
-    public static readonly MacAddress RouterMac = MacAddress.Parse("02:00:00:00:00:fe");
-    public static readonly Ipv4Address ClientIp = Ipv4Address.Parse("10.1.0.50");
-    public static readonly MacAddress ClientMac = MacAddress.Parse("02:00:00:00:00:50");
-    public static readonly Ipv4Address RemoteClientIp = Ipv4Address.Parse("172.16.5.9");
-
-    public static readonly Ipv4Address Rs1 = Ipv4Address.Parse("10.2.0.11");
-    public static readonly Ipv4Address Rs2 = Ipv4Address.Parse("10.2.0.12");
-    public static readonly MacAddress Rs1Mac = MacAddress.Parse("02:00:00:00:02:11");
-    public static readonly MacAddress Rs2Mac = MacAddress.Parse("02:00:00:00:02:12");
     public static readonly Ipv4Address RemoteRs = Ipv4Address.Parse("172.20.0.5");
-    public static readonly Ipv4Address DrServer = Ipv4Address.Parse("10.1.0.21");
-    public static readonly MacAddress DrServerMac = MacAddress.Parse("02:00:00:00:01:21");
 
     public static DirectorOptions Options(int extMtu = DirectorPort.DefaultMtu, int intMtu = DirectorPort.DefaultMtu) => new(
     [
@@ -72,10 +54,6 @@ internal static class TunLab
 
         return engine;
     }
-
-    /// <summary>A TCP segment from a client (default: the on-link one) to the VIP, as it arrives on ext (DF set).</summary>
-    public static byte[] FromClient(ushort clientPort, ushort vipPort, TcpFlags flags, byte[]? payload = null, Ipv4Address? client = null, MacAddress? clientMac = null, byte ttl = 64) =>
-        Frames.Tcp(client ?? ClientIp, clientPort, Vip, vipPort, flags, ttl, clientMac ?? ClientMac, ExtMac, payload);
 
     /// <summary>A SYN whose IPv4 packet is exactly <paramref name="ipLength"/> bytes long (DF set unless told).</summary>
     public static byte[] SynOfLength(int ipLength, bool dontFragment = true, ushort clientPort = 40000, ushort vipPort = 80, Ipv4Address? client = null, MacAddress? clientMac = null)
