@@ -29,6 +29,8 @@ public sealed class DirectorCounters
     private readonly long[] _serviceReplyBytes;
     private readonly long[] _realServerReplyPackets;
     private readonly long[] _realServerReplyBytes;
+    private readonly long[] _serviceConnections;
+    private readonly long[] _realServerConnections;
     private readonly int[] _realServerBase;
 
     /// <summary>Creates zeroed counters sized for a rule set.</summary>
@@ -47,6 +49,8 @@ public sealed class DirectorCounters
             _realServerBase[i + 1] = _realServerBase[i] + rules.Services[i].RealServers.Count;
         }
 
+        _serviceConnections = new long[services];
+        _realServerConnections = new long[_realServerBase[services]];
         _realServerPackets = new long[_realServerBase[services]];
         _realServerBytes = new long[_realServerBase[services]];
         _realServerReplyPackets = new long[_realServerBase[services]];
@@ -153,6 +157,93 @@ public sealed class DirectorCounters
     {
         int slot = RealServerSlot(serviceIndex, realServerIndex);
         return new TrafficCounter(_realServerReplyPackets[slot], _realServerReplyBytes[slot]);
+    }
+
+    /// <summary>Connections scheduled so far (every one-packet datagram counts as one), as ipvsadm's <c>Conns</c>.</summary>
+    public long ConnectionsScheduled { get; private set; }
+
+    /// <summary>Connections scheduled to a service (ipvsadm <c>--stats</c> <c>Conns</c>).</summary>
+    /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
+    /// <returns>The count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such service.</exception>
+    public long GetServiceConnectionCount(int serviceIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serviceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(serviceIndex, _serviceConnections.Length);
+        return _serviceConnections[serviceIndex];
+    }
+
+    /// <summary>Connections scheduled to one real server of a service.</summary>
+    /// <param name="serviceIndex">Index in <see cref="RuleSet.Services"/>.</param>
+    /// <param name="realServerIndex">Index in the service's <see cref="VirtualService.RealServers"/>.</param>
+    /// <returns>The count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such service or real server.</exception>
+    public long GetRealServerConnectionCount(int serviceIndex, int realServerIndex) =>
+        _realServerConnections[RealServerSlot(serviceIndex, realServerIndex)];
+
+    /// <summary>
+    /// New counters for a changed rule set (<see cref="DirectorEngine.Apply"/>): the totals go
+    /// on, and each service and real server that stays keeps its counts.
+    /// </summary>
+    /// <param name="rules">The new rule set.</param>
+    /// <param name="serviceMap">Old service index to new (-1: deleted).</param>
+    /// <param name="serverMap">Per old service, old real server index to new (-1: deleted).</param>
+    /// <returns>The new counters.</returns>
+    internal DirectorCounters CarryOver(RuleSet rules, int[] serviceMap, int[][] serverMap)
+    {
+        var next = new DirectorCounters(rules)
+        {
+            FramesIn = FramesIn,
+            Ignored = Ignored,
+            ForwardedPackets = ForwardedPackets,
+            ForwardedBytes = ForwardedBytes,
+            ReplyPackets = ReplyPackets,
+            ReplyBytes = ReplyBytes,
+            ArpReplies = ArpReplies,
+            ArpRequests = ArpRequests,
+            IcmpSent = IcmpSent,
+            Dropped = Dropped,
+            ConnectionsScheduled = ConnectionsScheduled,
+        };
+        Array.Copy(_drops, next._drops, _drops.Length);
+        for (int s = 0; s < serviceMap.Length; s++)
+        {
+            int to = serviceMap[s];
+            if (to < 0)
+            {
+                continue;
+            }
+
+            next._servicePackets[to] = _servicePackets[s];
+            next._serviceBytes[to] = _serviceBytes[s];
+            next._serviceReplyPackets[to] = _serviceReplyPackets[s];
+            next._serviceReplyBytes[to] = _serviceReplyBytes[s];
+            next._serviceConnections[to] = _serviceConnections[s];
+            for (int r = 0; r < serverMap[s].Length; r++)
+            {
+                if (serverMap[s][r] < 0)
+                {
+                    continue;
+                }
+
+                int from = _realServerBase[s] + r;
+                int into = next._realServerBase[to] + serverMap[s][r];
+                next._realServerPackets[into] = _realServerPackets[from];
+                next._realServerBytes[into] = _realServerBytes[from];
+                next._realServerReplyPackets[into] = _realServerReplyPackets[from];
+                next._realServerReplyBytes[into] = _realServerReplyBytes[from];
+                next._realServerConnections[into] = _realServerConnections[from];
+            }
+        }
+
+        return next;
+    }
+
+    internal void CountConnection(int serviceIndex, int realServerIndex)
+    {
+        ConnectionsScheduled++;
+        _serviceConnections[serviceIndex]++;
+        _realServerConnections[_realServerBase[serviceIndex] + realServerIndex]++;
     }
 
     internal void CountFrame() => FramesIn++;

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LvsLab.Director.Connections;
@@ -48,14 +49,18 @@ public sealed class DirectorEngine
 
     private readonly PortRuntime[] _ports;
     private readonly int _gatewayPort = -1;
-    private readonly ServiceRuntime[] _services;
-    private readonly Dictionary<ServiceKey, ServiceRuntime> _serviceByKey = [];
-    private readonly Dictionary<Ipv4Address, int> _virtualAddressPort = [];
     private readonly HashSet<Ipv4Address> _portAddresses = [];
-    private readonly HashSet<Ipv4Address> _ownOrVirtualAddresses = [];
-    private readonly HashSet<Ipv4Address> _knownNeighbours = [];
-    private readonly HashSet<Ipv4Address> _masqueradedAddresses = [];
-    private readonly HashSet<ServiceKey> _masqueradedEndpoints = [];
+    private readonly List<Ipv4Address> _gateways = [];
+
+    // Derived from the rules; replaced as a whole by Apply.
+    private ServiceRuntime[] _services = [];
+    private Dictionary<ServiceKey, ServiceRuntime> _serviceByKey = [];
+    private Dictionary<Ipv4Address, int> _virtualAddressPort = [];
+    private HashSet<Ipv4Address> _ownOrVirtualAddresses = [];
+    private HashSet<Ipv4Address> _knownNeighbours = [];
+    private HashSet<Ipv4Address> _masqueradedAddresses = [];
+    private HashSet<ServiceKey> _masqueradedEndpoints = [];
+    private Dictionary<ServiceKey, Forwarding> _onePacketEndpoints = [];
     private long _nextExpirySweep;
     private ushort _nextIdentification;
 
@@ -76,10 +81,9 @@ public sealed class DirectorEngine
             DirectorPort port = options.Ports[i];
             _ports[i] = PortRuntime.From(port);
             _portAddresses.Add(port.Address);
-            _ownOrVirtualAddresses.Add(port.Address);
             if (port.Gateway is { } gateway)
             {
-                _knownNeighbours.Add(gateway);
+                _gateways.Add(gateway);
                 if (_gatewayPort < 0)
                 {
                     _gatewayPort = i;
@@ -87,47 +91,17 @@ public sealed class DirectorEngine
             }
         }
 
-        Rules = rules;
-        Counters = new DirectorCounters(rules);
         Neighbours = new NeighbourTable(options.NeighbourCapacity);
         Connections = new ConnectionTable(options.Timeouts);
-
-        var realServerAddresses = new List<Ipv4Address>();
-        var seen = new HashSet<Ipv4Address>();
-        _services = new ServiceRuntime[rules.Services.Count];
-        for (int i = 0; i < _services.Length; i++)
-        {
-            VirtualService service = rules.Services[i];
-            var runtime = new ServiceRuntime(i, service);
-            _services[i] = runtime;
-            Connections.ReserveCounts(i, service.RealServers.Count);
-            _serviceByKey.Add(new ServiceKey(service.Protocol, service.Address, service.Port), runtime);
-            // A VIP equal to one of our ports' addresses is never answered for (the kernel owns it).
-            _virtualAddressPort.TryAdd(
-                service.Address,
-                _portAddresses.Contains(service.Address) ? NeverAnswer : OnLinkPort(service.Address));
-            _ownOrVirtualAddresses.Add(service.Address);
-            foreach (RealServer server in service.RealServers)
-            {
-                if (seen.Add(server.Address))
-                {
-                    realServerAddresses.Add(server.Address);
-                }
-
-                _knownNeighbours.Add(server.Address);
-                if (server.ForwardingMethod == ForwardingMethod.Masquerading)
-                {
-                    _masqueradedAddresses.Add(server.Address);
-                    _masqueradedEndpoints.Add(new ServiceKey(service.Protocol, server.Address, server.Port));
-                }
-            }
-        }
-
-        RealServerAddresses = new ReadOnlyCollection<Ipv4Address>(realServerAddresses);
+        Rules = RuleSet.Empty;
+        Counters = new DirectorCounters(RuleSet.Empty);
+        RealServerAddresses = [];
+        Load(rules, keepState: false);
     }
 
+
     /// <summary>What the engine did so far.</summary>
-    public DirectorCounters Counters { get; }
+    public DirectorCounters Counters { get; private set; }
 
     /// <summary>Neighbours' MAC addresses, learned from ARP.</summary>
     public NeighbourTable Neighbours { get; }
@@ -136,7 +110,7 @@ public sealed class DirectorEngine
     public ConnectionTable Connections { get; }
 
     /// <summary>The virtual services.</summary>
-    public RuleSet Rules { get; }
+    public RuleSet Rules { get; private set; }
 
     /// <summary>The options the engine was created with.</summary>
     public DirectorOptions Options { get; }
@@ -148,7 +122,26 @@ public sealed class DirectorEngine
     /// The distinct real server IPs in rule order, to resolve at start-up (see
     /// <see cref="TryRoute"/> for the port and next hop of each).
     /// </summary>
-    public IReadOnlyList<Ipv4Address> RealServerAddresses { get; }
+    public IReadOnlyList<Ipv4Address> RealServerAddresses { get; private set; }
+
+    /// <summary>
+    /// Replaces the virtual services at run time, as a series of <c>ipvsadm</c> add, edit and
+    /// delete commands would: services and real servers are matched by identity (protocol, VIP,
+    /// port or mark; real server address and port). What stays keeps its connections, persistence
+    /// templates, counters and (for an unchanged scheduler) its scheduler's position; a real
+    /// server's weight becomes the one in <paramref name="rules"/>. Connections and templates of
+    /// a deleted service or real server are removed, so their next packets are dropped and a new
+    /// SYN is scheduled afresh (IPVS's <c>expire_nodest_conn</c>). On an error nothing changes.
+    /// Not thread-safe: call it where <see cref="Process(int, ReadOnlySpan{byte}, Span{byte}, long)"/>
+    /// is called, or under the same lock.
+    /// </summary>
+    /// <param name="rules">The new virtual services.</param>
+    /// <exception cref="ArgumentException">A service names an unsupported scheduler.</exception>
+    public void Apply(RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        Load(rules, keepState: true);
+    }
 
     /// <summary>A real server's current weight (the configured one unless changed by <see cref="SetWeight"/>).</summary>
     /// <param name="serviceIndex">Index of the service in <see cref="Rules"/>.</param>
@@ -327,6 +320,140 @@ public sealed class DirectorEngine
         return false;
     }
 
+    // Builds everything derived from the rules, then swaps it in; with keepState, carries the
+    // connections, templates and counters of what stays over to the new indices.
+    private void Load(RuleSet rules, bool keepState)
+    {
+        foreach (VirtualService service in rules.Services)
+        {
+            if (!SchedulerFactory.IsSupported(service.Scheduler))
+            {
+                throw new ArgumentException($"service {service}: unknown scheduler '{service.Scheduler}' (supported: {SchedulerFactory.SupportedList})", nameof(rules));
+            }
+        }
+
+        var services = new ServiceRuntime[rules.Services.Count];
+        var serviceByKey = new Dictionary<ServiceKey, ServiceRuntime>();
+        var virtualAddressPort = new Dictionary<Ipv4Address, int>();
+        var ownOrVirtual = new HashSet<Ipv4Address>(_portAddresses);
+        var knownNeighbours = new HashSet<Ipv4Address>(_gateways);
+        var masqueradedAddresses = new HashSet<Ipv4Address>();
+        var masqueradedEndpoints = new HashSet<ServiceKey>();
+        var onePacketEndpoints = new Dictionary<ServiceKey, Forwarding>();
+        var realServerAddresses = new List<Ipv4Address>();
+        var seen = new HashSet<Ipv4Address>();
+
+        // Old index -> new index (-1: gone), per service and per real server.
+        int[] serviceMap = new int[_services.Length];
+        int[][] serverMap = new int[_services.Length][];
+        for (int i = 0; i < _services.Length; i++)
+        {
+            serviceMap[i] = -1;
+            serverMap[i] = new int[_services[i].Servers.Length];
+            Array.Fill(serverMap[i], -1);
+        }
+
+        for (int i = 0; i < services.Length; i++)
+        {
+            VirtualService service = rules.Services[i];
+            int previous = keepState ? IndexOfService(service) : -1;
+            ServiceRuntime? old = previous >= 0 ? _services[previous] : null;
+            var runtime = new ServiceRuntime(i, service, old is not null && old.Service.Scheduler == service.Scheduler ? old.Scheduler : null);
+            services[i] = runtime;
+            if (old is not null)
+            {
+                serviceMap[previous] = i;
+                for (int r = 0; r < old.Servers.Length; r++)
+                {
+                    serverMap[previous][r] = IndexOfServer(service, old.Servers[r]);
+                }
+            }
+
+            serviceByKey.TryAdd(new ServiceKey(service.Protocol, service.Address, service.Port), runtime);
+
+            // A VIP equal to one of our ports' addresses is never answered for (the kernel owns it).
+            virtualAddressPort.TryAdd(
+                service.Address,
+                _portAddresses.Contains(service.Address) ? NeverAnswer : OnLinkPort(service.Address));
+            ownOrVirtual.Add(service.Address);
+            for (int r = 0; r < service.RealServers.Count; r++)
+            {
+                RealServer server = service.RealServers[r];
+                if (seen.Add(server.Address))
+                {
+                    realServerAddresses.Add(server.Address);
+                }
+
+                knownNeighbours.Add(server.Address);
+                if (server.ForwardingMethod == ForwardingMethod.Masquerading)
+                {
+                    masqueradedAddresses.Add(server.Address);
+                    masqueradedEndpoints.Add(new ServiceKey(service.Protocol, server.Address, server.Port));
+                    if (service.OnePacket && service.Protocol == ServiceProtocol.Udp)
+                    {
+                        // A one-packet service keeps no connection: its NAT replies are
+                        // recognised by the real server's endpoint (the first service wins).
+                        onePacketEndpoints.TryAdd(new ServiceKey(service.Protocol, server.Address, server.Port), new Forwarding(i, r, IsReply: true));
+                    }
+                }
+            }
+        }
+
+        // Nothing above changed the engine; from here on nothing can fail.
+        DirectorCounters counters = keepState ? Counters.CarryOver(rules, serviceMap, serverMap) : new DirectorCounters(rules);
+        if (keepState)
+        {
+            Connections.Remap(serviceMap, serverMap);
+        }
+
+        for (int i = 0; i < services.Length; i++)
+        {
+            Connections.ReserveCounts(i, services[i].Servers.Length);
+        }
+
+        _services = services;
+        _serviceByKey = serviceByKey;
+        _virtualAddressPort = virtualAddressPort;
+        _ownOrVirtualAddresses = ownOrVirtual;
+        _knownNeighbours = knownNeighbours;
+        _masqueradedAddresses = masqueradedAddresses;
+        _masqueradedEndpoints = masqueradedEndpoints;
+        _onePacketEndpoints = onePacketEndpoints;
+        RealServerAddresses = new ReadOnlyCollection<Ipv4Address>(realServerAddresses);
+        Counters = counters;
+        Rules = rules;
+    }
+
+    private int IndexOfService(VirtualService service)
+    {
+        for (int i = 0; i < _services.Length; i++)
+        {
+            VirtualService old = _services[i].Service;
+            if (old.FirewallMark == service.FirewallMark
+                && old.Protocol == service.Protocol
+                && old.Address == service.Address
+                && old.Port == service.Port)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOfServer(VirtualService service, RealServer server)
+    {
+        for (int r = 0; r < service.RealServers.Count; r++)
+        {
+            if (service.RealServers[r].Address == server.Address && service.RealServers[r].Port == server.Port)
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
+
     // The span views take Span<byte>; the input is only ever read through this view. Every
     // rewrite happens in the output buffer, after the frame was copied there.
     private static Span<byte> ReadOnlyView(ReadOnlySpan<byte> frame) =>
@@ -482,12 +609,16 @@ public sealed class DirectorEngine
         }
 
         Ipv4Address vip = ip.Destination;
-        if (!supported || !_serviceByKey.TryGetValue(new ServiceKey(transport.Protocol, vip, transport.DestinationPort), out ServiceRuntime? service))
+        if (!supported || !TryFindService(transport.Protocol, vip, transport.DestinationPort, out ServiceRuntime? service))
         {
             return Decision.Drop(DropReason.NoService);
         }
 
         var key = new ConnectionKey(transport.Protocol, ip.Source, transport.SourcePort, vip, transport.DestinationPort);
+
+        // One-packet scheduling (-o): every UDP datagram is scheduled on its own and leaves no
+        // connection entry behind (IPVS frees its entry at once).
+        bool onePacket = service.OnePacket && transport.Protocol == ServiceProtocol.Udp;
 
         // A bare SYN on a connection that is closing or closed is a new connection reusing the
         // client's port: as IPVS does (conn_reuse_mode 1), the old entry goes and the SYN is
@@ -500,7 +631,8 @@ public sealed class DirectorEngine
             Connections.Remove(key);
         }
 
-        if (!Connections.TryTouch(key, transport.Flags, now, out ConnectionEntry entry))
+        int serverIndex;
+        if (onePacket || !Connections.TryTouch(key, transport.Flags, now, out ConnectionEntry entry))
         {
             // As IPVS: only a bare SYN opens a TCP connection; UDP opens on any datagram.
             const TcpFlags OpeningMask = TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Fin | TcpFlags.Rst;
@@ -509,26 +641,28 @@ public sealed class DirectorEngine
                 return Decision.Drop(DropReason.NoConnection);
             }
 
-            var context = new SchedulingContext(
-                Connections.ActiveCounts(service.Index),
-                Connections.InactiveCounts(service.Index),
-                ip.Source,
-                transport.SourcePort,
-                vip,
-                transport.DestinationPort);
-            int chosen = service.Scheduler.Select(service.Servers, context);
-            if (chosen < 0)
+            serverIndex = Schedule(service, ip.Source, transport, vip, now, out PersistenceKey? persistence);
+            if (serverIndex < 0)
             {
                 return Decision.Drop(DropReason.NoRealServer);
             }
 
-            RealServer chosenServer = service.Servers[chosen];
-            entry = chosenServer.ForwardingMethod == ForwardingMethod.Masquerading
-                ? Connections.CreateMasqueraded(key, service.Index, chosen, chosenServer.Address, chosenServer.Port, transport.Flags, now)
-                : Connections.Create(key, service.Index, chosen, transport.Flags, now);
+            Counters.CountConnection(service.Index, serverIndex);
+            RealServer chosenServer = service.Servers[serverIndex];
+            if (!onePacket)
+            {
+                _ = chosenServer.ForwardingMethod == ForwardingMethod.Masquerading
+                    ? Connections.CreateMasqueraded(
+                        key, service.Index, serverIndex, chosenServer.Address, PortOf(chosenServer, transport), transport.Flags, now, persistence)
+                    : Connections.Create(key, service.Index, serverIndex, transport.Flags, now, persistence);
+            }
+        }
+        else
+        {
+            serverIndex = entry.RealServerIndex;
         }
 
-        RealServer server = service.Servers[entry.RealServerIndex];
+        RealServer server = service.Servers[serverIndex];
         int egress;
         Ipv4Address nextHop;
         switch (server.ForwardingMethod)
@@ -580,7 +714,7 @@ public sealed class DirectorEngine
             return Resolve(egress, nextHop, output, now);
         }
 
-        forwarding = new Forwarding(service.Index, entry.RealServerIndex, IsReply: false);
+        forwarding = new Forwarding(service.Index, serverIndex, IsReply: false);
         if (server.ForwardingMethod == ForwardingMethod.Tunnel)
         {
             return Tunnel(ip, egress, nextHopMac, server.Address, output, ref forwarding);
@@ -596,7 +730,7 @@ public sealed class DirectorEngine
         if (server.ForwardingMethod == ForwardingMethod.Masquerading)
         {
             // Same offsets as the validated input; only the copy is written.
-            NatRewriter.RewriteDestination(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), server.Address, server.Port);
+            NatRewriter.RewriteDestination(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), server.Address, PortOf(server, transport));
         }
 
         // Direct routing: the IP packet is untouched; only the MAC addresses change.
@@ -624,15 +758,32 @@ public sealed class DirectorEngine
         }
 
         var replyKey = new ReplyKey(transport.Protocol, ip.Source, transport.SourcePort, ip.Destination, transport.DestinationPort);
+        var endpoint = new ServiceKey(transport.Protocol, ip.Source, transport.SourcePort);
         if (!Connections.TryTouchReply(replyKey, transport.Flags, now, out ConnectionKey key, out ConnectionEntry entry))
         {
+            if (_onePacketEndpoints.TryGetValue(endpoint, out Forwarding onePacket))
+            {
+                // A one-packet service's reply: the source becomes the service's VIP:VPORT.
+                VirtualService service = _services[onePacket.ServiceIndex].Service;
+                key = new ConnectionKey(transport.Protocol, ip.Destination, transport.DestinationPort, service.Address, service.Port);
+                entry = new ConnectionEntry(onePacket.ServiceIndex, onePacket.RealServerIndex, ConnectionState.Udp, now, now, 0);
+                return ForwardReply(input, ip, key, entry, output, now, out forwarding);
+            }
+
             // From a NAT service's endpoint but no connection: forwarding it would leak the
             // real server's address to whoever it is for.
-            return _masqueradedEndpoints.Contains(new ServiceKey(transport.Protocol, ip.Source, transport.SourcePort))
+            return _masqueradedEndpoints.Contains(endpoint)
                 ? Decision.Drop(DropReason.OrphanReply)
                 : Decision.Ignore;
         }
 
+        return ForwardReply(input, ip, key, entry, output, now, out forwarding);
+    }
+
+    // NAT, server to client: the source RIP:RPORT becomes the connection's VIP:VPORT.
+    private Decision ForwardReply(Span<byte> input, Ipv4Packet ip, in ConnectionKey key, in ConnectionEntry entry, Span<byte> output, long now, out Forwarding forwarding)
+    {
+        forwarding = default;
         if (!TryRoute(key.ClientAddress, out int egress, out Ipv4Address nextHop))
         {
             return Decision.Drop(DropReason.NoRoute);
@@ -654,6 +805,62 @@ public sealed class DirectorEngine
         forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);
         return Decision.Forward(length, egress);
     }
+
+    // A service for the exact port, else a persistent all-ports service (port 0) on the VIP.
+    private bool TryFindService(ServiceProtocol protocol, Ipv4Address vip, ushort port, [NotNullWhen(true)] out ServiceRuntime? service) =>
+        _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, port), out service)
+        || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, 0), out service);
+
+    // A real server without a port (an all-ports service's) keeps the packet's destination port.
+    private static ushort PortOf(RealServer server, in Transport transport) =>
+        server.Port != 0 ? server.Port : transport.DestinationPort;
+
+    // Chooses the real server of a new connection: the persistence template's for a persistent
+    // service (-p, per client network under -M) while it lives and its server may take
+    // connections, else the scheduler's choice (which a persistent service then records in a
+    // template). Returns -1 when no server can be chosen.
+    private int Schedule(ServiceRuntime service, Ipv4Address client, in Transport transport, Ipv4Address vip, long now, out PersistenceKey? persistence)
+    {
+        persistence = null;
+        PersistenceKey templateKey = default;
+        if (service.PersistenceMilliseconds > 0)
+        {
+            templateKey = new PersistenceKey(service.Index, new Ipv4Address(client.Value & service.PersistenceMask));
+            if (Connections.TryGetTemplate(templateKey, now, out PersistenceTemplate template))
+            {
+                if (IsUsableTemplate(service, template.RealServerIndex))
+                {
+                    Connections.SetTemplate(templateKey, template.RealServerIndex, now, service.PersistenceMilliseconds);
+                    persistence = templateKey;
+                    return template.RealServerIndex;
+                }
+
+                Connections.RemoveTemplate(templateKey);
+            }
+        }
+
+        var context = new SchedulingContext(
+            Connections.ActiveCounts(service.Index),
+            Connections.InactiveCounts(service.Index),
+            client,
+            transport.SourcePort,
+            vip,
+            transport.DestinationPort);
+        int chosen = service.Scheduler.Select(service.Servers, context);
+        if (chosen >= 0 && service.PersistenceMilliseconds > 0)
+        {
+            Connections.SetTemplate(templateKey, chosen, now, service.PersistenceMilliseconds);
+            persistence = templateKey;
+        }
+
+        return chosen;
+    }
+
+    // As IPVS's ip_vs_check_template: a template keeps its clients on a drained (weight 0)
+    // server unless the expire_quiescent_template option says otherwise.
+    private bool IsUsableTemplate(ServiceRuntime service, int realServerIndex) =>
+        (uint)realServerIndex < (uint)service.Servers.Length
+        && !(Options.ExpireQuiescentTemplate && service.Servers[realServerIndex].Weight == 0);
 
     private static DropReason CheckForwardable(Ipv4Packet ip)
     {

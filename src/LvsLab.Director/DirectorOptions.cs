@@ -86,14 +86,23 @@ public sealed record DirectorOptions
     /// <summary>Connection timeouts; <see cref="ConnectionTimeouts.Default"/> unless set.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
 
-    /// <summary>Equal when the ports (in order), the neighbour capacity and the timeouts are equal.</summary>
+    /// <summary>
+    /// As the <c>net.ipv4.vs.expire_quiescent_template</c> sysctl: when true, a persistence
+    /// template whose real server has weight 0 is dropped at the next new connection, so its
+    /// clients are scheduled afresh. False (the kernel's default) keeps persistent clients on a
+    /// drained server until their template expires.
+    /// </summary>
+    public bool ExpireQuiescentTemplate { get; init; }
+
+    /// <summary>Equal when the ports (in order), the neighbour capacity, the timeouts and the template option are equal.</summary>
     /// <param name="other">The other options.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(DirectorOptions? other) =>
         other is not null
         && Ports.SequenceEqual(other.Ports)
         && NeighbourCapacity == other.NeighbourCapacity
-        && Timeouts == other.Timeouts;
+        && Timeouts == other.Timeouts
+        && ExpireQuiescentTemplate == other.ExpireQuiescentTemplate;
 
     /// <summary>A hash of the ports, the neighbour capacity and the timeouts.</summary>
     /// <returns>The hash.</returns>
@@ -107,6 +116,7 @@ public sealed record DirectorOptions
 
         hash.Add(NeighbourCapacity);
         hash.Add(Timeouts);
+        hash.Add(ExpireQuiescentTemplate);
         return hash.ToHashCode();
     }
 }

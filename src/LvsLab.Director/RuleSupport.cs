@@ -24,9 +24,10 @@ public static class RuleSupport
             {
                 reasons.Add($"{name}: firewall-mark services (-f) are not supported by the director yet");
             }
-            else if (service.Port == 0)
+            else if (service.Port == 0 && !service.IsPersistent)
             {
-                reasons.Add($"{name}: all-ports services (port 0) are not supported by the director yet");
+                // As IPVS: "port zero only supported in persistent services".
+                reasons.Add($"{name}: port 0 (all ports) needs persistence (-p), as in IPVS");
             }
 
             if (!SchedulerFactory.IsSupported(service.Scheduler))
@@ -35,16 +36,6 @@ public static class RuleSupport
                     ? " (ipvsadm's default when -s is left out)"
                     : string.Empty;
                 reasons.Add($"{name}: -s {service.Scheduler}{defaulted} is not supported yet (supported: {string.Join(", ", SchedulerFactory.Supported)})");
-            }
-
-            if (service.IsPersistent)
-            {
-                reasons.Add($"{name}: persistence (-p) is not supported by the director yet");
-            }
-
-            if (service.OnePacket)
-            {
-                reasons.Add($"{name}: one-packet scheduling (-o) is not supported by the director yet");
             }
 
             if (service.SchedulerFlags != SchedulerFlags.None)

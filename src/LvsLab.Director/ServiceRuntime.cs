@@ -6,14 +6,29 @@ namespace LvsLab.Director;
 /// <summary>A virtual service with its scheduler, as the engine uses it.</summary>
 internal sealed class ServiceRuntime
 {
-    public ServiceRuntime(int index, VirtualService service)
+    /// <param name="index">The service's index in the rule set.</param>
+    /// <param name="service">The service.</param>
+    /// <param name="scheduler">A scheduler to keep (a service changed at run time), or null for a new one.</param>
+    public ServiceRuntime(int index, VirtualService service, IScheduler? scheduler = null)
     {
         Index = index;
         Service = service;
-        Scheduler = SchedulerFactory.Create(service.Scheduler);
+        Scheduler = scheduler ?? SchedulerFactory.Create(service.Scheduler);
         Servers = [.. service.RealServers];
         Scheduler.Reset(Servers);
+        PersistenceMilliseconds = service.PersistenceTimeout is { } seconds ? seconds * 1000L : 0;
+        PersistenceMask = service.PersistenceNetmask.Value;
+        OnePacket = service.OnePacket;
     }
+
+    /// <summary>The persistence timeout (<c>-p</c>) in milliseconds; 0 when the service is not persistent.</summary>
+    public long PersistenceMilliseconds { get; }
+
+    /// <summary>The persistence netmask (<c>-M</c>) as a 32-bit value.</summary>
+    public uint PersistenceMask { get; }
+
+    /// <summary>One-packet scheduling (<c>-o</c>) for UDP.</summary>
+    public bool OnePacket { get; }
 
     /// <summary>
     /// The real servers as they are now: the configured ones, with weights an operator or a

@@ -29,6 +29,16 @@ public readonly record struct ConnectionEntry(
     /// <summary>For a masqueraded connection, the real server's port (RPORT); otherwise 0.</summary>
     public ushort RealServerPort { get; init; }
 
+    /// <summary>
+    /// True when a persistence template placed the connection (a persistent service,
+    /// <c>-p</c>): the template <see cref="PersistenceKey"/>(<see cref="ServiceIndex"/>,
+    /// <see cref="PersistenceClient"/>) does not expire while the connection is in the table.
+    /// </summary>
+    public bool IsPersistent { get; init; }
+
+    /// <summary>For a persistent connection, the client's address under the service's persistence netmask.</summary>
+    public Ipv4Address PersistenceClient { get; init; }
+
     /// <summary>Packets seen on it from the real server (only a masqueraded connection sees them).</summary>
     public long ReplyPackets { get; init; }
 

@@ -23,6 +23,8 @@ public sealed class ConnectionTable
 {
     private readonly Dictionary<ConnectionKey, ConnectionEntry> _entries = [];
     private readonly Dictionary<ReplyKey, ConnectionKey> _replies = [];
+    private readonly Dictionary<PersistenceKey, PersistenceTemplate> _templates = [];
+    private ConnectionTimeouts _timeouts;
 
     // Per service, per real server: IPVS's activeconns and inactconns, kept up to date on every
     // creation, state change and removal. Grown on first use (the engine reserves them up front).
@@ -31,10 +33,23 @@ public sealed class ConnectionTable
 
     /// <summary>Creates an empty table.</summary>
     /// <param name="timeouts">Timeouts per state; <see cref="ConnectionTimeouts.Default"/> when null.</param>
-    public ConnectionTable(ConnectionTimeouts? timeouts = null) => Timeouts = timeouts ?? ConnectionTimeouts.Default;
+    public ConnectionTable(ConnectionTimeouts? timeouts = null) => _timeouts = timeouts ?? ConnectionTimeouts.Default;
 
-    /// <summary>The timeouts in use.</summary>
-    public ConnectionTimeouts Timeouts { get; }
+    /// <summary>
+    /// The timeouts in use. Setting them (<c>ipvsadm --set</c>) applies from each entry's next
+    /// packet on; an entry keeps the expiry it has until then, as in IPVS.
+    /// </summary>
+    public ConnectionTimeouts Timeouts
+    {
+        get => _timeouts;
+        set => _timeouts = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Persistence templates held, including expired ones not yet removed.</summary>
+    public int TemplateCount => _templates.Count;
+
+    /// <summary>The persistence templates held, including expired ones (for listing; allocates an enumerator).</summary>
+    public IEnumerable<KeyValuePair<PersistenceKey, PersistenceTemplate>> Templates => _templates;
 
     /// <summary>Entries held, including expired ones not yet removed.</summary>
     public int Count => _entries.Count;
@@ -157,10 +172,12 @@ public sealed class ConnectionTable
     /// <param name="realServerIndex">Index of the chosen real server in the service.</param>
     /// <param name="flags">The first packet's TCP flags (ignored for UDP).</param>
     /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="persistence">The template that placed the connection, for a persistent service; it then controls the entry.</param>
     /// <returns>The new entry.</returns>
-    public ConnectionEntry Create(in ConnectionKey key, int serviceIndex, int realServerIndex, TcpFlags flags, long nowMilliseconds)
+    public ConnectionEntry Create(
+        in ConnectionKey key, int serviceIndex, int realServerIndex, TcpFlags flags, long nowMilliseconds, PersistenceKey? persistence = null)
     {
-        ConnectionEntry entry = NewEntry(key, serviceIndex, realServerIndex, flags, nowMilliseconds);
+        ConnectionEntry entry = NewEntry(key, serviceIndex, realServerIndex, flags, nowMilliseconds, persistence);
         Store(key, entry);
         return entry;
     }
@@ -177,6 +194,7 @@ public sealed class ConnectionTable
     /// <param name="realServerPort">The real server's port (RPORT).</param>
     /// <param name="flags">The first packet's TCP flags (ignored for UDP).</param>
     /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="persistence">The template that placed the connection, for a persistent service; it then controls the entry.</param>
     /// <returns>The new entry.</returns>
     public ConnectionEntry CreateMasqueraded(
         in ConnectionKey key,
@@ -185,9 +203,10 @@ public sealed class ConnectionTable
         Ipv4Address realServerAddress,
         ushort realServerPort,
         TcpFlags flags,
-        long nowMilliseconds)
+        long nowMilliseconds,
+        PersistenceKey? persistence = null)
     {
-        ConnectionEntry entry = NewEntry(key, serviceIndex, realServerIndex, flags, nowMilliseconds) with
+        ConnectionEntry entry = NewEntry(key, serviceIndex, realServerIndex, flags, nowMilliseconds, persistence) with
         {
             IsMasqueraded = true,
             RealServerAddress = realServerAddress,
@@ -210,8 +229,54 @@ public sealed class ConnectionTable
 
         RemoveReplyKey(key, old);
         Tally(old, -1);
+        Control(old, -1);
         return true;
     }
+
+    /// <summary>Finds a live persistence template (see <see cref="PersistenceTemplate.IsExpired"/>) without changing it.</summary>
+    /// <param name="key">The template's key.</param>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="template">The template when the result is true.</param>
+    /// <returns>True when a live template exists.</returns>
+    public bool TryGetTemplate(in PersistenceKey key, long nowMilliseconds, out PersistenceTemplate template)
+    {
+        if (_templates.TryGetValue(key, out template) && !template.IsExpired(nowMilliseconds))
+        {
+            return true;
+        }
+
+        template = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Creates a persistence template, or points a live one at <paramref name="realServerIndex"/>
+    /// and restarts its timeout (a new connection used it). The connections it controls stay counted.
+    /// </summary>
+    /// <param name="key">The template's key.</param>
+    /// <param name="realServerIndex">The real server the client network sticks to.</param>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="timeoutMilliseconds">The service's persistence timeout.</param>
+    /// <returns>The template.</returns>
+    public PersistenceTemplate SetTemplate(in PersistenceKey key, int realServerIndex, long nowMilliseconds, long timeoutMilliseconds)
+    {
+        ref PersistenceTemplate slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_templates, key, out bool existed);
+        bool live = existed && !slot.IsExpired(nowMilliseconds);
+        slot = new PersistenceTemplate(
+            realServerIndex,
+            live ? slot.CreatedAtMilliseconds : nowMilliseconds,
+            nowMilliseconds + timeoutMilliseconds,
+            existed ? slot.Controlled : 0);
+        return slot;
+    }
+
+    /// <summary>
+    /// Removes a persistence template (its real server is gone or quiescent). Connections it
+    /// placed stay and go on to their server; a new template with the same key starts afresh.
+    /// </summary>
+    /// <param name="key">The template's key.</param>
+    /// <returns>True when it was there.</returns>
+    public bool RemoveTemplate(in PersistenceKey key) => _templates.Remove(key);
 
     /// <summary>Removes every expired entry with its reply-side key (the engine calls this now and then).</summary>
     /// <param name="nowMilliseconds">The current time.</param>
@@ -229,12 +294,77 @@ public sealed class ConnectionTable
                 if (_entries.Remove(pair.Key))
                 {
                     Tally(pair.Value, -1);
+                    Control(pair.Value, -1);
                     removed++;
                 }
             }
         }
 
+        foreach (KeyValuePair<PersistenceKey, PersistenceTemplate> pair in _templates)
+        {
+            if (pair.Value.IsExpired(nowMilliseconds))
+            {
+                _templates.Remove(pair.Key);
+            }
+        }
+
         return removed;
+    }
+
+    /// <summary>
+    /// Moves every entry and template to new service and real server indices after the rules
+    /// changed; those whose service or real server is gone (-1) are removed. The active and
+    /// inactive counts are rebuilt.
+    /// </summary>
+    /// <param name="serviceMap">Old service index to new (-1: deleted).</param>
+    /// <param name="serverMap">Per old service, old real server index to new (-1: deleted).</param>
+    public void Remap(IReadOnlyList<int> serviceMap, IReadOnlyList<IReadOnlyList<int>> serverMap)
+    {
+        ArgumentNullException.ThrowIfNull(serviceMap);
+        ArgumentNullException.ThrowIfNull(serverMap);
+        bool Map(int service, int server, out int newService, out int newServer)
+        {
+            newService = (uint)service < (uint)serviceMap.Count ? serviceMap[service] : -1;
+            newServer = newService >= 0 && (uint)server < (uint)serverMap[service].Count ? serverMap[service][server] : -1;
+            return newServer >= 0;
+        }
+
+        foreach (int[] counts in _active)
+        {
+            Array.Clear(counts);
+        }
+
+        foreach (int[] counts in _inactive)
+        {
+            Array.Clear(counts);
+        }
+
+        var templates = new List<KeyValuePair<PersistenceKey, PersistenceTemplate>>(_templates);
+        _templates.Clear();
+        foreach ((PersistenceKey key, PersistenceTemplate template) in templates)
+        {
+            if (Map(key.ServiceIndex, template.RealServerIndex, out int service, out int server))
+            {
+                _templates[key with { ServiceIndex = service }] = template with { RealServerIndex = server, Controlled = 0 };
+            }
+        }
+
+        var entries = new List<KeyValuePair<ConnectionKey, ConnectionEntry>>(_entries);
+        foreach ((ConnectionKey key, ConnectionEntry entry) in entries)
+        {
+            if (Map(entry.ServiceIndex, entry.RealServerIndex, out int service, out int server))
+            {
+                ConnectionEntry moved = entry with { ServiceIndex = service, RealServerIndex = server };
+                _entries[key] = moved;
+                Tally(moved, +1);
+                Control(moved, +1);
+            }
+            else
+            {
+                _entries.Remove(key);
+                RemoveReplyKey(key, entry);
+            }
+        }
     }
 
     /// <summary>Removes all entries.</summary>
@@ -242,6 +372,7 @@ public sealed class ConnectionTable
     {
         _entries.Clear();
         _replies.Clear();
+        _templates.Clear();
         foreach (int[] counts in _active)
         {
             Array.Clear(counts);
@@ -347,12 +478,41 @@ public sealed class ConnectionTable
         return current;
     }
 
-    private ConnectionEntry NewEntry(in ConnectionKey key, int serviceIndex, int realServerIndex, TcpFlags flags, long nowMilliseconds)
+    private ConnectionEntry NewEntry(
+        in ConnectionKey key, int serviceIndex, int realServerIndex, TcpFlags flags, long nowMilliseconds, PersistenceKey? persistence)
     {
         ConnectionState state = key.Protocol == ServiceProtocol.Tcp
             ? NextTcpState(ConnectionState.SynReceived, flags)
             : ConnectionState.Udp;
-        return new ConnectionEntry(serviceIndex, realServerIndex, state, nowMilliseconds, nowMilliseconds + Timeouts.For(state), 1);
+        var entry = new ConnectionEntry(serviceIndex, realServerIndex, state, nowMilliseconds, nowMilliseconds + Timeouts.For(state), 1);
+        if (persistence is { } template)
+        {
+            if (template.ServiceIndex != serviceIndex)
+            {
+                throw new ArgumentException($"the template is for service {template.ServiceIndex}, the connection for {serviceIndex}", nameof(persistence));
+            }
+
+            entry = entry with { IsPersistent = true, PersistenceClient = template.Client };
+        }
+
+        return entry;
+    }
+
+    // Counts a persistent entry in (or out of) the template that placed it, so the template
+    // outlives it. A template removed meanwhile is left alone; a newer one never goes below 0.
+    private void Control(in ConnectionEntry entry, int delta)
+    {
+        if (!entry.IsPersistent)
+        {
+            return;
+        }
+
+        ref PersistenceTemplate slot = ref CollectionsMarshal.GetValueRefOrNullRef(
+            _templates, new PersistenceKey(entry.ServiceIndex, entry.PersistenceClient));
+        if (!Unsafe.IsNullRef(ref slot))
+        {
+            slot = slot with { Controlled = Math.Max(0, slot.Controlled + delta) };
+        }
     }
 
     // As IPVS: a connection counts as active only in TCP ESTABLISHED.
@@ -389,10 +549,12 @@ public sealed class ConnectionTable
         {
             RemoveReplyKey(key, slot);
             Tally(slot, -1);
+            Control(slot, -1);
         }
 
         slot = entry;
         Tally(entry, +1);
+        Control(entry, +1);
     }
 
     private void Tally(in ConnectionEntry entry, int delta)
