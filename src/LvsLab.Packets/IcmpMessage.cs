@@ -27,11 +27,17 @@ public readonly ref struct IcmpMessage
     /// <summary>Type 3, destination unreachable.</summary>
     public const byte TypeDestinationUnreachable = 3;
 
+    /// <summary>Type 4, source quench (deprecated by RFC 6633, still an error message).</summary>
+    public const byte TypeSourceQuench = 4;
+
     /// <summary>Type 8, echo request.</summary>
     public const byte TypeEchoRequest = 8;
 
     /// <summary>Type 11, time exceeded.</summary>
     public const byte TypeTimeExceeded = 11;
+
+    /// <summary>Type 12, parameter problem.</summary>
+    public const byte TypeParameterProblem = 12;
 
     /// <summary>Code 4 of type 3: fragmentation needed and DF set (RFC 792; next-hop MTU per RFC 1191).</summary>
     public const byte CodeFragmentationNeeded = 4;

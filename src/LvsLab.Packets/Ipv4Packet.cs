@@ -228,4 +228,42 @@ public readonly ref struct Ipv4Packet
         HeaderChecksum = 0;
         HeaderChecksum = Checksum.Compute(Header);
     }
+
+    /// <summary>
+    /// Sets the source address and updates the header checksum incrementally (RFC 1624), so a
+    /// wrong checksum stays wrong. Only the IPv4 header checksum changes: a TCP or UDP checksum
+    /// (whose pseudo-header holds the address) is the caller's.
+    /// </summary>
+    /// <param name="address">The new source address.</param>
+    public void RewriteSource(Ipv4Address address)
+    {
+        HeaderChecksum = Checksum.Update32(HeaderChecksum, Source.Value, address.Value);
+        Source = address;
+    }
+
+    /// <summary>
+    /// Sets the destination address and updates the header checksum incrementally (RFC 1624),
+    /// so a wrong checksum stays wrong. Only the IPv4 header checksum changes: a TCP or UDP
+    /// checksum (whose pseudo-header holds the address) is the caller's.
+    /// </summary>
+    /// <param name="address">The new destination address.</param>
+    public void RewriteDestination(Ipv4Address address)
+    {
+        HeaderChecksum = Checksum.Update32(HeaderChecksum, Destination.Value, address.Value);
+        Destination = address;
+    }
+
+    /// <summary>
+    /// Decrements the time to live by one and updates the header checksum incrementally (RFC
+    /// 1624). The TTL must be at least 1: a forwarder drops a packet whose TTL is 1 or less
+    /// before it gets here (RFC 1812), and a TTL of 0 would wrap to 255.
+    /// </summary>
+    public void DecrementTimeToLive()
+    {
+        // TTL shares a 16-bit word with the protocol number.
+        ushort oldWord = BinaryPrimitives.ReadUInt16BigEndian(_buffer[TtlOffset..]);
+        _buffer[TtlOffset]--;
+        ushort newWord = BinaryPrimitives.ReadUInt16BigEndian(_buffer[TtlOffset..]);
+        HeaderChecksum = Checksum.Update16(HeaderChecksum, oldWord, newWord);
+    }
 }

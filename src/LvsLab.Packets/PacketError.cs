@@ -44,4 +44,16 @@ public enum PacketError
 
     /// <summary>The result would exceed the 65,535-byte IPv4 total length.</summary>
     TooLarge,
+
+    /// <summary>
+    /// The ICMP message is well formed but not an error message (types 3, 4, 11 and 12), for
+    /// example an echo request or reply: not malformed, just not something that quotes a packet.
+    /// </summary>
+    NotIcmpError,
+
+    /// <summary>
+    /// An ICMP error quotes less than a whole IPv4 header (20 bytes, or the length its IHL
+    /// announces) followed by the first 8 bytes of the original's payload.
+    /// </summary>
+    QuoteTruncated,
 }
