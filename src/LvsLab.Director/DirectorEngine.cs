@@ -55,6 +55,8 @@ public sealed class DirectorEngine
     // Derived from the rules; replaced as a whole by Apply.
     private ServiceRuntime[] _services = [];
     private Dictionary<ServiceKey, ServiceRuntime> _serviceByKey = [];
+    private Dictionary<uint, ServiceRuntime> _serviceByMark = [];
+    private FirewallMarkRules _marks = FirewallMarkRules.Empty;
     private Dictionary<Ipv4Address, int> _virtualAddressPort = [];
     private HashSet<Ipv4Address> _ownOrVirtualAddresses = [];
     private HashSet<Ipv4Address> _knownNeighbours = [];
@@ -67,8 +69,12 @@ public sealed class DirectorEngine
     /// <summary>Creates an engine.</summary>
     /// <param name="options">The director's ports and tunables.</param>
     /// <param name="rules">The virtual services.</param>
+    /// <param name="marks">
+    /// How packets get their firewall marks, for <c>-f</c> services (the director classifies
+    /// packets itself, as iptables MARK rules would); none when null.
+    /// </param>
     /// <exception cref="ArgumentException">A service names an unsupported scheduler.</exception>
-    public DirectorEngine(DirectorOptions options, RuleSet rules)
+    public DirectorEngine(DirectorOptions options, RuleSet rules, FirewallMarkRules? marks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rules);
@@ -96,6 +102,7 @@ public sealed class DirectorEngine
         Rules = RuleSet.Empty;
         Counters = new DirectorCounters(RuleSet.Empty);
         RealServerAddresses = [];
+        _marks = marks ?? FirewallMarkRules.Empty;
         Load(rules, keepState: false);
     }
 
@@ -142,6 +149,9 @@ public sealed class DirectorEngine
         ArgumentNullException.ThrowIfNull(rules);
         Load(rules, keepState: true);
     }
+
+    /// <summary>The firewall-mark rules that classify packets for <c>-f</c> services.</summary>
+    public FirewallMarkRules FirewallMarks => _marks;
 
     /// <summary>A real server's current weight (the configured one unless changed by <see cref="SetWeight"/>).</summary>
     /// <param name="serviceIndex">Index of the service in <see cref="Rules"/>.</param>
@@ -334,6 +344,7 @@ public sealed class DirectorEngine
 
         var services = new ServiceRuntime[rules.Services.Count];
         var serviceByKey = new Dictionary<ServiceKey, ServiceRuntime>();
+        var serviceByMark = new Dictionary<uint, ServiceRuntime>();
         var virtualAddressPort = new Dictionary<Ipv4Address, int>();
         var ownOrVirtual = new HashSet<Ipv4Address>(_portAddresses);
         var knownNeighbours = new HashSet<Ipv4Address>(_gateways);
@@ -369,13 +380,16 @@ public sealed class DirectorEngine
                 }
             }
 
-            serviceByKey.TryAdd(new ServiceKey(service.Protocol, service.Address, service.Port), runtime);
+            if (service.FirewallMark is { } mark)
+            {
+                serviceByMark.TryAdd(mark, runtime);
+            }
+            else
+            {
+                serviceByKey.TryAdd(new ServiceKey(service.Protocol, service.Address, service.Port), runtime);
+                AddVirtualAddress(service.Address, virtualAddressPort, ownOrVirtual);
+            }
 
-            // A VIP equal to one of our ports' addresses is never answered for (the kernel owns it).
-            virtualAddressPort.TryAdd(
-                service.Address,
-                _portAddresses.Contains(service.Address) ? NeverAnswer : OnLinkPort(service.Address));
-            ownOrVirtual.Add(service.Address);
             for (int r = 0; r < service.RealServers.Count; r++)
             {
                 RealServer server = service.RealServers[r];
@@ -399,6 +413,16 @@ public sealed class DirectorEngine
             }
         }
 
+        // A mark service's VIPs are the host destinations of the rules that set its mark
+        // (answered for by ARP); subnet destinations must be routed to the director.
+        foreach (FirewallMarkRule rule in _marks.Rules)
+        {
+            if (rule.PrefixLength == 32 && serviceByMark.ContainsKey(rule.Mark))
+            {
+                AddVirtualAddress(rule.Destination, virtualAddressPort, ownOrVirtual);
+            }
+        }
+
         // Nothing above changed the engine; from here on nothing can fail.
         DirectorCounters counters = keepState ? Counters.CarryOver(rules, serviceMap, serverMap) : new DirectorCounters(rules);
         if (keepState)
@@ -413,6 +437,7 @@ public sealed class DirectorEngine
 
         _services = services;
         _serviceByKey = serviceByKey;
+        _serviceByMark = serviceByMark;
         _virtualAddressPort = virtualAddressPort;
         _ownOrVirtualAddresses = ownOrVirtual;
         _knownNeighbours = knownNeighbours;
@@ -422,6 +447,13 @@ public sealed class DirectorEngine
         RealServerAddresses = new ReadOnlyCollection<Ipv4Address>(realServerAddresses);
         Counters = counters;
         Rules = rules;
+    }
+
+    // A VIP equal to one of our ports' addresses is never answered for (the kernel owns it).
+    private void AddVirtualAddress(Ipv4Address vip, Dictionary<Ipv4Address, int> virtualAddressPort, HashSet<Ipv4Address> ownOrVirtual)
+    {
+        virtualAddressPort.TryAdd(vip, _portAddresses.Contains(vip) ? NeverAnswer : OnLinkPort(vip));
+        ownOrVirtual.Add(vip);
     }
 
     private int IndexOfService(VirtualService service)
@@ -579,7 +611,7 @@ public sealed class DirectorEngine
             });
         }
 
-        if (_virtualAddressPort.ContainsKey(ip.Destination))
+        if (_virtualAddressPort.ContainsKey(ip.Destination) || (_serviceByMark.Count > 0 && HasServiceMark(ip)))
         {
             return DecideInbound(ingress, input, ip, output, now, out forwarding);
         }
@@ -600,6 +632,11 @@ public sealed class DirectorEngine
         if (reason != DropReason.None)
         {
             return Decision.Drop(reason);
+        }
+
+        if (ip.Protocol == IpProtocol.Icmp)
+        {
+            return DecideInboundIcmp(ingress, input, ip, output, now, out forwarding);
         }
 
         reason = ReadTransport(ip, out bool supported, out Transport transport);
@@ -746,6 +783,11 @@ public sealed class DirectorEngine
             return Decision.Drop(reason);
         }
 
+        if (ip.Protocol == IpProtocol.Icmp)
+        {
+            return DecideOutboundIcmp(input, ip, output, now, out forwarding);
+        }
+
         reason = ReadTransport(ip, out bool supported, out Transport transport);
         if (reason != DropReason.None)
         {
@@ -806,10 +848,176 @@ public sealed class DirectorEngine
         return Decision.Forward(length, egress);
     }
 
-    // A service for the exact port, else a persistent all-ports service (port 0) on the VIP.
+    // An ICMP error to a VIP about a connection (as IPVS's ip_vs_in_icmp): it quotes a packet
+    // VIP:VPORT -> CIP:CPORT that did not reach the client (a router on the way says "unreachable",
+    // "fragmentation needed", "time exceeded"), and goes to that connection's real server, which
+    // sent the packet: DR rewrites the MACs, TUN wraps it, NAT rewrites the outer destination and
+    // the quoted source to RIP:RPORT. Other ICMP to the VIP (echo) has no service.
+    private Decision DecideInboundIcmp(int ingress, Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, out Forwarding forwarding)
+    {
+        forwarding = default;
+        if (!TryReadIcmpError(ip, out IcmpErrorMessage icmp, out DropReason reason, notAnErrorReason: DropReason.NoService))
+        {
+            return Decision.Drop(reason);
+        }
+
+        var key = new ConnectionKey(
+            icmp.QuotedProtocol == IpProtocol.Tcp ? ServiceProtocol.Tcp : ServiceProtocol.Udp,
+            icmp.QuotedDestination,
+            icmp.QuotedDestinationPort,
+            icmp.QuotedSource,
+            icmp.QuotedSourcePort);
+        if (icmp.QuotedSource != ip.Destination || !Connections.TryGet(key, now, out ConnectionEntry entry))
+        {
+            return Decision.Drop(DropReason.NoConnection);
+        }
+
+        ServiceRuntime service = _services[entry.ServiceIndex];
+        RealServer server = service.Servers[entry.RealServerIndex];
+        int egress;
+        Ipv4Address nextHop;
+        if (server.ForwardingMethod == ForwardingMethod.DirectRouting)
+        {
+            egress = OnLinkPort(server.Address);
+            nextHop = server.Address;
+            if (egress < 0)
+            {
+                return Decision.Drop(DropReason.NoRoute);
+            }
+        }
+        else if (!TryRoute(server.Address, out egress, out nextHop))
+        {
+            return Decision.Drop(DropReason.NoRoute);
+        }
+
+        if (server.ForwardingMethod == ForwardingMethod.Tunnel && ip.TotalLength + IpInIp.Overhead > _ports[egress].Mtu)
+        {
+            // An ICMP error is never answered with another one (RFC 1122 3.2.2).
+            return Decision.Drop(DropReason.TooBig);
+        }
+
+        if (!Neighbours.TryGet(nextHop, out MacAddress nextHopMac))
+        {
+            return Resolve(egress, nextHop, output, now);
+        }
+
+        forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: false);
+        if (server.ForwardingMethod == ForwardingMethod.Tunnel)
+        {
+            return Tunnel(ip, egress, nextHopMac, server.Address, output, ref forwarding);
+        }
+
+        int length = input.Length;
+        input.CopyTo(output);
+        var ethernet = new EthernetFrame(output[..length])
+        {
+            Destination = nextHopMac,
+            Source = _ports[egress].Mac,
+        };
+        if (server.ForwardingMethod == ForwardingMethod.Masquerading)
+        {
+            var copy = new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]);
+            IcmpErrorMessage.RewriteInbound(copy, entry.RealServerAddress, entry.RealServerPort);
+            copy.DecrementTimeToLive();
+        }
+
+        return Decision.Forward(length, egress);
+    }
+
+    // An ICMP error from a NAT real server about a connection (as IPVS's ip_vs_out_icmp): it
+    // quotes CIP:CPORT -> RIP:RPORT (say, "port unreachable") and goes to the client with the
+    // outer source and the quoted destination rewritten to VIP:VPORT, so the real server's
+    // address never leaks. Other ICMP from a real server is not ours.
+    private Decision DecideOutboundIcmp(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, out Forwarding forwarding)
+    {
+        forwarding = default;
+        if (!TryReadIcmpError(ip, out IcmpErrorMessage icmp, out DropReason reason, notAnErrorReason: DropReason.None))
+        {
+            return reason == DropReason.None ? Decision.Ignore : Decision.Drop(reason);
+        }
+
+        var replyKey = new ReplyKey(
+            icmp.QuotedProtocol == IpProtocol.Tcp ? ServiceProtocol.Tcp : ServiceProtocol.Udp,
+            icmp.QuotedDestination,
+            icmp.QuotedDestinationPort,
+            icmp.QuotedSource,
+            icmp.QuotedSourcePort);
+        if (icmp.QuotedDestination != ip.Source || !Connections.TryGetReply(replyKey, now, out ConnectionKey key, out ConnectionEntry entry))
+        {
+            return Decision.Ignore;
+        }
+
+        if (!TryRoute(ip.Destination, out int egress, out Ipv4Address nextHop))
+        {
+            return Decision.Drop(DropReason.NoRoute);
+        }
+
+        if (!Neighbours.TryGet(nextHop, out MacAddress nextHopMac))
+        {
+            return Resolve(egress, nextHop, output, now);
+        }
+
+        int length = input.Length;
+        input.CopyTo(output);
+        var ethernet = new EthernetFrame(output[..length])
+        {
+            Destination = nextHopMac,
+            Source = _ports[egress].Mac,
+        };
+        var copy = new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]);
+        IcmpErrorMessage.RewriteOutbound(copy, key.VirtualAddress, key.VirtualPort);
+        copy.DecrementTimeToLive();
+        forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);
+        return Decision.Forward(length, egress);
+    }
+
+    // Reads an ICMP error about a TCP or UDP packet with a valid ICMP checksum; reason says why
+    // not (notAnErrorReason for a well-formed message of another type).
+    private static bool TryReadIcmpError(Ipv4Packet ip, out IcmpErrorMessage icmp, out DropReason reason, DropReason notAnErrorReason)
+    {
+        if (!IcmpErrorMessage.TryRead(ip.Payload, out icmp, out PacketError error))
+        {
+            reason = error == PacketError.NotIcmpError ? notAnErrorReason : DropReason.MalformedIcmpError;
+            return false;
+        }
+
+        if (!icmp.HasQuotedPorts)
+        {
+            reason = notAnErrorReason == DropReason.None ? DropReason.None : DropReason.NoService;
+            return false;
+        }
+
+        if (!icmp.IsChecksumValid)
+        {
+            reason = DropReason.BadIcmpChecksum;
+            return false;
+        }
+
+        reason = DropReason.None;
+        return true;
+    }
+
+    // As IPVS: a firewall-mark service first, then a service for the exact port, else a
+    // persistent all-ports service (port 0) on the VIP.
     private bool TryFindService(ServiceProtocol protocol, Ipv4Address vip, ushort port, [NotNullWhen(true)] out ServiceRuntime? service) =>
-        _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, port), out service)
+        (_serviceByMark.Count > 0 && _serviceByMark.TryGetValue(_marks.Classify(protocol, vip, port), out service))
+        || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, port), out service)
         || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, 0), out service);
+
+    // A packet to an address that is not a VIP (a subnet in a mark rule) that a mark service takes.
+    private bool HasServiceMark(Ipv4Packet ip)
+    {
+        if (_portAddresses.Contains(ip.Destination)
+            || ip.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp)
+            || ip.Payload.Length < 4)
+        {
+            return false;
+        }
+
+        ushort port = (ushort)((ip.Payload[2] << 8) | ip.Payload[3]);
+        ServiceProtocol protocol = ip.Protocol == IpProtocol.Tcp ? ServiceProtocol.Tcp : ServiceProtocol.Udp;
+        return _serviceByMark.ContainsKey(_marks.Classify(protocol, ip.Destination, port));
+    }
 
     // A real server without a port (an all-ports service's) keeps the packet's destination port.
     private static ushort PortOf(RealServer server, in Transport transport) =>

@@ -95,4 +95,13 @@ public enum DropReason
     /// once wrapped. IPVS would fragment the outer packet; this engine does not fragment.
     /// </summary>
     TooBig,
+
+    /// <summary>
+    /// An ICMP error (destination unreachable, source quench, time exceeded, parameter problem)
+    /// whose quoted packet is cut short or malformed, or quotes a later fragment (no ports).
+    /// </summary>
+    MalformedIcmpError,
+
+    /// <summary>An ICMP error about a connection whose ICMP checksum is wrong (IPVS drops these too).</summary>
+    BadIcmpChecksum,
 }

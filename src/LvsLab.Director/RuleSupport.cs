@@ -20,11 +20,7 @@ public static class RuleSupport
         foreach (VirtualService service in rules.Services)
         {
             string name = $"service {service}";
-            if (service.IsFirewallMark)
-            {
-                reasons.Add($"{name}: firewall-mark services (-f) are not supported by the director yet");
-            }
-            else if (service.Port == 0 && !service.IsPersistent)
+            if (!service.IsFirewallMark && service.Port == 0 && !service.IsPersistent)
             {
                 // As IPVS: "port zero only supported in persistent services".
                 reasons.Add($"{name}: port 0 (all ports) needs persistence (-p), as in IPVS");

@@ -15,11 +15,10 @@ public class RuleSupportTests
         { "-A -t 10.0.0.1:0 -s rr -p", [] },
         { "-A -t 10.0.0.1:80 -s rr -b flag-1", ["service -t 10.0.0.1:80: scheduler flags (-b flag-1) are not supported by the director yet"] },
         { "-A -u 10.0.0.1:53 -s rr -o", [] },
-        { "-A -f 1 -s rr", ["service -f 1: firewall-mark services (-f) are not supported by the director yet"] },
+        { "-A -f 1 -s rr", [] },
         { "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.11 -x 10\n-a -t 10.0.0.1:80 -r 10.0.0.12", [
             "service -t 10.0.0.1:80, real server 10.0.0.11:80: connection thresholds (-x/-y) are not supported by the director yet"] },
         { "-A -f 9 -s rr -b flag-2 -p 60 -M 255.255.255.0 -o\n-a -f 9 -r 10.0.0.11:80 -x 5 -y 1", [
-            "service -f 9: firewall-mark services (-f) are not supported by the director yet",
             "service -f 9: scheduler flags (-b flag-2) are not supported by the director yet",
             "service -f 9, real server 10.0.0.11:80: connection thresholds (-x/-y) are not supported by the director yet"] },
     };
