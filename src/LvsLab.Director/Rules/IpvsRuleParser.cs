@@ -63,12 +63,25 @@ public static class IpvsRuleParser
     /// <param name="sourceName">A label for messages, usually the file name, e.g. <c>rules.ipvs</c>.</param>
     /// <returns>The rule set.</returns>
     /// <exception cref="RuleParseException">A line is not understood; nothing is returned.</exception>
-    public static RuleSet Parse(string text, string sourceName)
+    public static RuleSet Parse(string text, string sourceName) => Parse(text, sourceName, RuleSet.Empty);
+
+    /// <summary>
+    /// Applies ipvsadm commands to an existing rule set, as running <c>ipvsadm</c> against a
+    /// configured kernel would: <c>-A</c> adds to it, <c>-E</c>, <c>-e</c>, <c>-D</c> and
+    /// <c>-d</c> change what it holds, <c>-C</c> clears it.
+    /// </summary>
+    /// <param name="text">The commands, one per line, in ipvsadm syntax (without the word <c>ipvsadm</c>).</param>
+    /// <param name="sourceName">A label for messages, e.g. <c>command</c>.</param>
+    /// <param name="initial">The rule set the commands start from (it is not changed).</param>
+    /// <returns>The resulting rule set.</returns>
+    /// <exception cref="RuleParseException">A line is not understood or cannot apply; nothing is returned.</exception>
+    public static RuleSet Parse(string text, string sourceName, RuleSet initial)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(initial);
 
-        var services = new List<ServiceDraft>();
+        var services = new List<ServiceDraft>(initial.Services.Select(ServiceDraft.From));
         string[] lines = text.Split('\n');
         for (int index = 0; index < lines.Length; index++)
         {
@@ -226,7 +239,7 @@ public static class IpvsRuleParser
         {
             if (existing is not null)
             {
-                throw context.Error($"duplicate service {key} (already defined on line {existing.LineNumber})");
+                throw context.Error($"duplicate service {key} ({Where(existing.LineNumber, "defined")})");
             }
 
             existing = new ServiceDraft(key, context.LineNumber);
@@ -300,7 +313,7 @@ public static class IpvsRuleParser
         if (index >= 0)
         {
             throw context.Error(
-                $"duplicate real server {address}:{port} in service {service.Key} (already added on line {service.Servers[index].LineNumber})");
+                $"duplicate real server {address}:{port} in service {service.Key} ({Where(service.Servers[index].LineNumber, "added")})");
         }
 
         service.Servers.Add((server, context.LineNumber));
@@ -633,6 +646,10 @@ public static class IpvsRuleParser
         return tokens;
     }
 
+    // Line 0: it was in the rule set the commands started from.
+    private static string Where(int lineNumber, string verb) =>
+        lineNumber == 0 ? $"already {verb} in the running rules" : $"already {verb} on line {lineNumber}";
+
     private static string MethodFlag(ForwardingMethod method) => method switch
     {
         ForwardingMethod.DirectRouting => "-g (gatewaying)",
@@ -701,6 +718,21 @@ public static class IpvsRuleParser
         public SchedulerFlags Flags { get; set; }
 
         public List<(RealServer Server, int LineNumber)> Servers { get; } = [];
+
+        // A service that existed before the commands (line 0).
+        public static ServiceDraft From(VirtualService service)
+        {
+            var draft = new ServiceDraft(new ServiceKey(service.FirewallMark, service.Protocol, service.Address, service.Port), 0)
+            {
+                Scheduler = service.Scheduler,
+                PersistenceTimeout = service.PersistenceTimeout,
+                Netmask = service.PersistenceNetmask,
+                OnePacket = service.OnePacket,
+                Flags = service.SchedulerFlags,
+            };
+            draft.Servers.AddRange(service.RealServers.Select(server => (server, 0)));
+            return draft;
+        }
 
         public VirtualService Build()
         {

@@ -1,0 +1,163 @@
+using LvsLab.Director.Rules;
+
+namespace LvsLab.Director.Control;
+
+/// <summary>
+/// The rules a running director serves, as three layers: what the operator configured (the
+/// rules file, then <c>ipvsadm</c> commands at run time), what health checks found down, and
+/// the sorry server. <see cref="Effective"/> is what the engine gets
+/// (<see cref="DirectorEngine.Apply"/>): down servers with weight 0 (<see cref="FailureAction.Inhibit"/>)
+/// or left out (<see cref="FailureAction.Remove"/>), and, in a service none of whose servers may
+/// take connections, the sorry server (keepalived's <c>sorry_server</c>). Not thread-safe.
+/// </summary>
+public sealed class LiveConfiguration
+{
+    private readonly HashSet<RealServerEndpoint> _down = [];
+    private readonly FirewallMarkRules _marks;
+
+    /// <summary>Creates the layers over the configured rules.</summary>
+    /// <param name="configured">The rules as configured.</param>
+    /// <param name="onFailure">What a failed health check does.</param>
+    /// <param name="sorryServer">A server that takes a service's traffic while none of its own can (null: none).</param>
+    /// <param name="marks">The firewall-mark rules (for checking <c>-f</c> services); none when null.</param>
+    /// <exception cref="RuleParseException">The rules use what the director cannot do (<see cref="RuleSupport"/>).</exception>
+    public LiveConfiguration(RuleSet configured, FailureAction onFailure = FailureAction.Inhibit, RealServerEndpoint? sorryServer = null, FirewallMarkRules? marks = null)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        _marks = marks ?? FirewallMarkRules.Empty;
+        OnFailure = onFailure;
+        SorryServer = sorryServer;
+        Check(configured, "rules");
+        Configured = configured;
+        Effective = Compute();
+    }
+
+    /// <summary>The rules as the operator configured them.</summary>
+    public RuleSet Configured { get; private set; }
+
+    /// <summary>The rules the engine serves now.</summary>
+    public RuleSet Effective { get; private set; }
+
+    /// <summary>What a failed health check does.</summary>
+    public FailureAction OnFailure { get; }
+
+    /// <summary>The sorry server, if any.</summary>
+    public RealServerEndpoint? SorryServer { get; }
+
+    /// <summary>The endpoints health checks hold down.</summary>
+    public IReadOnlyCollection<RealServerEndpoint> Down => _down;
+
+    /// <summary>
+    /// The distinct real server endpoints of the configured rules, to check (a server without
+    /// a port — an all-ports or mark service's — is left out: there is no port to probe).
+    /// </summary>
+    public IReadOnlyList<RealServerEndpoint> HealthTargets =>
+        Configured.Services
+            .SelectMany(service => service.RealServers)
+            .Where(server => server.Port != 0)
+            .Select(server => new RealServerEndpoint(server.Address, server.Port))
+            .Distinct()
+            .ToList();
+
+    /// <summary>
+    /// Runs ipvsadm commands (<c>-A -E -D -a -e -d -C</c>, one per line) against the configured
+    /// rules. On any error nothing changes.
+    /// </summary>
+    /// <param name="commands">The command lines, without the word <c>ipvsadm</c>.</param>
+    /// <param name="sourceName">A label for messages.</param>
+    /// <returns>True when <see cref="Effective"/> changed.</returns>
+    /// <exception cref="RuleParseException">A command is wrong or asks for what the director cannot do; names the line and the reason.</exception>
+    public bool Execute(string commands, string sourceName)
+    {
+        RuleSet next = IpvsRuleParser.Parse(commands, sourceName, Configured);
+        Check(next, sourceName);
+        Configured = next;
+        return Recompute();
+    }
+
+    /// <summary>Health checks found an endpoint down.</summary>
+    /// <param name="endpoint">The real server.</param>
+    /// <returns>True when <see cref="Effective"/> changed.</returns>
+    public bool MarkDown(RealServerEndpoint endpoint) => _down.Add(endpoint) && Recompute();
+
+    /// <summary>Health checks found an endpoint up again: its configured weight comes back.</summary>
+    /// <param name="endpoint">The real server.</param>
+    /// <returns>True when <see cref="Effective"/> changed.</returns>
+    public bool MarkUp(RealServerEndpoint endpoint) => _down.Remove(endpoint) && Recompute();
+
+    private void Check(RuleSet rules, string sourceName)
+    {
+        IReadOnlyList<string> reasons = RuleSupport.Unsupported(rules, _marks);
+        if (reasons.Count > 0)
+        {
+            throw new RuleParseException(sourceName, 0, string.Empty, string.Join("; ", reasons));
+        }
+    }
+
+    private bool Recompute()
+    {
+        RuleSet next = Compute();
+        bool changed = !IpvsRulePrinter.Print(next).Equals(IpvsRulePrinter.Print(Effective), StringComparison.Ordinal);
+        Effective = next;
+        return changed;
+    }
+
+    private RuleSet Compute()
+    {
+        var services = new List<VirtualService>(Configured.Services.Count);
+        foreach (VirtualService service in Configured.Services)
+        {
+            var servers = new List<RealServer>(service.RealServers.Count + 1);
+            foreach (RealServer server in service.RealServers)
+            {
+                if (!_down.Contains(new RealServerEndpoint(server.Address, server.Port)))
+                {
+                    servers.Add(server);
+                }
+                else if (OnFailure == FailureAction.Inhibit)
+                {
+                    servers.Add(WithWeight(server, 0));
+                }
+            }
+
+            if (SorryServer is { } sorry && servers.All(server => server.Weight == 0))
+            {
+                ForwardingMethod method = service.RealServers.Count > 0 ? service.RealServers[0].ForwardingMethod : ForwardingMethod.DirectRouting;
+                ushort port = sorry.Port != 0 ? sorry.Port : service.Port;
+                if (!servers.Any(server => server.Address == sorry.Address && server.Port == port))
+                {
+                    servers.Add(new RealServer(sorry.Address, port, method, 1));
+                }
+            }
+
+            services.Add(WithServers(service, servers));
+        }
+
+        return new RuleSet(services);
+    }
+
+    private static RealServer WithWeight(RealServer server, int weight) =>
+        new(server.Address, server.Port, server.ForwardingMethod, weight)
+        {
+            UpperThreshold = server.UpperThreshold,
+            LowerThreshold = server.LowerThreshold,
+            TunnelType = server.TunnelType,
+        };
+
+    private static VirtualService WithServers(VirtualService service, IEnumerable<RealServer> servers) =>
+        service.FirewallMark is { } mark
+            ? new VirtualService(mark, service.Scheduler, servers)
+            {
+                PersistenceTimeout = service.PersistenceTimeout,
+                PersistenceNetmask = service.PersistenceNetmask,
+                OnePacket = service.OnePacket,
+                SchedulerFlags = service.SchedulerFlags,
+            }
+            : new VirtualService(service.Protocol, service.Address, service.Port, service.Scheduler, servers)
+            {
+                PersistenceTimeout = service.PersistenceTimeout,
+                PersistenceNetmask = service.PersistenceNetmask,
+                OnePacket = service.OnePacket,
+                SchedulerFlags = service.SchedulerFlags,
+            };
+}
