@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -5,7 +6,8 @@ namespace LvsLab.Director.Host;
 
 /// <summary>
 /// A local control socket (a Unix socket: never reachable from the network). One command per
-/// connection, one answer: <c>stats</c> (ipvsadm-like text) or <c>stats-json</c>.
+/// connection, one answer: <c>stats</c>, <c>stats-json</c>, <c>list</c>, <c>connections</c>,
+/// <c>edit</c>, or <c>ipvsadm ARGS</c> (ipvsadm's commands and listings).
 /// </summary>
 internal sealed class ControlServer : IAsyncDisposable
 {
@@ -55,36 +57,61 @@ internal sealed class ControlServer : IAsyncDisposable
     /// <summary><c>edit tcp|udp VIP:PORT RIP[:PORT] WEIGHT</c>: sets a real server's weight (0 drains it).</summary>
     private static string Edit(PcapDirector director, string command)
     {
-        var engine = director.Engine;
         var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length != 5 || !int.TryParse(words[4], System.Globalization.CultureInfo.InvariantCulture, out var weight) || weight is < 0 or > 65535)
+        if (words.Length != 5 || words[1] is not ("tcp" or "udp")
+            || !int.TryParse(words[4], NumberStyles.None, CultureInfo.InvariantCulture, out var weight) || weight > 65535)
         {
             return $"error: expected 'edit tcp|udp VIP:PORT RIP[:PORT] WEIGHT', got '{command}'\n";
         }
 
-        for (var s = 0; s < engine.Rules.Services.Count; s++)
+        return director.SetConfiguredWeight(words[1], words[2], words[3], weight);
+    }
+
+    /// <summary>An ipvsadm command line against the running director.</summary>
+    private static string Ipvsadm(PcapDirector director, string arguments)
+    {
+        var words = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var first = words.Length > 0 ? words[0] : string.Empty;
+        bool Has(params string[] names) => words.Any(w => names.Contains(w, StringComparer.Ordinal));
+        switch (first)
         {
-            var service = engine.Rules.Services[s];
-            var protocol = service.Protocol == Rules.ServiceProtocol.Tcp ? "tcp" : "udp";
-            if (protocol != words[1] || $"{service.Address}:{service.Port}" != words[2])
-            {
-                continue;
-            }
-
-            for (var r = 0; r < service.RealServers.Count; r++)
-            {
-                var real = service.RealServers[r];
-                if (words[3] == $"{real.Address}:{real.Port}" || words[3] == real.Address.ToString())
+            case "-A" or "--add-service" or "-E" or "--edit-service" or "-D" or "--delete-service"
+                or "-a" or "--add-server" or "-e" or "--edit-server" or "-d" or "--delete-server" or "-C" or "--clear":
+                return director.Execute(arguments);
+            case "-L" or "-l" or "--list":
+                if (Has("--timeout"))
                 {
-                    director.SetConfiguredWeight(s, r, weight);
-                    return $"ok: {words[1]} {words[2]} -> {real.Address}:{real.Port} weight {weight}\n";
+                    return director.Read(e => $"Timeout (tcp tcpfin udp): {StatsText.Timeouts(e)}\n");
                 }
-            }
 
-            return $"error: service {words[1]} {words[2]} has no real server {words[3]}\n";
+                if (Has("-c", "--connection"))
+                {
+                    return director.Read(e => StatsText.Connections(e, director.NowMilliseconds));
+                }
+
+                if (Has("--rate"))
+                {
+                    return director.Read(e => StatsText.Rates(e, director.Rates));
+                }
+
+                return Has("--stats")
+                    ? director.Read(e => StatsText.Table(e, director.SendErrors))
+                    : director.Read(StatsText.List);
+            case "-S" or "--save":
+                return director.ConfiguredRules;
+            case "--set":
+                if (words.Length != 4 || !words.Skip(1).All(w => long.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= 31 * 86400))
+                {
+                    return $"error: --set needs three timeouts in seconds, TCP TCPFIN UDP (0 keeps one), got '{arguments}'\n";
+                }
+
+                return director.SetTimeouts(
+                    long.Parse(words[1], CultureInfo.InvariantCulture),
+                    long.Parse(words[2], CultureInfo.InvariantCulture),
+                    long.Parse(words[3], CultureInfo.InvariantCulture));
+            default:
+                return $"error: ipvsadm '{first}' is not supported here (supported: -A -E -D -a -e -d -C, -L [-n] [--stats|--rate|--timeout|-c], -S, --set)\n";
         }
-
-        return $"error: no service {words[1]} {words[2]}\n";
     }
 
     private async Task AcceptLoopAsync()
@@ -103,9 +130,16 @@ internal sealed class ControlServer : IAsyncDisposable
 
             using (client)
             {
-                var buffer = new byte[256];
-                var read = await client.ReceiveAsync(buffer, SocketFlags.None);
-                var command = Encoding.ASCII.GetString(buffer, 0, read).Trim();
+                // One command per connection; the client closes its side when it has sent it.
+                using var received = new MemoryStream();
+                var buffer = new byte[4096];
+                int read;
+                while (received.Length <= 65536 && (read = await client.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+                {
+                    received.Write(buffer, 0, read);
+                }
+
+                var command = Encoding.UTF8.GetString(received.ToArray()).Trim();
                 var answer = command switch
                 {
                     "stats" => director.Read(e => StatsText.Table(e, director.SendErrors)),
@@ -113,7 +147,8 @@ internal sealed class ControlServer : IAsyncDisposable
                     "list" => director.Read(StatsText.List),
                     "connections" => director.Read(e => StatsText.Connections(e, director.NowMilliseconds)),
                     _ when command.StartsWith("edit ", StringComparison.Ordinal) => Edit(director, command),
-                    _ => $"error: unknown command '{command}' (known: stats, stats-json, list, connections)\n",
+                    _ when command.StartsWith("ipvsadm ", StringComparison.Ordinal) => Ipvsadm(director, command["ipvsadm ".Length..]),
+                    _ => $"error: unknown command '{command}' (known: stats, stats-json, list, connections, edit, ipvsadm)\n",
                 };
                 await client.SendAsync(Encoding.UTF8.GetBytes(answer), SocketFlags.None);
             }

@@ -15,6 +15,12 @@ internal sealed record DirectorArguments
 
     public string? RulesPath { get; init; }
 
+    /// <summary>The firewall-mark rules (iptables mangle MARK lines) for <c>-f</c> services.</summary>
+    public string? MarksPath { get; init; }
+
+    /// <summary>For <c>ipvsadm</c>: the ipvsadm arguments, passed on to the running director.</summary>
+    public IReadOnlyList<string> IpvsadmArguments { get; init; } = [];
+
     public bool Json { get; init; }
 
     /// <summary>For <c>edit</c>: the service (<c>tcp ADDR:PORT</c> or <c>udp ADDR:PORT</c>).</summary>
@@ -29,8 +35,12 @@ internal sealed record DirectorArguments
     public string ControlSocket { get; init; } = DefaultControlSocket;
 
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--interface IF[,IF...]] [--control PATH]
-               lvs-director check --rules FILE
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH]
+               lvs-director check --rules FILE [--marks FILE]
+               lvs-director ipvsadm ARGS...                    (like ipvsadm against the running director:
+                   -A|-E|-D -t|-u VIP:PORT|-f MARK [-s SCHED] [-p [SECS]] [-M MASK] [-o]
+                   -a|-e|-d -t|-u VIP:PORT|-f MARK -r RIP[:PORT] [-g|-m|-i] [-w W]    -C
+                   -L|-l [-n] [--stats|--rate|--timeout|-c]    -S [-n]    --set TCP TCPFIN UDP    -Z)
                lvs-director stats [--json] [--control PATH]     (counters, like ipvsadm -Ln --stats)
                lvs-director list [--control PATH]              (services and real servers, like ipvsadm -Ln)
                lvs-director connections [--control PATH]       (the connection table, like ipvsadm -Lnc)
@@ -46,10 +56,31 @@ internal sealed record DirectorArguments
         {
             result = result with { Command = args[0] };
             i = 1;
-            if (result.Command is not ("run" or "check" or "stats" or "list" or "connections" or "edit"))
+            if (result.Command is not ("run" or "check" or "stats" or "list" or "connections" or "edit" or "ipvsadm"))
             {
                 throw new ArgumentException($"unknown command '{args[0]}'");
             }
+        }
+
+        if (result.Command == "ipvsadm")
+        {
+            // Everything after the word is ipvsadm's, except where the control socket is.
+            var rest = args.Skip(1).ToList();
+            var control = rest.IndexOf("--control");
+            if (control >= 0)
+            {
+                if (control + 1 >= rest.Count)
+                {
+                    throw new ArgumentException("option '--control' needs a value");
+                }
+
+                result = result with { ControlSocket = rest[control + 1] };
+                rest.RemoveRange(control, 2);
+            }
+
+            return rest.Count == 0 || rest.Any(a => a.Any(char.IsWhiteSpace))
+                ? throw new ArgumentException("ipvsadm needs arguments, e.g. 'ipvsadm -L -n' (no argument may hold a space)")
+                : result with { IpvsadmArguments = rest };
         }
 
         for (; i < args.Count; i++)
@@ -59,6 +90,7 @@ internal sealed record DirectorArguments
             {
                 "--interface" or "-i" => result with { Interfaces = AddInterfaces(result, Value()), ExplicitInterfaces = true },
                 "--rules" or "-r" when result.Command != "edit" => result with { RulesPath = Value() },
+                "--marks" => result with { MarksPath = Value() },
                 "--control" => result with { ControlSocket = Value() },
                 "--json" => result with { Json = true },
                 "-t" or "--tcp-service" => result with { Service = "tcp " + Value() },

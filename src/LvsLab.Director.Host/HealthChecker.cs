@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using LvsLab.Director.Control;
 using LvsLab.Packets;
 using Polly;
 using Polly.Retry;
@@ -9,9 +10,10 @@ using Polly.Timeout;
 namespace LvsLab.Director.Host;
 
 /// <summary>
-/// Checks every real server (once per distinct address:port) and drains the ones that fail:
-/// weight 0 after <see cref="HealthSettings.Fall"/> failures in a row, the configured weight back
-/// after <see cref="HealthSettings.Rise"/> successes. Probes go through the director's own kernel
+/// Checks every real server (once per distinct address:port of the rules as configured now) and
+/// takes out the ones that fail — weight 0 or removed (<see cref="HealthSettings.OnFailure"/>)
+/// after <see cref="HealthSettings.Fall"/> failures in a row, back after
+/// <see cref="HealthSettings.Rise"/> successes. Probes go through the director's own kernel
 /// (a real TCP connection or HTTP GET), each bounded by a Polly timeout and retried by Polly.
 /// </summary>
 internal sealed class HealthChecker : IAsyncDisposable
@@ -51,16 +53,9 @@ internal sealed class HealthChecker : IAsyncDisposable
         }
 
         var checker = new HealthChecker(director, settings, log);
-        var targets = director.Engine.Rules.Services
-            .SelectMany((service, s) => service.RealServers.Select((real, r) => (Endpoint: (real.Address, real.Port), Slot: (s, r, real.Weight))))
-            .GroupBy(t => t.Endpoint)
-            .ToList();
-        foreach (var target in targets)
-        {
-            checker.loops.Add(Task.Run(() => checker.CheckLoopAsync(target.Key.Address, target.Key.Port, target.Select(t => t.Slot).ToList())));
-        }
-
-        log.WriteLine($"lvs-director: health checks ({settings.Kind}) every {settings.Interval.TotalMilliseconds:F0} ms, timeout {settings.Timeout.TotalMilliseconds:F0} ms, retries {settings.Retries}, fall {settings.Fall}, rise {settings.Rise}, on {targets.Count} real server(s)");
+        checker.loops.Add(Task.Run(checker.CheckLoopAsync));
+        var sorry = settings.SorryServer is { } s ? $", sorry server {s}" : string.Empty;
+        log.WriteLine($"lvs-director: health checks ({settings.Kind}) every {settings.Interval.TotalMilliseconds:F0} ms, timeout {settings.Timeout.TotalMilliseconds:F0} ms, retries {settings.Retries}, fall {settings.Fall}, rise {settings.Rise}, on failure {settings.OnFailure.ToString().ToLowerInvariant()}{sorry}, on {director.HealthTargets.Count} real server(s)");
         return checker;
     }
 
@@ -78,49 +73,60 @@ internal sealed class HealthChecker : IAsyncDisposable
         stop.Dispose();
     }
 
-    private async Task CheckLoopAsync(Ipv4Address address, ushort port, IReadOnlyList<(int Service, int RealServer, int Weight)> slots)
+    // Every interval, probes the endpoints the configured rules hold now (they change with
+    // ipvsadm commands), all at once; each endpoint keeps its own up/down state and streak.
+    private async Task CheckLoopAsync()
     {
-        var up = true;
-        var streak = 0;
+        var states = new Dictionary<RealServerEndpoint, (bool Up, int Streak)>();
         using var timer = new PeriodicTimer(settings.Interval);
         do
         {
-            string? failure = null;
-            try
+            var targets = director.HealthTargets;
+            foreach (var gone in states.Keys.Where(k => !targets.Contains(k)).ToList())
             {
-                await pipeline.ExecuteAsync(async ct => await ProbeAsync(address, port, ct), stop.Token);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || e is TimeoutRejectedException)
-            {
-                failure = e is TimeoutRejectedException ? $"no answer within {settings.Timeout.TotalMilliseconds:F0} ms" : e.Message;
+                // No longer configured: forget it (and its down mark).
+                states.Remove(gone);
+                director.MarkUp(gone);
             }
 
-            // Count consecutive results that disagree with the current state.
-            streak = (failure is null) == up ? 0 : streak + 1;
-            if (up && streak >= settings.Fall)
+            var results = await Task.WhenAll(targets.Select(async target => (Target: target, Failure: await CheckAsync(target))));
+            foreach (var (target, failure) in results)
             {
-                up = false;
-                streak = 0;
-                foreach (var (s, r, _) in slots)
+                var (up, streak) = states.GetValueOrDefault(target, (true, 0));
+
+                // Count consecutive results that disagree with the current state.
+                streak = (failure is null) == up ? 0 : streak + 1;
+                if (up && streak >= settings.Fall)
                 {
-                    director.MarkDown(s, r);
+                    (up, streak) = (false, 0);
+                    director.MarkDown(target);
+                    log.WriteLine($"lvs-director: health: {target} DOWN ({failure}): {(settings.OnFailure == FailureAction.Inhibit ? "weight 0" : "removed")}");
+                }
+                else if (!up && streak >= settings.Rise)
+                {
+                    (up, streak) = (true, 0);
+                    director.MarkUp(target);
+                    log.WriteLine($"lvs-director: health: {target} UP: {(settings.OnFailure == FailureAction.Inhibit ? "weight restored" : "added back")}");
                 }
 
-                log.WriteLine($"lvs-director: health: {address}:{port} DOWN ({failure}): weight 0");
-            }
-            else if (!up && streak >= settings.Rise)
-            {
-                up = true;
-                streak = 0;
-                foreach (var (s, r, _) in slots)
-                {
-                    director.MarkUp(s, r);
-                }
-
-                log.WriteLine($"lvs-director: health: {address}:{port} UP: weight restored");
+                states[target] = (up, streak);
             }
         }
         while (await timer.WaitForNextTickAsync(stop.Token));
+    }
+
+    // Null when the probe passed, else why it failed.
+    private async Task<string?> CheckAsync(RealServerEndpoint target)
+    {
+        try
+        {
+            await pipeline.ExecuteAsync(async ct => await ProbeAsync(target.Address, target.Port, ct), stop.Token);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || e is TimeoutRejectedException)
+        {
+            return e is TimeoutRejectedException ? $"no answer within {settings.Timeout.TotalMilliseconds:F0} ms" : e.Message;
+        }
     }
 
     private async ValueTask ProbeAsync(Ipv4Address address, ushort port, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using LvsLab.Director.Control;
+using LvsLab.Packets;
 
 namespace LvsLab.Director.Host;
 
@@ -27,6 +29,15 @@ internal sealed record HealthSettings
     public string Path { get; init; } = "/";
 
     public int ExpectedStatus { get; init; } = 200;
+
+    /// <summary>What a failed check does: weight 0 (inhibit, the default here) or removal (keepalived's default).</summary>
+    public FailureAction OnFailure { get; init; } = FailureAction.Inhibit;
+
+    /// <summary>keepalived's sorry_server: takes a service's traffic while none of its servers can.</summary>
+    public RealServerEndpoint? SorryServer { get; init; }
+
+    /// <summary>The <c>expire_quiescent_template</c> sysctl: persistent clients leave a weight-0 server.</summary>
+    public bool ExpireQuiescentTemplate { get; init; }
 
     /// <summary>Settings from the environment (LVS_HEALTH, LVS_HEALTH_INTERVAL_MS, …), for the director image.</summary>
     public static HealthSettings FromEnvironment()
@@ -60,9 +71,36 @@ internal sealed record HealthSettings
             Rise = Int("LVS_HEALTH_RISE", 2),
             Path = Environment.GetEnvironmentVariable("LVS_HEALTH_PATH") ?? "/",
             ExpectedStatus = Int("LVS_HEALTH_STATUS", 200),
+            OnFailure = (Environment.GetEnvironmentVariable("LVS_HEALTH_ON_FAILURE") ?? "inhibit") switch
+            {
+                "inhibit" => FailureAction.Inhibit,
+                "remove" => FailureAction.Remove,
+                var other => throw new ArgumentException($"LVS_HEALTH_ON_FAILURE='{other}' is not one of inhibit, remove"),
+            },
+            SorryServer = Environment.GetEnvironmentVariable("LVS_SORRY_SERVER") is { Length: > 0 } sorry ? ParseEndpoint("LVS_SORRY_SERVER", sorry) : null,
+            ExpireQuiescentTemplate = (Environment.GetEnvironmentVariable("LVS_EXPIRE_QUIESCENT_TEMPLATE") ?? "0") switch
+            {
+                "0" => false,
+                "1" => true,
+                var other => throw new ArgumentException($"LVS_EXPIRE_QUIESCENT_TEMPLATE='{other}' is not 0 or 1"),
+            },
         };
         return settings.Interval <= TimeSpan.Zero || settings.Timeout <= TimeSpan.Zero || settings.Fall < 1 || settings.Rise < 1
             ? throw new ArgumentException("health check interval and timeout must be > 0, fall and rise ≥ 1")
             : settings;
+    }
+
+    private static RealServerEndpoint ParseEndpoint(string name, string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var addressText = colon < 0 ? text : text[..colon];
+        ushort port = 0;
+        if (!Ipv4Address.TryParse(addressText, out var address)
+            || (colon >= 0 && !ushort.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port)))
+        {
+            throw new ArgumentException($"{name}='{text}' is not an a.b.c.d[:port] address");
+        }
+
+        return new RealServerEndpoint(address, port);
     }
 }

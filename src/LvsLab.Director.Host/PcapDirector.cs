@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using LvsLab.Director.Control;
 using LvsLab.Director.Rules;
 using LvsLab.Packets;
 using SharpPcap;
@@ -23,14 +24,16 @@ internal sealed class PcapDirector : IDisposable
     private readonly byte[] output = new byte[65536 + 128];
     private readonly Lock engineGate = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
-    private readonly Dictionary<(int Service, int RealServer), int> configuredWeights = [];
-    private readonly HashSet<(int Service, int RealServer)> downServers = [];
+    private readonly LiveConfiguration live;
+    private readonly RateTracker rates = new();
     private long sendErrors;
+    private CancellationToken stopping;
 
-    private PcapDirector(LibPcapLiveDevice[] devices, DirectorEngine engine, TextWriter log)
+    private PcapDirector(LibPcapLiveDevice[] devices, DirectorEngine engine, LiveConfiguration live, TextWriter log)
     {
         this.devices = devices;
         Engine = engine;
+        this.live = live;
         this.log = log;
     }
 
@@ -51,47 +54,132 @@ internal sealed class PcapDirector : IDisposable
         }
     }
 
-    /// <summary>
-    /// Sets the weight an operator wants for a real server (<c>lvs-director edit</c>). A server
-    /// that health checks hold down keeps weight 0 until it recovers, then gets this weight.
-    /// </summary>
-    public void SetConfiguredWeight(int service, int realServer, int weight)
+    /// <summary>The rules as configured (the file, then ipvsadm commands), without health checks' changes.</summary>
+    public string ConfiguredRules => Read(_ => IpvsRulePrinter.Print(live.Configured));
+
+    /// <summary>The real server endpoints health checks should probe now.</summary>
+    public IReadOnlyList<RealServerEndpoint> HealthTargets
     {
-        lock (engineGate)
+        get
         {
-            configuredWeights[(service, realServer)] = weight;
-            if (!downServers.Contains((service, realServer)))
+            lock (engineGate)
             {
-                Engine.SetWeight(service, realServer, weight);
+                return live.HealthTargets;
             }
         }
     }
 
-    /// <summary>Health checks found the server down: weight 0 until it recovers (inhibit_on_failure).</summary>
-    public void MarkDown(int service, int realServer)
+    /// <summary>The services' and real servers' rates (ipvsadm <c>--rate</c>), sampled every 2 s.</summary>
+    public RateTracker Rates => rates;
+
+    /// <summary>
+    /// Runs ipvsadm service and real server commands (<c>-A -E -D -a -e -d -C</c>) against the
+    /// running director. Nothing changes on an error.
+    /// </summary>
+    /// <returns>"ok: …" or "error: …" naming the problem.</returns>
+    public string Execute(string commands)
     {
         lock (engineGate)
         {
-            downServers.Add((service, realServer));
-            Engine.SetWeight(service, realServer, 0);
+            try
+            {
+                var changed = live.Execute(commands, "command");
+                if (changed)
+                {
+                    ApplyLocked();
+                }
+
+                log.WriteLine($"lvs-director: ipvsadm {commands.Replace('\n', ';')}: {(changed ? "applied" : "no change")}");
+                return $"ok: {(changed ? "applied" : "no change")}\n";
+            }
+            catch (RuleParseException e)
+            {
+                return $"error: {e.Message}\n";
+            }
         }
     }
 
-    /// <summary>Health checks found the server up again: the configured weight comes back.</summary>
-    public void MarkUp(int service, int realServer)
+    /// <summary>
+    /// Sets one real server's weight as configured (<c>lvs-director edit</c>), keeping its
+    /// forwarding method: an <c>ipvsadm -e</c> with the same method and the new weight.
+    /// </summary>
+    public string SetConfiguredWeight(string protocol, string service, string realServer, int weight)
+    {
+        string command;
+        lock (engineGate)
+        {
+            var flag = protocol == "tcp" ? "-t" : "-u";
+            var match = live.Configured.Services
+                .Where(s => s.FirewallMark is null && s.ToString() == $"{flag} {service}")
+                .SelectMany(s => s.RealServers)
+                .FirstOrDefault(r => realServer == $"{r.Address}:{r.Port}" || realServer == r.Address.ToString());
+            if (match is null)
+            {
+                return $"error: no real server {realServer} in service {protocol} {service}\n";
+            }
+
+            var method = match.ForwardingMethod switch
+            {
+                ForwardingMethod.Masquerading => "-m",
+                ForwardingMethod.Tunnel => "-i",
+                _ => "-g",
+            };
+            command = string.Create(CultureInfo.InvariantCulture, $"-e {flag} {service} -r {match.Address}:{match.Port} {method} -w {weight}");
+        }
+
+        return Execute(command);
+    }
+
+    /// <summary>Health checks found an endpoint down.</summary>
+    public void MarkDown(RealServerEndpoint endpoint)
     {
         lock (engineGate)
         {
-            downServers.Remove((service, realServer));
-            Engine.SetWeight(service, realServer, configuredWeights.GetValueOrDefault((service, realServer), Engine.Rules.Services[service].RealServers[realServer].Weight));
+            if (live.MarkDown(endpoint))
+            {
+                ApplyLocked();
+            }
+        }
+    }
+
+    /// <summary>Health checks found an endpoint up again.</summary>
+    public void MarkUp(RealServerEndpoint endpoint)
+    {
+        lock (engineGate)
+        {
+            if (live.MarkUp(endpoint))
+            {
+                ApplyLocked();
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>ipvsadm --set TCP TCPFIN UDP</c>: new timeouts in seconds (0 keeps the current one),
+    /// from each connection's next packet on.
+    /// </summary>
+    public string SetTimeouts(long tcp, long tcpFin, long udp)
+    {
+        lock (engineGate)
+        {
+            var current = Engine.Connections.Timeouts;
+            Engine.Connections.Timeouts = current with
+            {
+                TcpEstablishedMilliseconds = tcp > 0 ? tcp * 1000 : current.TcpEstablishedMilliseconds,
+                TcpFinWaitMilliseconds = tcpFin > 0 ? tcpFin * 1000 : current.TcpFinWaitMilliseconds,
+                UdpMilliseconds = udp > 0 ? udp * 1000 : current.UdpMilliseconds,
+            };
+            log.WriteLine($"lvs-director: timeouts (tcp tcpfin udp) now {StatsText.Timeouts(Engine)}");
+            return "ok: timeouts set\n";
         }
     }
 
     /// <summary>Frames libpcap refused to send.</summary>
     public long SendErrors => Interlocked.Read(ref sendErrors);
 
-    /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) and builds the engine for <paramref name="rules"/>.</summary>
-    public static async Task<PcapDirector> OpenAsync(IReadOnlyList<string> interfaceNames, RuleSet rules, TextWriter log, CancellationToken stop)
+    /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) and builds the engine for the effective rules of <paramref name="live"/>.</summary>
+    public static async Task<PcapDirector> OpenAsync(
+        IReadOnlyList<string> interfaceNames, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorPort>();
         foreach (var name in interfaceNames)
@@ -114,8 +202,9 @@ internal sealed class PcapDirector : IDisposable
             throw new DirectorStartException("libpcap is not installed (Debian: apt-get install libpcap0.8)", e);
         }
 
-        var engine = new DirectorEngine(new DirectorOptions(ports), rules);
-        var director = new PcapDirector(devices, engine, log);
+        var rules = live.Effective;
+        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate }, rules, marks);
+        var director = new PcapDirector(devices, engine, live, log);
         for (var i = 0; i < devices.Length; i++)
         {
             var port = i;
@@ -152,12 +241,21 @@ internal sealed class PcapDirector : IDisposable
             device.StartCapture();
         }
 
+        stopping = stop;
         await ResolveRealServersAsync(stop);
         log.WriteLine("lvs-director: ready");
         log.Flush();
         try
         {
-            await Task.Delay(Timeout.Infinite, stop);
+            // The rate estimators sample the counters every 2 s, as the kernel's do.
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Stats.RateEstimator.DefaultIntervalMilliseconds));
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                lock (engineGate)
+                {
+                    rates.Sample(Engine, clock.ElapsedMilliseconds);
+                }
+            }
         }
         catch (OperationCanceledException)
         {
@@ -222,6 +320,28 @@ internal sealed class PcapDirector : IDisposable
         foreach (var rip in pending)
         {
             log.WriteLine($"lvs-director: warning: real server {rip} does not answer ARP yet; it is resolved on first use");
+        }
+    }
+
+    // Gives the engine the effective rules; new real servers are resolved in the background
+    // (the engine would ARP on first use anyway, losing that first packet).
+    private void ApplyLocked()
+    {
+        Engine.Apply(live.Effective);
+        if (!stopping.IsCancellationRequested && stopping.CanBeCanceled)
+        {
+            _ = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await ResolveRealServersAsync(stopping);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                },
+                stopping);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using LvsLab.Director;
+using LvsLab.Director.Control;
 using LvsLab.Director.Host;
 using LvsLab.Director.Rules;
 
@@ -14,13 +15,14 @@ catch (ArgumentException e)
     return 2;
 }
 
-if (arguments.Command is "stats" or "list" or "connections" or "edit")
+if (arguments.Command is "stats" or "list" or "connections" or "edit" or "ipvsadm")
 {
     var request = arguments.Command switch
     {
         "stats" => arguments.Json ? "stats-json" : "stats",
         "list" => "list",
         "edit" => $"edit {arguments.Service} {arguments.RealServer} {arguments.Weight}",
+        "ipvsadm" => "ipvsadm " + string.Join(' ', arguments.IpvsadmArguments),
         _ => "connections",
     };
     return await ControlClient.RunAsync(arguments.ControlSocket, request);
@@ -44,8 +46,27 @@ catch (IOException e)
     return 2;
 }
 
+FirewallMarkRules? marks = null;
+if (arguments.MarksPath is { } marksPath)
+{
+    try
+    {
+        marks = FirewallMarkRules.Parse(await File.ReadAllTextAsync(marksPath), marksPath);
+    }
+    catch (RuleParseException e)
+    {
+        await Console.Error.WriteLineAsync($"lvs-director: {e.Message}");
+        return 2;
+    }
+    catch (IOException e)
+    {
+        await Console.Error.WriteLineAsync($"lvs-director: cannot read marks '{marksPath}': {e.Message}");
+        return 2;
+    }
+}
+
 // Valid ipvsadm syntax the director cannot honour yet is refused as well: never half-configured.
-var unsupported = RuleSupport.Unsupported(rules);
+var unsupported = RuleSupport.Unsupported(rules, marks);
 if (unsupported.Count > 0)
 {
     foreach (var reason in unsupported)
@@ -82,9 +103,11 @@ catch (ArgumentException e)
     return 2;
 }
 
+var live = new LiveConfiguration(rules, health.OnFailure, health.SorryServer, marks);
 try
 {
-    using var director = await PcapDirector.OpenAsync(arguments.Interfaces, rules, Console.Out, stop.Token);
+    using var director = await PcapDirector.OpenAsync(
+        arguments.Interfaces, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, Console.Out, stop.Token);
     await using var control = ControlServer.Start(arguments.ControlSocket, director);
     await using var checks = HealthChecker.Start(director, health, Console.Out);
     await director.RunAsync(stop.Token);

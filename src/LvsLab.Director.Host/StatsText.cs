@@ -34,13 +34,13 @@ internal static class StatsText
             var service = engine.Rules.Services[s];
             var traffic = c.GetServiceTraffic(s);
             var replies = c.GetServiceReplyTraffic(s);
-            text.AppendLine(Invariant($"{Protocol(service),-4} {service.Address + ":" + service.Port,-28} {"-",7} {traffic.Packets,8} {replies.Packets,8} {traffic.Bytes,8} {replies.Bytes,8}"));
+            text.AppendLine(Invariant($"{Protocol(service),-4} {Name(service),-28} {c.GetServiceConnectionCount(s),7} {traffic.Packets,8} {replies.Packets,8} {traffic.Bytes,8} {replies.Bytes,8}"));
             for (var r = 0; r < service.RealServers.Count; r++)
             {
                 var real = service.RealServers[r];
                 var t = c.GetRealServerTraffic(s, r);
                 var o = c.GetRealServerReplyTraffic(s, r);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {"-",7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8}"));
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {c.GetRealServerConnectionCount(s, r),7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8}"));
             }
         }
 
@@ -52,7 +52,7 @@ internal static class StatsText
             text.AppendLine(Invariant($"  {reason,-28} {count}"));
         }
 
-        text.AppendLine(Invariant($"connections {engine.Connections.Count}"));
+        text.AppendLine(Invariant($"connections {engine.Connections.Count}  persistence templates {engine.Connections.TemplateCount}  connections scheduled {c.ConnectionsScheduled}"));
         return text.ToString();
     }
 
@@ -74,7 +74,10 @@ internal static class StatsText
             ["protocol"] = Protocol(service),
             ["address"] = service.Address.ToString(),
             ["port"] = service.Port,
+            ["firewallMark"] = service.FirewallMark ?? 0,
             ["scheduler"] = service.Scheduler,
+            ["persistence"] = service.PersistenceTimeout ?? 0,
+            ["connectionsScheduled"] = c.GetServiceConnectionCount(s),
             ["packets"] = c.GetServiceTraffic(s).Packets,
             ["bytes"] = c.GetServiceTraffic(s).Bytes,
             ["realServers"] = service.RealServers.Select((real, r) => new Dictionary<string, object>
@@ -83,6 +86,9 @@ internal static class StatsText
                 ["port"] = real.Port,
                 ["method"] = real.ForwardingMethod.ToString(),
                 ["weight"] = real.Weight,
+                ["activeConnections"] = engine.GetRealServerConnections(s, r).Active,
+                ["inactiveConnections"] = engine.GetRealServerConnections(s, r).Inactive,
+                ["connectionsScheduled"] = c.GetRealServerConnectionCount(s, r),
                 ["packets"] = c.GetRealServerTraffic(s, r).Packets,
                 ["bytes"] = c.GetRealServerTraffic(s, r).Bytes,
                 ["replyPackets"] = c.GetRealServerReplyTraffic(s, r).Packets,
@@ -102,6 +108,14 @@ internal static class StatsText
             ["ignored"] = c.Ignored,
             ["sendErrors"] = sendErrors,
             ["connections"] = engine.Connections.Count,
+            ["persistenceTemplates"] = engine.Connections.TemplateCount,
+            ["connectionsScheduled"] = c.ConnectionsScheduled,
+            ["timeouts"] = new Dictionary<string, long>
+            {
+                ["tcp"] = engine.Connections.Timeouts.TcpEstablishedMilliseconds / 1000,
+                ["tcpFin"] = engine.Connections.Timeouts.TcpFinWaitMilliseconds / 1000,
+                ["udp"] = engine.Connections.Timeouts.UdpMilliseconds / 1000,
+            },
             ["drops"] = drops,
             ["services"] = services,
         };
@@ -118,7 +132,7 @@ internal static class StatsText
         for (var s = 0; s < engine.Rules.Services.Count; s++)
         {
             var service = engine.Rules.Services[s];
-            text.AppendLine(Invariant($"{Protocol(service),-4} {service.Address + ":" + service.Port} {service.Scheduler}"));
+            text.AppendLine(Invariant($"{Protocol(service),-4} {Name(service)} {service.Scheduler}{Flags(service)}"));
             for (var r = 0; r < service.RealServers.Count; r++)
             {
                 var real = service.RealServers[r];
@@ -129,6 +143,31 @@ internal static class StatsText
 
         return text.ToString();
     }
+
+    /// <summary>Rates in ipvsadm's <c>-Ln --rate</c> layout (2 s estimators, weight 1/4).</summary>
+    public static string Rates(DirectorEngine engine, RateTracker rates)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("IP Virtual Server (lvs-director)");
+        text.AppendLine("Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS");
+        text.AppendLine("  -> RemoteAddress:Port");
+        foreach (var service in engine.Rules.Services)
+        {
+            var r = rates.Of(service);
+            text.AppendLine(Invariant($"{Protocol(service),-4} {Name(service),-30} {r.ConnectionsPerSecond,8:F0} {r.PacketsInPerSecond,8:F0} {r.PacketsOutPerSecond,8:F0} {r.BytesInPerSecond,8:F0} {r.BytesOutPerSecond,8:F0}"));
+            foreach (var real in service.RealServers)
+            {
+                var x = rates.Of(service, real);
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-30} {x.ConnectionsPerSecond,6:F0} {x.PacketsInPerSecond,8:F0} {x.PacketsOutPerSecond,8:F0} {x.BytesInPerSecond,8:F0} {x.BytesOutPerSecond,8:F0}"));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The timeouts as ipvsadm <c>-L --timeout</c> prints them.</summary>
+    public static string Timeouts(DirectorEngine engine) => Invariant(
+        $"{engine.Connections.Timeouts.TcpEstablishedMilliseconds / 1000} {engine.Connections.Timeouts.TcpFinWaitMilliseconds / 1000} {engine.Connections.Timeouts.UdpMilliseconds / 1000}");
 
     /// <summary>The connection table in ipvsadm's <c>-Lnc</c> layout.</summary>
     public static string Connections(DirectorEngine engine, long nowMilliseconds)
@@ -141,7 +180,16 @@ internal static class StatsText
             var service = engine.Rules.Services[entry.ServiceIndex];
             var real = service.RealServers[entry.RealServerIndex];
             var left = TimeSpan.FromMilliseconds(Math.Max(0, entry.ExpiresAtMilliseconds - nowMilliseconds));
-            text.AppendLine(Invariant($"{Protocol(service),-3} {(int)left.TotalMinutes:00}:{left.Seconds:00} {State(entry.State),-11} {key.ClientAddress + ":" + key.ClientPort,-21} {key.VirtualAddress + ":" + key.VirtualPort,-21} {real.Address + ":" + real.Port}"));
+            text.AppendLine(Invariant($"{(key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP"),-3} {(int)left.TotalMinutes:00}:{left.Seconds:00} {State(entry.State),-11} {key.ClientAddress + ":" + key.ClientPort,-21} {key.VirtualAddress + ":" + key.VirtualPort,-21} {real.Address + ":" + (entry.IsMasqueraded ? entry.RealServerPort : real.Port)}"));
+        }
+
+        // Persistence templates, as IPVS lists them: state NONE, client port 0.
+        foreach (var (key, template) in engine.Connections.Templates.OrderBy(t => t.Value.ExpiresAtMilliseconds))
+        {
+            var service = engine.Rules.Services[key.ServiceIndex];
+            var real = service.RealServers[template.RealServerIndex];
+            var left = TimeSpan.FromMilliseconds(Math.Max(0, template.ExpiresAtMilliseconds - nowMilliseconds));
+            text.AppendLine(Invariant($"{Protocol(service),-3} {(int)left.TotalMinutes:00}:{left.Seconds:00} {"NONE",-11} {key.Client + ":0",-21} {Name(service),-21} {real.Address + ":" + real.Port}"));
         }
 
         return text.ToString();
@@ -165,7 +213,33 @@ internal static class StatsText
         var other => other,
     };
 
-    private static string Protocol(VirtualService service) => service.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP";
+    private static string Protocol(VirtualService service) =>
+        service.IsFirewallMark ? "FWM" : service.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP";
+
+    // The service as ipvsadm -Ln names it: VIP:PORT, or the mark of a -f service.
+    private static string Name(VirtualService service) =>
+        service.FirewallMark is { } mark ? mark.ToString(CultureInfo.InvariantCulture) : $"{service.Address}:{service.Port}";
+
+    // ipvsadm -Ln's flags after the scheduler: persistent N [mask M], ops.
+    private static string Flags(VirtualService service)
+    {
+        var flags = new StringBuilder();
+        if (service.PersistenceTimeout is { } timeout)
+        {
+            flags.Append(Invariant($" persistent {timeout}"));
+            if (service.PersistenceNetmask != Packets.Ipv4Address.Broadcast)
+            {
+                flags.Append(Invariant($" mask {service.PersistenceNetmask}"));
+            }
+        }
+
+        if (service.OnePacket)
+        {
+            flags.Append(" ops");
+        }
+
+        return flags.ToString();
+    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -154,14 +154,14 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task ValidIpvsadmRulesTheDirectorCannotHonourYetAreRefusedWithTheReason()
     {
-        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/persistent.ipvs", $"-A -t {Vip}:80 -s rr -p 300\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1\n");
+        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/thresholds.ipvs", $"-A -t {Vip}:80 -s rr\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1 -x 100\n");
 
-        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/persistent.ipvs", "--control", "/tmp/fourth.sock"]);
+        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/thresholds.ipvs", "--control", "/tmp/fourth.sock"]);
 
         output.WriteLine(result.Stderr);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("/tmp/persistent.ipvs:", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("persistence", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("/tmp/thresholds.ipvs:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("connection thresholds (-x/-y)", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -184,3 +184,48 @@ public sealed class NatWrongGatewayScenarios(NatWrongGatewayLabFixture fixture) 
         Assert.DoesNotContain(taps.On("client"), f => f.IsIp(vip, cip) && f.Tcp is not null);
     }
 }
+
+/// <summary>ICMP errors through the NAT director, in a running lab.</summary>
+public sealed class NatIcmpScenarios(NatLabFixture fixture, ITestOutputHelper output) : IClassFixture<NatLabFixture>
+{
+    [Fact]
+    public async Task PortUnreachableFromARealServerReachesTheClientFromTheVipAboutTheVip()
+    {
+        var vip = fixture.Topology.Vip;
+        var cip = fixture.Topology.Node("client").AddressOn("front");
+        var rip = fixture.Topology.Node("rs1").AddressOn("back");
+        const int ClosedPort = 5454;
+
+        // A UDP service added at run time, to a port where nothing listens on rs1.
+        await Ipvsadm("-A", "-u", $"{vip}:{ClosedPort}", "-s", "rr");
+        await Ipvsadm("-a", "-u", $"{vip}:{ClosedPort}", "-r", $"{rip}:{ClosedPort}", "-m");
+        try
+        {
+            await using var taps = DrScenarios.StartTaps(fixture, ["client", "rs1"]);
+            var result = await fixture.Lab.ExecAsync("client", ["sh", "-c", $"echo probe | socat -t 2 - UDP4:{vip}:{ClosedPort}"]);
+            output.WriteLine(result.Stderr);
+            await taps.StopAsync();
+
+            // rs1 answered the rewritten datagram with port unreachable about RIP…
+            Assert.Contains(taps.On("rs1"), f => f.IsIp(rip, cip) && f.Ethernet.Extract<IcmpV4Packet>() is { TypeCode: IcmpV4TypeCode.UnreachablePort });
+
+            // …and the client got it from the VIP, quoting its own datagram to VIP:5454.
+            var icmp = taps.On("client").Where(f => f.Ethernet.Extract<IcmpV4Packet>() is { TypeCode: IcmpV4TypeCode.UnreachablePort }).ToList();
+            Assert.NotEmpty(icmp);
+            Assert.All(icmp, f => Assert.True(f.IsIp(vip, cip), $"the client saw {f}"));
+            var quote = icmp[0].Data[(14 + ((icmp[0].Data[14] & 0x0F) * 4) + 8)..];
+            Assert.Equal(vip, new IPAddress(quote[16..20]));
+            Assert.Equal(ClosedPort, (quote[22] << 8) | quote[23]);
+            Assert.DoesNotContain(taps.On("client"), f => f.Ip is { } ip && (ip.SourceAddress.Equals(rip) || ip.DestinationAddress.Equals(rip)));
+            Assert.False(icmp[0].Data.AsSpan().IndexOf(rip.GetAddressBytes()) >= 0, "the RIP is nowhere in the ICMP error");
+            NatScenarios.AssertChecksumsValid(taps.On("client"));
+        }
+        finally
+        {
+            await Ipvsadm("-D", "-u", $"{vip}:{ClosedPort}");
+        }
+    }
+
+    private async Task Ipvsadm(params string[] arguments) =>
+        (await fixture.Lab.ExecAsync("director", ["lvs-director", "ipvsadm", .. arguments])).EnsureSuccess("ipvsadm " + string.Join(' ', arguments));
+}

@@ -21,6 +21,9 @@ public static class DrLab
     /// <summary>The director's rules file inside its container.</summary>
     public const string RulesPath = "/etc/lvs/rules.ipvs";
 
+    /// <summary>The director's firewall-mark rules file inside its container (when the lab has one).</summary>
+    public const string MarksPath = "/etc/lvs/marks.rules";
+
     /// <summary>Builds the DR topology for lab <paramref name="name"/> in address slot <paramref name="slot"/>.</summary>
     /// <param name="name">The lab's name.</param>
     /// <param name="slot">Its address slot (see <see cref="AddressPlan"/>).</param>
@@ -61,6 +64,14 @@ public static class DrLab
         };
 
         var rips = Enumerable.Range(1, options.Servers).Select(i => plan.LanHost(10 + i)).ToList();
+        var environment = new Dictionary<string, string>(options.DirectorHealth) { ["LVS_INTERFACE"] = "eth0" };
+        var files = new Dictionary<string, string> { [RulesPath] = options.Rules?.Invoke(vip, rips) ?? Rules(vip, options.Port, options.Scheduler, rips) };
+        if (options.Marks is { } marks)
+        {
+            environment["LVS_MARKS"] = MarksPath;
+            files[MarksPath] = marks(vip, rips);
+        }
+
         nodes.Add(new LabNode
         {
             Name = "director",
@@ -69,8 +80,8 @@ public static class DrLab
             Interfaces = [new NodeInterface("lan", dip)],
             // The kernel must not forward nor own the VIP: the user-space director does both jobs.
             Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "0" },
-            Environment = new Dictionary<string, string>(options.DirectorHealth) { ["LVS_INTERFACE"] = "eth0" },
-            Files = new Dictionary<string, string> { [RulesPath] = options.Rules?.Invoke(vip, rips) ?? Rules(vip, options.Port, options.Scheduler, rips) },
+            Environment = environment,
+            Files = files,
         });
 
         var sysctls = options.ArpSysctls

@@ -30,4 +30,10 @@ public sealed record DrLabOptions
     /// TCP service on <see cref="Port"/> with <see cref="Scheduler"/> and weight 1 everywhere.
     /// </summary>
     public Func<System.Net.IPAddress, IReadOnlyList<System.Net.IPAddress>, string>? Rules { get; init; }
+
+    /// <summary>
+    /// The director's firewall-mark rules (iptables mangle MARK lines, for <c>-f</c> services),
+    /// made from the VIP and the real servers' addresses; null: none.
+    /// </summary>
+    public Func<System.Net.IPAddress, IReadOnlyList<System.Net.IPAddress>, string>? Marks { get; init; }
 }

@@ -1,0 +1,66 @@
+using LvsLab.Director.Rules;
+using LvsLab.Director.Stats;
+
+namespace LvsLab.Director.Host;
+
+/// <summary>
+/// One <see cref="RateEstimator"/> per service and per real server, keyed by what they are (so
+/// they survive rules changing under them), fed from the engine's counters every 2 s.
+/// </summary>
+internal sealed class RateTracker
+{
+    private readonly Dictionary<string, RateEstimator> estimators = new(StringComparer.Ordinal);
+
+    /// <summary>Samples every service and real server; call under the engine's lock.</summary>
+    public void Sample(DirectorEngine engine, long nowMilliseconds)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var counters = engine.Counters;
+        for (var s = 0; s < engine.Rules.Services.Count; s++)
+        {
+            var service = engine.Rules.Services[s];
+            var key = Key(service);
+            seen.Add(key);
+            Estimator(key).Sample(
+                new TrafficTotals(counters.GetServiceConnectionCount(s), counters.GetServiceTraffic(s).Packets, counters.GetServiceReplyTraffic(s).Packets, counters.GetServiceTraffic(s).Bytes, counters.GetServiceReplyTraffic(s).Bytes),
+                nowMilliseconds);
+            for (var r = 0; r < service.RealServers.Count; r++)
+            {
+                var serverKey = Key(service, service.RealServers[r]);
+                seen.Add(serverKey);
+                var inbound = counters.GetRealServerTraffic(s, r);
+                var outbound = counters.GetRealServerReplyTraffic(s, r);
+                Estimator(serverKey).Sample(
+                    new TrafficTotals(counters.GetRealServerConnectionCount(s, r), inbound.Packets, outbound.Packets, inbound.Bytes, outbound.Bytes),
+                    nowMilliseconds);
+            }
+        }
+
+        foreach (var gone in estimators.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            estimators.Remove(gone);
+        }
+    }
+
+    /// <summary>The rates of a service (zero before two samples).</summary>
+    public TrafficRates Of(VirtualService service) => estimators.TryGetValue(Key(service), out var e) ? e.Rates : default;
+
+    /// <summary>The rates of a real server of a service.</summary>
+    public TrafficRates Of(VirtualService service, RealServer server) =>
+        estimators.TryGetValue(Key(service, server), out var e) ? e.Rates : default;
+
+    private static string Key(VirtualService service) => service.ToString();
+
+    private static string Key(VirtualService service, RealServer server) => $"{service} -r {server.Address}:{server.Port}";
+
+    private RateEstimator Estimator(string key)
+    {
+        if (!estimators.TryGetValue(key, out var estimator))
+        {
+            estimator = new RateEstimator();
+            estimators[key] = estimator;
+        }
+
+        return estimator;
+    }
+}
