@@ -11,20 +11,44 @@ namespace LvsLab.Director.Connections;
 /// indexed by its reply-side key (<see cref="ReplyKey"/>: RIP, RPORT, CIP, CPORT), so the
 /// server's packets find it too; both keys live and die together. Expired entries are treated
 /// as absent, overwritten when the same key comes again, and removed by
-/// <see cref="RemoveExpired"/>. Not thread-safe: one capture loop owns it.
+/// <see cref="RemoveExpired"/>. The table holds at most <see cref="Capacity"/> connections: a
+/// new one beyond that evicts the least recently used (the one idle the longest), so a flood
+/// of SYNs from spoofed sources cannot grow it without bound. Not thread-safe: one capture
+/// loop owns it.
 /// </summary>
 /// <remarks>
-/// <see cref="Dictionary{TKey, TValue}"/>s keyed by structs with their own equality, and
-/// updated through <see cref="CollectionsMarshal"/> refs: one hash lookup per client packet of
-/// a known connection, two per reply packet, no allocation (apart from the dictionaries
-/// growing).
+/// The connections live in an array of <see cref="ConnectionNode"/>s linked by index into a
+/// least-recently-used list (an intrusive list, with a free list of vacated slots; no object
+/// per entry, unlike <see cref="LinkedList{T}"/>). A <see cref="Dictionary{TKey, TValue}"/>
+/// maps each client-side key to its slot, another each reply-side key to its slot: one hash
+/// lookup per packet of a known connection in either direction, then a few index updates to
+/// make it the most recently used. Nothing is allocated per packet or per connection once the
+/// array and the dictionaries have grown to the table's size (the array doubles, up to
+/// <see cref="Capacity"/>). Persistence templates are not counted in the capacity: there is
+/// at most one per persistent service and client network.
 /// </remarks>
 public sealed class ConnectionTable
 {
-    private readonly Dictionary<ConnectionKey, ConnectionEntry> _entries = [];
-    private readonly Dictionary<ReplyKey, ConnectionKey> _replies = [];
+    /// <summary>The default <see cref="Capacity"/>: 1,048,576 connections.</summary>
+    public const int DefaultCapacity = 1 << 20;
+
+    private const int None = ConnectionNode.None;
+    private const int FirstArrayLength = 16;
+
+    private readonly Dictionary<ConnectionKey, int> _index = [];
+    private readonly Dictionary<ReplyKey, int> _replies = [];
     private readonly Dictionary<PersistenceKey, PersistenceTemplate> _templates = [];
     private ConnectionTimeouts _timeouts;
+
+    // The slots: [0, _used) are either in the LRU list (_oldest ... _newest, by Newer) or on
+    // the free list (_free, by Newer); [_used, Length) were never used. _version changes with
+    // every change of the list, for the enumerator.
+    private ConnectionNode[] _nodes = [];
+    private int _used;
+    private int _free = None;
+    private int _oldest = None;
+    private int _newest = None;
+    private int _version;
 
     // Per service, per real server: IPVS's activeconns and inactconns, kept up to date on every
     // creation, state change and removal. Grown on first use (the engine reserves them up front).
@@ -33,7 +57,19 @@ public sealed class ConnectionTable
 
     /// <summary>Creates an empty table.</summary>
     /// <param name="timeouts">Timeouts per state; <see cref="ConnectionTimeouts.Default"/> when null.</param>
-    public ConnectionTable(ConnectionTimeouts? timeouts = null) => _timeouts = timeouts ?? ConnectionTimeouts.Default;
+    /// <param name="capacity">The most connections held (at least 1); a new one beyond evicts the least recently used.</param>
+    public ConnectionTable(ConnectionTimeouts? timeouts = null, int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _timeouts = timeouts ?? ConnectionTimeouts.Default;
+        Capacity = capacity;
+    }
+
+    /// <summary>The most connections held; a new one beyond evicts the least recently used.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Connections evicted (least recently used first) to make room for new ones, since the table was made.</summary>
+    public long Evicted { get; private set; }
 
     /// <summary>
     /// The timeouts in use. Setting them (<c>ipvsadm --set</c>) applies from each entry's next
@@ -51,14 +87,18 @@ public sealed class ConnectionTable
     /// <summary>The persistence templates held, including expired ones (for listing; allocates an enumerator).</summary>
     public IEnumerable<KeyValuePair<PersistenceKey, PersistenceTemplate>> Templates => _templates;
 
-    /// <summary>Entries held, including expired ones not yet removed.</summary>
-    public int Count => _entries.Count;
+    /// <summary>Entries held, including expired ones not yet removed; at most <see cref="Capacity"/>.</summary>
+    public int Count => _index.Count;
 
     /// <summary>Reply-side keys held (one per masqueraded connection), including expired ones not yet removed.</summary>
     public int ReplyKeyCount => _replies.Count;
 
-    /// <summary>The entries held, including expired ones (for listing; allocates an enumerator).</summary>
-    public IEnumerable<KeyValuePair<ConnectionKey, ConnectionEntry>> Entries => _entries;
+    /// <summary>
+    /// The entries held, including expired ones, from the least recently used to the most (for
+    /// listing; allocates an enumerator). Changing the table while enumerating (including
+    /// touching an entry) makes the enumerator throw <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public IEnumerable<KeyValuePair<ConnectionKey, ConnectionEntry>> Entries => EnumerateEntries();
 
     /// <summary>Finds a live (not expired) entry without changing it.</summary>
     /// <param name="key">The connection.</param>
@@ -67,8 +107,9 @@ public sealed class ConnectionTable
     /// <returns>True when a live entry exists.</returns>
     public bool TryGet(in ConnectionKey key, long nowMilliseconds, out ConnectionEntry entry)
     {
-        if (_entries.TryGetValue(key, out entry) && !entry.IsExpired(nowMilliseconds))
+        if (_index.TryGetValue(key, out int node) && !_nodes[node].Entry.IsExpired(nowMilliseconds))
         {
+            entry = _nodes[node].Entry;
             return true;
         }
 
@@ -84,8 +125,10 @@ public sealed class ConnectionTable
     /// <returns>True when a live entry exists.</returns>
     public bool TryGetReply(in ReplyKey replyKey, long nowMilliseconds, out ConnectionKey key, out ConnectionEntry entry)
     {
-        if (_replies.TryGetValue(replyKey, out key) && TryGet(key, nowMilliseconds, out entry))
+        if (_replies.TryGetValue(replyKey, out int node) && !_nodes[node].Entry.IsExpired(nowMilliseconds))
         {
+            key = _nodes[node].Key;
+            entry = _nodes[node].Entry;
             return true;
         }
 
@@ -97,6 +140,7 @@ public sealed class ConnectionTable
     /// <summary>
     /// Finds a live entry and advances it with a packet from the client: state from the TCP
     /// flags (<see cref="NextTcpState"/>), expiry from the new state's timeout, packet count.
+    /// It becomes the most recently used.
     /// </summary>
     /// <param name="key">The connection.</param>
     /// <param name="flags">The packet's TCP flags (ignored for UDP).</param>
@@ -105,13 +149,13 @@ public sealed class ConnectionTable
     /// <returns>True when a live entry existed.</returns>
     public bool TryTouch(in ConnectionKey key, TcpFlags flags, long nowMilliseconds, out ConnectionEntry entry)
     {
-        ref ConnectionEntry slot = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
-        if (Unsafe.IsNullRef(ref slot) || slot.IsExpired(nowMilliseconds))
+        if (!_index.TryGetValue(key, out int node) || _nodes[node].Entry.IsExpired(nowMilliseconds))
         {
             entry = default;
             return false;
         }
 
+        ref ConnectionEntry slot = ref _nodes[node].Entry;
         ConnectionState state = key.Protocol == ServiceProtocol.Tcp ? NextTcpState(slot.State, flags) : ConnectionState.Udp;
         MoveCount(slot, state);
         slot = slot with
@@ -121,13 +165,14 @@ public sealed class ConnectionTable
             Packets = slot.Packets + 1,
         };
         entry = slot;
+        MakeNewest(node);
         return true;
     }
 
     /// <summary>
     /// Finds the live masqueraded connection of a packet from the real server and advances it:
     /// state from the TCP flags (<see cref="NextTcpStateFromServer"/>), expiry from the new
-    /// state's timeout, reply packet count.
+    /// state's timeout, reply packet count. It becomes the most recently used.
     /// </summary>
     /// <param name="replyKey">The reply-side key (the packet's source RIP:RPORT, destination CIP:CPORT).</param>
     /// <param name="flags">The packet's TCP flags (ignored for UDP).</param>
@@ -137,20 +182,17 @@ public sealed class ConnectionTable
     /// <returns>True when a live entry existed.</returns>
     public bool TryTouchReply(in ReplyKey replyKey, TcpFlags flags, long nowMilliseconds, out ConnectionKey key, out ConnectionEntry entry)
     {
-        if (!_replies.TryGetValue(replyKey, out key))
-        {
-            entry = default;
-            return false;
-        }
-
-        ref ConnectionEntry slot = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
-        if (Unsafe.IsNullRef(ref slot) || slot.IsExpired(nowMilliseconds))
+        // The reply-side index points straight at the slot: it always names a connection held
+        // (see RemoveReplyKey), so one hash lookup finds it.
+        if (!_replies.TryGetValue(replyKey, out int node) || _nodes[node].Entry.IsExpired(nowMilliseconds))
         {
             key = default;
             entry = default;
             return false;
         }
 
+        key = _nodes[node].Key;
+        ref ConnectionEntry slot = ref _nodes[node].Entry;
         ConnectionState state = key.Protocol == ServiceProtocol.Tcp ? NextTcpStateFromServer(slot.State, flags) : ConnectionState.Udp;
         MoveCount(slot, state);
         slot = slot with
@@ -160,12 +202,14 @@ public sealed class ConnectionTable
             ReplyPackets = slot.ReplyPackets + 1,
         };
         entry = slot;
+        MakeNewest(node);
         return true;
     }
 
     /// <summary>
     /// Creates an entry for a new connection (direct routing: client-side key only), replacing
-    /// an expired one with the same key.
+    /// an expired one with the same key; it becomes the most recently used. When the table is
+    /// full (and the key new), the least recently used entry is evicted first.
     /// </summary>
     /// <param name="key">The connection.</param>
     /// <param name="serviceIndex">Index of the virtual service.</param>
@@ -185,7 +229,9 @@ public sealed class ConnectionTable
     /// <summary>
     /// Creates an entry for a new masqueraded (NAT) connection, indexed by its client-side key
     /// and by its reply-side key (<see cref="ReplyKey.For"/>), replacing an expired one with the
-    /// same key. When another connection held the same reply-side key, the new one takes it.
+    /// same key; it becomes the most recently used. When the table is full (and the key new),
+    /// the least recently used entry is evicted first. When another connection held the same
+    /// reply-side key, the new one takes it.
     /// </summary>
     /// <param name="key">The connection.</param>
     /// <param name="serviceIndex">Index of the virtual service.</param>
@@ -212,8 +258,8 @@ public sealed class ConnectionTable
             RealServerAddress = realServerAddress,
             RealServerPort = realServerPort,
         };
-        Store(key, entry);
-        _replies[ReplyKey.For(key, realServerAddress, realServerPort)] = key;
+        int node = Store(key, entry);
+        _replies[ReplyKey.For(key, realServerAddress, realServerPort)] = node;
         return entry;
     }
 
@@ -222,14 +268,12 @@ public sealed class ConnectionTable
     /// <returns>True when it was there.</returns>
     public bool Remove(in ConnectionKey key)
     {
-        if (!_entries.Remove(key, out ConnectionEntry old))
+        if (!_index.Remove(key, out int node))
         {
             return false;
         }
 
-        RemoveReplyKey(key, old);
-        Tally(old, -1);
-        Control(old, -1);
+        Release(node);
         return true;
     }
 
@@ -281,22 +325,21 @@ public sealed class ConnectionTable
     /// <summary>Removes every expired entry with its reply-side key (the engine calls this now and then).</summary>
     /// <param name="nowMilliseconds">The current time.</param>
     /// <returns>How many connections were removed.</returns>
+    /// <remarks>
+    /// Scans every slot in array order (memory order, kinder to the cache than following the
+    /// list): the least recently used entry is not necessarily the first to expire, since the
+    /// timeout depends on the state (a SYN-only entry touched later can expire sooner).
+    /// </remarks>
     public int RemoveExpired(long nowMilliseconds)
     {
         int removed = 0;
-
-        // Removing during enumeration is allowed for Dictionary since .NET Core 3.0.
-        foreach (KeyValuePair<ConnectionKey, ConnectionEntry> pair in _entries)
+        for (int node = 0; node < _used; node++)
         {
-            if (pair.Value.IsExpired(nowMilliseconds))
+            if (!_nodes[node].IsFree && _nodes[node].Entry.IsExpired(nowMilliseconds))
             {
-                RemoveReplyKey(pair.Key, pair.Value);
-                if (_entries.Remove(pair.Key))
-                {
-                    Tally(pair.Value, -1);
-                    Control(pair.Value, -1);
-                    removed++;
-                }
+                _index.Remove(_nodes[node].Key);
+                Release(node);
+                removed++;
             }
         }
 
@@ -349,30 +392,43 @@ public sealed class ConnectionTable
             }
         }
 
-        var entries = new List<KeyValuePair<ConnectionKey, ConnectionEntry>>(_entries);
-        foreach ((ConnectionKey key, ConnectionEntry entry) in entries)
+        // The survivors keep their slots (so their reply-side keys stay valid) and their order.
+        for (int node = 0; node < _used; node++)
         {
-            if (Map(entry.ServiceIndex, entry.RealServerIndex, out int service, out int server))
+            ref ConnectionNode slot = ref _nodes[node];
+            if (slot.IsFree)
             {
-                ConnectionEntry moved = entry with { ServiceIndex = service, RealServerIndex = server };
-                _entries[key] = moved;
-                Tally(moved, +1);
-                Control(moved, +1);
+                continue;
+            }
+
+            if (Map(slot.Entry.ServiceIndex, slot.Entry.RealServerIndex, out int service, out int server))
+            {
+                slot.Entry = slot.Entry with { ServiceIndex = service, RealServerIndex = server };
+                Tally(slot.Entry, +1);
+                Control(slot.Entry, +1);
             }
             else
             {
-                _entries.Remove(key);
-                RemoveReplyKey(key, entry);
+                // Counts and templates were rebuilt above: nothing to uncount.
+                _index.Remove(slot.Key);
+                RemoveReplyKey(node);
+                Unlink(node);
+                Free(node);
             }
         }
     }
 
-    /// <summary>Removes all entries.</summary>
+    /// <summary>Removes all entries and templates (<see cref="Evicted"/> keeps counting).</summary>
     public void Clear()
     {
-        _entries.Clear();
+        _index.Clear();
         _replies.Clear();
         _templates.Clear();
+        _used = 0;
+        _free = None;
+        _oldest = None;
+        _newest = None;
+        _version++;
         foreach (int[] counts in _active)
         {
             Array.Clear(counts);
@@ -541,20 +597,152 @@ public sealed class ConnectionTable
         }
     }
 
-    // Replaces (or adds) the entry of a key, uncounting the entry it replaces.
-    private void Store(in ConnectionKey key, in ConnectionEntry entry)
+    // Replaces (or adds) the entry of a key, uncounting the entry it replaces, and makes it the
+    // most recently used; a new key in a full table first evicts the least recently used entry.
+    // Returns the slot.
+    private int Store(in ConnectionKey key, in ConnectionEntry entry)
     {
-        ref ConnectionEntry slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out bool existed);
-        if (existed)
+        // Not GetValueRefOrAddDefault: evicting removes another key while the ref would be held.
+        if (_index.TryGetValue(key, out int node))
         {
-            RemoveReplyKey(key, slot);
-            Tally(slot, -1);
-            Control(slot, -1);
+            ref ConnectionEntry old = ref _nodes[node].Entry;
+            RemoveReplyKey(node);
+            Tally(old, -1);
+            Control(old, -1);
+            old = entry;
+            MakeNewest(node);
+        }
+        else
+        {
+            if (_index.Count >= Capacity)
+            {
+                EvictOldest();
+            }
+
+            node = NewNode();
+            _index.Add(key, node);
+            ref ConnectionNode slot = ref _nodes[node];
+            slot.Key = key;
+            slot.Entry = entry;
+            LinkNewest(node);
         }
 
-        slot = entry;
         Tally(entry, +1);
         Control(entry, +1);
+        return node;
+    }
+
+    // Evicts the least recently used entry, with everything removing it does.
+    private void EvictOldest()
+    {
+        int node = _oldest;
+        _index.Remove(_nodes[node].Key);
+        Release(node);
+        Evicted++;
+    }
+
+    // Takes a slot: a vacated one first, then a never used one, growing the array (doubling, up
+    // to the capacity) when there is none. The caller links it.
+    private int NewNode()
+    {
+        int node = _free;
+        if (node != None)
+        {
+            _free = _nodes[node].Newer;
+            return node;
+        }
+
+        if (_used == _nodes.Length)
+        {
+            int length = (int)Math.Min(Capacity, Math.Max(FirstArrayLength, 2L * _nodes.Length));
+            Array.Resize(ref _nodes, length);
+        }
+
+        return _used++;
+    }
+
+    // Forgets a slot whose key has left the index: its reply-side key, its counts, its
+    // template's control, its place in the list.
+    private void Release(int node)
+    {
+        ref ConnectionEntry entry = ref _nodes[node].Entry;
+        RemoveReplyKey(node);
+        Tally(entry, -1);
+        Control(entry, -1);
+        Unlink(node);
+        Free(node);
+    }
+
+    private void Free(int node)
+    {
+        ref ConnectionNode slot = ref _nodes[node];
+        slot.Older = ConnectionNode.FreeMark;
+        slot.Newer = _free;
+        _free = node;
+    }
+
+    private void MakeNewest(int node)
+    {
+        if (node != _newest)
+        {
+            Unlink(node);
+            LinkNewest(node);
+        }
+    }
+
+    private void Unlink(int node)
+    {
+        ref ConnectionNode slot = ref _nodes[node];
+        if (slot.Older == None)
+        {
+            _oldest = slot.Newer;
+        }
+        else
+        {
+            _nodes[slot.Older].Newer = slot.Newer;
+        }
+
+        if (slot.Newer == None)
+        {
+            _newest = slot.Older;
+        }
+        else
+        {
+            _nodes[slot.Newer].Older = slot.Older;
+        }
+
+        _version++;
+    }
+
+    private void LinkNewest(int node)
+    {
+        ref ConnectionNode slot = ref _nodes[node];
+        slot.Older = _newest;
+        slot.Newer = None;
+        if (_newest == None)
+        {
+            _oldest = node;
+        }
+        else
+        {
+            _nodes[_newest].Newer = node;
+        }
+
+        _newest = node;
+        _version++;
+    }
+
+    private IEnumerable<KeyValuePair<ConnectionKey, ConnectionEntry>> EnumerateEntries()
+    {
+        int version = _version;
+        for (int node = _oldest; node != None; node = _nodes[node].Newer)
+        {
+            yield return new KeyValuePair<ConnectionKey, ConnectionEntry>(_nodes[node].Key, _nodes[node].Entry);
+            if (version != _version)
+            {
+                throw new InvalidOperationException("The connection table changed during the enumeration.");
+            }
+        }
     }
 
     private void Tally(in ConnectionEntry entry, int delta)
@@ -584,17 +772,19 @@ public sealed class ConnectionTable
         }
     }
 
-    // Removes the reply-side key of an entry only while it still points at that entry: a newer
-    // connection may have taken the same reply-side key.
-    private void RemoveReplyKey(in ConnectionKey key, in ConnectionEntry entry)
+    // Removes the reply-side key of a slot's entry only while it still points at that slot: a
+    // newer connection may have taken the same reply-side key. Called before every slot is
+    // vacated or reused, so the reply-side index only ever points at slots held.
+    private void RemoveReplyKey(int node)
     {
-        if (!entry.IsMasqueraded)
+        ref ConnectionNode slot = ref _nodes[node];
+        if (!slot.Entry.IsMasqueraded)
         {
             return;
         }
 
-        var replyKey = ReplyKey.For(key, entry.RealServerAddress, entry.RealServerPort);
-        if (_replies.TryGetValue(replyKey, out ConnectionKey owner) && owner.Equals(key))
+        var replyKey = ReplyKey.For(slot.Key, slot.Entry.RealServerAddress, slot.Entry.RealServerPort);
+        if (_replies.TryGetValue(replyKey, out int owner) && owner == node)
         {
             _replies.Remove(replyKey);
         }
