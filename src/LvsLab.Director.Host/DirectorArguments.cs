@@ -15,6 +15,9 @@ internal sealed record DirectorArguments
 
     public string? RulesPath { get; init; }
 
+    /// <summary>The most connections kept; the least recently used is evicted beyond it.</summary>
+    public int ConnectionCapacity { get; init; } = Connections.ConnectionTable.DefaultCapacity;
+
     /// <summary>The firewall-mark rules (iptables mangle MARK lines) for <c>-f</c> services.</summary>
     public string? MarksPath { get; init; }
 
@@ -35,7 +38,7 @@ internal sealed record DirectorArguments
     public string ControlSocket { get; init; } = DefaultControlSocket;
 
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH]
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N]
                lvs-director check --rules FILE [--marks FILE]
                lvs-director ipvsadm ARGS...                    (like ipvsadm against the running director:
                    -A|-E|-D -t|-u VIP:PORT|-f MARK [-s SCHED] [-p [SECS]] [-M MASK] [-o]
@@ -91,6 +94,7 @@ internal sealed record DirectorArguments
                 "--interface" or "-i" => result with { Interfaces = AddInterfaces(result, Value()), ExplicitInterfaces = true },
                 "--rules" or "-r" when result.Command != "edit" => result with { RulesPath = Value() },
                 "--marks" => result with { MarksPath = Value() },
+                "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },
                 "--control" => result with { ControlSocket = Value() },
                 "--json" => result with { Json = true },
                 "-t" or "--tcp-service" => result with { Service = "tcp " + Value() },

@@ -179,7 +179,7 @@ internal sealed class PcapDirector : IDisposable
 
     /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) and builds the engine for the effective rules of <paramref name="live"/>.</summary>
     public static async Task<PcapDirector> OpenAsync(
-        IReadOnlyList<string> interfaceNames, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, TextWriter log, CancellationToken stop)
+        IReadOnlyList<string> interfaceNames, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorPort>();
         foreach (var name in interfaceNames)
@@ -203,7 +203,7 @@ internal sealed class PcapDirector : IDisposable
         }
 
         var rules = live.Effective;
-        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate }, rules, marks);
+        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, ConnectionCapacity = connectionCapacity }, rules, marks);
         var director = new PcapDirector(devices, engine, live, log);
         for (var i = 0; i < devices.Length; i++)
         {

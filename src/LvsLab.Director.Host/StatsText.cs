@@ -52,7 +52,7 @@ internal static class StatsText
             text.AppendLine(Invariant($"  {reason,-28} {count}"));
         }
 
-        text.AppendLine(Invariant($"connections {engine.Connections.Count}  persistence templates {engine.Connections.TemplateCount}  connections scheduled {c.ConnectionsScheduled}"));
+        text.AppendLine(Invariant($"connections {engine.Connections.Count} of {engine.Connections.Capacity} (evicted {engine.Connections.Evicted})  persistence templates {engine.Connections.TemplateCount}  connections scheduled {c.ConnectionsScheduled}"));
         return text.ToString();
     }
 
@@ -108,6 +108,8 @@ internal static class StatsText
             ["ignored"] = c.Ignored,
             ["sendErrors"] = sendErrors,
             ["connections"] = engine.Connections.Count,
+            ["connectionCapacity"] = engine.Connections.Capacity,
+            ["connectionsEvicted"] = engine.Connections.Evicted,
             ["persistenceTemplates"] = engine.Connections.TemplateCount,
             ["connectionsScheduled"] = c.ConnectionsScheduled,
             ["timeouts"] = new Dictionary<string, long>

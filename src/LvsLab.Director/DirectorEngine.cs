@@ -98,7 +98,7 @@ public sealed class DirectorEngine
         }
 
         Neighbours = new NeighbourTable(options.NeighbourCapacity);
-        Connections = new ConnectionTable(options.Timeouts);
+        Connections = new ConnectionTable(options.Timeouts, options.ConnectionCapacity);
         Rules = RuleSet.Empty;
         Counters = new DirectorCounters(RuleSet.Empty);
         RealServerAddresses = [];

@@ -8,6 +8,8 @@ namespace LvsLab.Director;
 /// <summary>The director's interfaces (ports), and tunables.</summary>
 public sealed record DirectorOptions
 {
+    private readonly int _connectionCapacity = ConnectionTable.DefaultCapacity;
+
     /// <summary>
     /// A director with one interface named <c>eth0</c> on which every address is on-link
     /// (prefix length 0): the single-link LVS-DR director.
@@ -83,6 +85,21 @@ public sealed record DirectorOptions
     /// <summary>The most neighbours (IP to MAC) kept; <see cref="NeighbourTable.DefaultCapacity"/> unless set.</summary>
     public int NeighbourCapacity { get; init; } = NeighbourTable.DefaultCapacity;
 
+    /// <summary>
+    /// The most connections kept (<see cref="ConnectionTable.DefaultCapacity"/> unless set); a new
+    /// one beyond it evicts the least recently used.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int ConnectionCapacity
+    {
+        get => _connectionCapacity;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _connectionCapacity = value;
+        }
+    }
+
     /// <summary>Connection timeouts; <see cref="ConnectionTimeouts.Default"/> unless set.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
 
@@ -94,7 +111,7 @@ public sealed record DirectorOptions
     /// </summary>
     public bool ExpireQuiescentTemplate { get; init; }
 
-    /// <summary>Equal when the ports (in order), the neighbour capacity, the timeouts and the template option are equal.</summary>
+    /// <summary>Equal when the ports (in order), the neighbour capacity, the timeouts, the template option and the connection capacity are equal.</summary>
     /// <param name="other">The other options.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(DirectorOptions? other) =>
@@ -102,7 +119,8 @@ public sealed record DirectorOptions
         && Ports.SequenceEqual(other.Ports)
         && NeighbourCapacity == other.NeighbourCapacity
         && Timeouts == other.Timeouts
-        && ExpireQuiescentTemplate == other.ExpireQuiescentTemplate;
+        && ExpireQuiescentTemplate == other.ExpireQuiescentTemplate
+        && ConnectionCapacity == other.ConnectionCapacity;
 
     /// <summary>A hash of the ports, the neighbour capacity and the timeouts.</summary>
     /// <returns>The hash.</returns>
@@ -117,6 +135,7 @@ public sealed record DirectorOptions
         hash.Add(NeighbourCapacity);
         hash.Add(Timeouts);
         hash.Add(ExpireQuiescentTemplate);
+        hash.Add(ConnectionCapacity);
         return hash.ToHashCode();
     }
 }
