@@ -19,6 +19,11 @@ public static class LabCommands
         root.Subcommands.Add(Up());
         root.Subcommands.Add(Down());
         root.Subcommands.Add(Status());
+        root.Subcommands.Add(LabVerbs.Exec());
+        root.Subcommands.Add(LabVerbs.Rules());
+        root.Subcommands.Add(LabVerbs.Stats());
+        root.Subcommands.Add(LabVerbs.Probe());
+        root.Subcommands.Add(LabVerbs.Capture());
         return root;
     }
 

@@ -140,6 +140,13 @@ internal sealed class ControlServer : IAsyncDisposable
                 }
 
                 var command = Encoding.UTF8.GetString(received.ToArray()).Trim();
+                if (command.StartsWith("ipvsadm-batch\n", StringComparison.Ordinal))
+                {
+                    // A file of ipvsadm commands, applied all at once or not at all.
+                    await client.SendAsync(Encoding.UTF8.GetBytes(director.Execute(command["ipvsadm-batch\n".Length..])), SocketFlags.None);
+                    continue;
+                }
+
                 var answer = command switch
                 {
                     "stats" => director.Read(e => StatsText.Table(e, director.SendErrors)),

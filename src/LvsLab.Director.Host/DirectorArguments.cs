@@ -21,6 +21,9 @@ internal sealed record DirectorArguments
     /// <summary>The firewall-mark rules (iptables mangle MARK lines) for <c>-f</c> services.</summary>
     public string? MarksPath { get; init; }
 
+    /// <summary>For <c>restore</c>: clear the running rules first (otherwise the file's commands apply to them).</summary>
+    public bool Replace { get; init; }
+
     /// <summary>For <c>ipvsadm</c>: the ipvsadm arguments, passed on to the running director.</summary>
     public IReadOnlyList<string> IpvsadmArguments { get; init; } = [];
 
@@ -40,6 +43,8 @@ internal sealed record DirectorArguments
     public const string Usage = """
         usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N]
                lvs-director check --rules FILE [--marks FILE]
+               lvs-director restore --rules FILE [--replace]   (apply a file of ipvsadm commands at once, like ipvsadm -R;
+                   --replace clears the running rules first; all or nothing)
                lvs-director ipvsadm ARGS...                    (like ipvsadm against the running director:
                    -A|-E|-D -t|-u VIP:PORT|-f MARK [-s SCHED] [-p [SECS]] [-M MASK] [-o]
                    -a|-e|-d -t|-u VIP:PORT|-f MARK -r RIP[:PORT] [-g|-m|-i] [-w W]    -C
@@ -59,7 +64,7 @@ internal sealed record DirectorArguments
         {
             result = result with { Command = args[0] };
             i = 1;
-            if (result.Command is not ("run" or "check" or "stats" or "list" or "connections" or "edit" or "ipvsadm"))
+            if (result.Command is not ("run" or "check" or "stats" or "list" or "connections" or "edit" or "ipvsadm" or "restore"))
             {
                 throw new ArgumentException($"unknown command '{args[0]}'");
             }
@@ -97,6 +102,7 @@ internal sealed record DirectorArguments
                 "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },
                 "--control" => result with { ControlSocket = Value() },
                 "--json" => result with { Json = true },
+                "--replace" => result with { Replace = true },
                 "-t" or "--tcp-service" => result with { Service = "tcp " + Value() },
                 "-u" or "--udp-service" => result with { Service = "udp " + Value() },
                 "-r" or "--real-server" when result.Command == "edit" => result with { RealServer = Value() },
@@ -110,7 +116,7 @@ internal sealed record DirectorArguments
             throw new ArgumentException("edit needs -t|-u VIP:PORT -r RIP[:PORT] -w WEIGHT");
         }
 
-        if (result.Command is "run" or "check" && result.RulesPath is null)
+        if (result.Command is "run" or "check" or "restore" && result.RulesPath is null)
         {
             throw new ArgumentException("--rules FILE is required");
         }

@@ -15,6 +15,22 @@ catch (ArgumentException e)
     return 2;
 }
 
+if (arguments.Command == "restore")
+{
+    string batch;
+    try
+    {
+        batch = await File.ReadAllTextAsync(arguments.RulesPath!);
+    }
+    catch (IOException e)
+    {
+        await Console.Error.WriteLineAsync($"lvs-director: cannot read rules '{arguments.RulesPath}': {e.Message}");
+        return 2;
+    }
+
+    return await ControlClient.RunAsync(arguments.ControlSocket, "ipvsadm-batch\n" + (arguments.Replace ? "-C\n" : string.Empty) + batch);
+}
+
 if (arguments.Command is "stats" or "list" or "connections" or "edit" or "ipvsadm")
 {
     var request = arguments.Command switch

@@ -141,6 +141,33 @@ public sealed class DockerLabRuntime : ILabRuntime
         }
     }
 
+    /// <summary>
+    /// Finds a lab that is already running (brought up by <c>lvslab up</c> or another process)
+    /// from its Docker labels, to run commands in it, capture its links or probe it. Disposing
+    /// the result leaves the lab running.
+    /// </summary>
+    /// <param name="labName">The lab's name.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The lab, with what the labels and the containers tell (networks, nodes, roles, addresses, MACs, host veths).</returns>
+    /// <exception cref="LabConfigurationException">No such lab, or a node of it is not running.</exception>
+    public async Task<IRunningLab> AttachAsync(string labName, CancellationToken cancellationToken = default) =>
+        await AttachedLab.AttachAsync(Client, labName, cancellationToken);
+
+    /// <summary>The host-side bridge of one of a running lab's networks (capture on it to see the whole network).</summary>
+    /// <param name="labName">The lab's name.</param>
+    /// <param name="network">The network's name in the lab.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The bridge's interface name.</returns>
+    /// <exception cref="LabConfigurationException">No such network.</exception>
+    public async Task<string> BridgeOfAsync(string labName, string network, CancellationToken cancellationToken = default)
+    {
+        var networks = await NetworksOfAsync(labName, cancellationToken);
+        var found = networks.FirstOrDefault(n => Label(n.Labels, LabLabels.Network) == network)
+            ?? throw new LabConfigurationException(
+                $"lab '{labName}' has no network '{network}' (networks: {string.Join(", ", networks.Select(n => Label(n.Labels, LabLabels.Network)))})");
+        return HostFirewall.BridgeOf(found.ID);
+    }
+
     /// <inheritdoc/>
     public async Task<int> DownAsync(string labName, CancellationToken cancellationToken = default)
     {
@@ -414,7 +441,7 @@ public sealed class DockerLabRuntime : ILabRuntime
         return new RunningNode(node.Name, node.Role, container.Name.TrimStart('/'), interfaces);
     }
 
-    private static string HostInterfaceWithIndex(int ifindex)
+    internal static string HostInterfaceWithIndex(int ifindex)
     {
         foreach (var dir in Directory.EnumerateDirectories("/sys/class/net"))
         {

@@ -8,7 +8,6 @@ namespace LvsLab.Scenarios;
 /// <summary>The <c>lvslab</c> command line and the sweep that removes what a killed run left.</summary>
 public sealed class CliAndSweepScenarios(ITestOutputHelper output)
 {
-    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "lvslab.dll");
 
     [Fact]
     public async Task UpStatusDownDriveALabFromTheCommandLine()
@@ -104,31 +103,7 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         Assert.Equal(before, (await runtime.ListAsync()).Count);
     }
 
-    private static Process StartCli(IReadOnlyList<string> args, bool ownedByProcess = false)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Cli);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+    private static Process StartCli(IReadOnlyList<string> args, bool ownedByProcess = false) => CliRunner.Start(args, ownedByProcess);
 
-        if (ownedByProcess)
-        {
-            start.Environment["LVSLAB_OWNER"] = "process";
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private async Task<ExecResult> RunCliAsync(IReadOnlyList<string> args)
-    {
-        using var process = StartCli(args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var result = new ExecResult(process.ExitCode, await stdout, await stderr);
-        output.WriteLine($"lvslab {string.Join(' ', args)} → {result.ExitCode}\n{result.Stdout}{result.Stderr}");
-        return result;
-    }
+    private Task<ExecResult> RunCliAsync(IReadOnlyList<string> args) => CliRunner.RunAsync(args, output);
 }

@@ -1,0 +1,258 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using LvsLab.Lab.Docker;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
+using LvsLab.Testing.Capture;
+using LvsLab.Testing.Scenarios;
+
+namespace LvsLab.Cli;
+
+/// <summary>The verbs that work on a running lab: exec, rules, stats, probe, capture.</summary>
+internal static class LabVerbs
+{
+    /// <summary>The lab option shared by the verbs.</summary>
+    public static Option<string?> LabName() => new("--name") { Description = "the lab (default: the only one running)" };
+
+    /// <summary><c>exec NODE -- CMD…</c>: runs a command in a node and passes its output and exit code on.</summary>
+    public static Command Exec()
+    {
+        var node = new Argument<string>("node") { Description = "the node, e.g. client, director, rs1" };
+        var commandLine = new Argument<string[]>("command") { Description = "the command and its arguments (after --)", Arity = ArgumentArity.OneOrMore };
+        var name = LabName();
+        var command = new Command("exec", "run a command in a lab node (not interactive: for a shell, docker exec -it CONTAINER bash)") { node, commandLine, name };
+        command.SetAction(async (result, ct) => await RunAsync(result.GetValue(name), async lab =>
+        {
+            var target = lab.Node(result.GetValue(node)!);
+            var run = await lab.ExecAsync(target.Name, result.GetValue(commandLine)!, ct);
+            Console.Write(run.Stdout);
+            await Console.Error.WriteAsync(run.Stderr);
+            return (int)run.ExitCode;
+        }, ct));
+        return command;
+    }
+
+    /// <summary><c>rules [--apply FILE [--replace]]</c>: shows the director's rules, or applies ipvsadm commands to it.</summary>
+    public static Command Rules()
+    {
+        var apply = new Option<FileInfo?>("--apply") { Description = "a file of ipvsadm commands (-A/-E/-D/-a/-e/-d/-C lines) to apply at once, all or nothing" };
+        var replace = new Option<bool>("--replace") { Description = "with --apply: clear the running rules first (ipvsadm -C, then the file)" };
+        var name = LabName();
+        var command = new Command("rules", "show the director's ipvsadm rules, or apply a file of ipvsadm commands to it") { apply, replace, name };
+        command.SetAction(async (result, ct) => await RunAsync(result.GetValue(name), async lab =>
+        {
+            var director = LabSelection.NodeWith(lab, NodeRole.Director).Name;
+            if (result.GetValue(apply) is not { } file)
+            {
+                return await PassAsync(lab, director, ["lvs-director", "ipvsadm", "-S", "-n"], ct);
+            }
+
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(file.FullName, ct);
+            }
+            catch (IOException e)
+            {
+                return Fail($"cannot read '{file.FullName}': {e.Message}");
+            }
+
+            var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+            var restore = result.GetValue(replace) ? "lvs-director restore --replace --rules /tmp/lvslab-rules" : "lvs-director restore --rules /tmp/lvslab-rules";
+            var exit = await PassAsync(lab, director, ["sh", "-c", $"echo {encoded} | base64 -d > /tmp/lvslab-rules && {restore}"], ct);
+            return exit == 0 ? await PassAsync(lab, director, ["lvs-director", "ipvsadm", "-L", "-n"], ct) : exit;
+        }, ct));
+        return command;
+    }
+
+    /// <summary><c>stats [--json | --rate | --connections]</c>: the director's counters, like ipvsadm -Ln --stats.</summary>
+    public static Command Stats()
+    {
+        var json = new Option<bool>("--json") { Description = "machine-readable counters, with drops by reason" };
+        var rate = new Option<bool>("--rate") { Description = "rates over the last seconds, like ipvsadm -Ln --rate" };
+        var connections = new Option<bool>("--connections") { Description = "the connection table, like ipvsadm -Lnc" };
+        var name = LabName();
+        var command = new Command("stats", "the director's counters (like ipvsadm -Ln --stats, plus drops by reason)") { json, rate, connections, name };
+        command.SetAction(async (result, ct) => await RunAsync(result.GetValue(name), async lab =>
+        {
+            var director = LabSelection.NodeWith(lab, NodeRole.Director).Name;
+            IReadOnlyList<string> arguments = result.GetValue(json) ? ["lvs-director", "stats", "--json"]
+                : result.GetValue(rate) ? ["lvs-director", "ipvsadm", "-L", "-n", "--rate"]
+                : result.GetValue(connections) ? ["lvs-director", "ipvsadm", "-L", "-n", "-c"]
+                : ["lvs-director", "stats"];
+            return await PassAsync(lab, director, arguments, ct);
+        }, ct));
+        return command;
+    }
+
+    /// <summary><c>probe [-n N] [--port P] [--udp]</c>: N requests from the client, which server answered each.</summary>
+    public static Command Probe()
+    {
+        var count = new Option<int>("-n", "--count") { Description = "how many requests", DefaultValueFactory = _ => 10 };
+        var port = new Option<int?>("--port") { Description = "the VIP's port (default: the lab's service port; UDP: 53)" };
+        var udp = new Option<bool>("--udp") { Description = "UDP datagrams (socat) instead of HTTP (curl)" };
+        var name = LabName();
+        var command = new Command("probe", "send requests from the client to the VIP and show which real server answered each") { count, port, udp, name };
+        command.SetAction(async (result, ct) => await RunAsync(result.GetValue(name), async lab =>
+        {
+            var n = result.GetValue(count);
+            if (n is < 1 or > 10000)
+            {
+                return Fail($"-n {n}: between 1 and 10000 requests");
+            }
+
+            var client = LabSelection.NodeWith(lab, NodeRole.Client).Name;
+            var vip = lab.Topology.Vip;
+            var isUdp = result.GetValue(udp);
+            var p = result.GetValue(port) ?? (isUdp ? 53 : lab.Topology.Port);
+            var replies = isUdp
+                ? await HttpProbe.UdpAsync(lab, client, vip.ToString(), p, n, ct)
+                : await HttpProbe.GetAsync(lab, client, string.Create(CultureInfo.InvariantCulture, $"http://{vip}:{p}/"), n, cancellationToken: ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",4}  {"SERVER",-8} {"SEEN CLIENT",-22}"));
+            for (var i = 0; i < replies.Count; i++)
+            {
+                var r = replies[i];
+                Console.WriteLine(r is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {"FAILED",-8}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {r.Server,-8} {r.Client + ":" + r.ClientPort,-22}"));
+            }
+
+            Console.WriteLine();
+            foreach (var group in replies.GroupBy(r => r?.Server ?? "FAILED").OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key,-8} {group.Count(),5}  ({100.0 * group.Count() / replies.Count:F1}%)"));
+            }
+
+            return replies.Any(r => r is null) ? 1 : 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary><c>capture TARGET [-w FILE] [--seconds N]</c>: a pcap of a node's links or a whole network.</summary>
+    public static Command Capture()
+    {
+        var target = new Argument<string>("target") { Description = "a node (all its links), NODE:NETWORK, or a network name (its bridge: every frame on it)" };
+        var write = new Option<string?>("-w") { Description = "the pcap to write (default: ./lvslab-LAB-TARGET.pcap; one file per link for a node with several)" };
+        var seconds = new Option<double>("--seconds") { Description = "how long to capture", DefaultValueFactory = _ => 10 };
+        var name = LabName();
+        var command = new Command("capture", "capture a node's links or a network into pcap files that open in Wireshark") { target, write, seconds, name };
+        command.SetAction(async (result, ct) =>
+        {
+            var runtime = new DockerLabRuntime();
+            return await RunAsync(runtime, result.GetValue(name), async lab =>
+            {
+                var duration = result.GetValue(seconds);
+                if (duration is <= 0 or > 3600)
+                {
+                    return Fail($"--seconds {duration}: between 0 and 3600");
+                }
+
+                var what = result.GetValue(target)!;
+                var links = await LinksAsync(runtime, lab, what, ct);
+                var folder = Path.Combine(Path.GetTempPath(), $"lvslab-capture-{Environment.ProcessId}");
+                var taps = new List<Tap>();
+                try
+                {
+                    foreach (var (label, hostInterface) in links)
+                    {
+                        taps.Add(Tap.Start(label, hostInterface));
+                    }
+
+                    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"capturing {string.Join(", ", links.Select(l => l.Label))} for {duration} s (Ctrl-C stops early)"));
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(duration), ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+
+                    var written = new List<string>();
+                    foreach (var tap in taps)
+                    {
+                        var pcap = await tap.StopAsync(folder, limit: TimeSpan.FromSeconds(2));
+                        var destination = result.GetValue(write) is { } w
+                            ? taps.Count == 1 ? w : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(w)) ?? ".", $"{Path.GetFileNameWithoutExtension(w)}-{tap.Label}.pcap")
+                            : Path.GetFullPath($"lvslab-{lab.Topology.Name}-{tap.Label}.pcap");
+                        File.Move(pcap, destination, overwrite: true);
+                        written.Add(string.Create(CultureInfo.InvariantCulture, $"{destination} ({tap.Frames.Count} frames)"));
+                    }
+
+                    foreach (var line in written)
+                    {
+                        Console.WriteLine(line);
+                    }
+
+                    return 0;
+                }
+                finally
+                {
+                    foreach (var tap in taps)
+                    {
+                        tap.Dispose();
+                    }
+                }
+            }, CancellationToken.None);
+        });
+        return command;
+    }
+
+    /// <summary>Attaches to the lab and runs <paramref name="body"/>; a lab error becomes a message and exit 1.</summary>
+    public static Task<int> RunAsync(string? name, Func<IRunningLab, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(new DockerLabRuntime(), name, body, cancellationToken);
+
+    /// <summary>Prints a message on stderr and gives exit code 1.</summary>
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"lvslab: {message}");
+        return 1;
+    }
+
+    private static async Task<int> RunAsync(DockerLabRuntime runtime, string? name, Func<IRunningLab, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var lab = await LabSelection.AttachAsync(runtime, name, cancellationToken);
+            return await body(lab);
+        }
+        catch (LabConfigurationException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Fail(e.Message.Trim('\''));
+        }
+    }
+
+    private static async Task<int> PassAsync(IRunningLab lab, string node, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var run = await lab.ExecAsync(node, command, cancellationToken);
+        Console.Write(run.Stdout);
+        await Console.Error.WriteAsync(run.Stderr);
+        return (int)run.ExitCode;
+    }
+
+    // The host-side interfaces to capture for a target: a node's veths, one of them, or a network's bridge.
+    private static async Task<List<(string Label, string HostInterface)>> LinksAsync(DockerLabRuntime runtime, IRunningLab lab, string target, CancellationToken cancellationToken)
+    {
+        var parts = target.Split(':');
+        var node = lab.Nodes.FirstOrDefault(n => n.Name == parts[0]);
+        if (node is not null)
+        {
+            var nics = node.Interfaces.Where(i => parts.Length == 1 || i.Network == parts[1]).ToList();
+            return nics.Count > 0
+                ? nics.Select(i => ($"{node.Name}-{i.Network}", i.HostInterface)).ToList()
+                : throw new LabConfigurationException($"node '{node.Name}' has no link on '{parts[1]}' (its networks: {string.Join(", ", node.Interfaces.Select(i => i.Network))})");
+        }
+
+        if (lab.Topology.Networks.Any(n => n.Name == target))
+        {
+            return [($"{target}", await runtime.BridgeOfAsync(lab.Topology.Name, target, cancellationToken))];
+        }
+
+        throw new LabConfigurationException(
+            $"'{target}' is neither a node ({string.Join(", ", lab.Nodes.Select(n => n.Name))}) nor a network ({string.Join(", ", lab.Topology.Networks.Select(n => n.Name))}) of lab '{lab.Topology.Name}'");
+    }
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
+
+namespace LvsLab.Lab.Docker;
+
+/// <summary>
+/// A lab some other process brought up (<c>lvslab up</c>), found again from its Docker labels:
+/// its networks, nodes, roles, addresses, MACs and host-side veths, enough to run commands in
+/// it, capture its links and probe it. Disposing it leaves the lab running; stopping and
+/// starting nodes is for the lab's owner.
+/// </summary>
+internal sealed class AttachedLab : IRunningLab
+{
+    private readonly DockerClient client;
+    private readonly IReadOnlyDictionary<string, string> containerIds;
+
+    private AttachedLab(DockerClient client, LabTopology topology, IReadOnlyList<RunningNode> nodes, IReadOnlyDictionary<string, string> containerIds)
+    {
+        this.client = client;
+        Topology = topology;
+        Nodes = nodes;
+        this.containerIds = containerIds;
+    }
+
+    /// <inheritdoc/>
+    public LabTopology Topology { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RunningNode> Nodes { get; }
+
+    /// <summary>Finds a running lab by name from its labels.</summary>
+    /// <exception cref="LabConfigurationException">No such lab, or one of its nodes is not running.</exception>
+    public static async Task<AttachedLab> AttachAsync(DockerClient client, string labName, CancellationToken cancellationToken)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{LabLabels.Lab}={labName}"] = true } };
+        var containers = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
+        if (containers.Count == 0)
+        {
+            throw new LabConfigurationException($"no lab named '{labName}' is running (lvslab status lists the labs)");
+        }
+
+        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken);
+        var labNetworks = networks
+            .Select(n => new LabNetwork(
+                Label(n.Labels, LabLabels.Network) ?? n.Name,
+                IPNetwork.Parse(n.IPAM?.Config?.FirstOrDefault()?.Subnet ?? "0.0.0.0/32")))
+            .OrderBy(n => n.Name, StringComparer.Ordinal)
+            .ToList();
+        var dockerNetworkOf = networks.ToDictionary(n => Label(n.Labels, LabLabels.Network) ?? n.Name, n => n.Name, StringComparer.Ordinal);
+
+        var labNodes = new List<LabNode>();
+        var running = new List<RunningNode>();
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var container in containers.OrderBy(c => Label(c.Labels, LabLabels.Node), StringComparer.Ordinal))
+        {
+            var name = Label(container.Labels, LabLabels.Node) ?? container.Names[0].TrimStart('/');
+            if (!string.Equals(container.State, "running", StringComparison.Ordinal))
+            {
+                throw new LabConfigurationException($"node '{name}' of lab '{labName}' is {container.State}, not running");
+            }
+
+            var role = Enum.TryParse<NodeRole>(Label(container.Labels, LabLabels.Role), ignoreCase: true, out var r) ? r : NodeRole.Client;
+            var order = (Label(container.Labels, LabLabels.Interfaces) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var endpoints = container.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>();
+            var interfaces = order
+                .Select(network => new NodeInterface(
+                    network,
+                    IPAddress.Parse(endpoints.TryGetValue(dockerNetworkOf.GetValueOrDefault(network, network), out var e)
+                        ? e.IPAMConfig?.IPv4Address ?? e.IPAddress
+                        : "0.0.0.0")))
+                .ToList();
+            var image = container.Image.Split(':')[0];
+            labNodes.Add(new LabNode
+            {
+                Name = name,
+                Role = role,
+                Image = image[(image.LastIndexOf('/') + 1)..],
+                Interfaces = interfaces,
+            });
+            ids[name] = container.ID;
+            running.Add(await DescribeAsync(client, container.ID, name, role, interfaces, cancellationToken));
+        }
+
+        var first = containers[0].Labels;
+        var topology = new LabTopology
+        {
+            Name = labName,
+            Mode = Label(first, LabLabels.Mode) ?? "?",
+            Vip = IPAddress.TryParse(Label(first, LabLabels.Vip), out var vip) ? vip : IPAddress.Any,
+            Port = int.TryParse(Label(first, LabLabels.Port), CultureInfo.InvariantCulture, out var port) ? port : 0,
+            Networks = labNetworks,
+            Nodes = labNodes,
+        };
+        return new AttachedLab(client, topology, running, ids);
+    }
+
+    /// <inheritdoc/>
+    public RunningNode Node(string name) =>
+        Nodes.FirstOrDefault(n => n.Name == name)
+        ?? throw new KeyNotFoundException($"lab '{Topology.Name}' has no node '{name}' (nodes: {string.Join(", ", Nodes.Select(n => n.Name))})");
+
+    /// <inheritdoc/>
+    public Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
+        ExecAsync(client, IdOf(node), command, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task StopNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("an attached lab's nodes are stopped and started by the lab's owner");
+
+    /// <inheritdoc/>
+    public Task StartNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("an attached lab's nodes are stopped and started by the lab's owner");
+
+    /// <inheritdoc/>
+    public async Task<(string Stdout, string Stderr)> LogsAsync(string node, CancellationToken cancellationToken = default)
+    {
+        using var stream = await client.Containers.GetContainerLogsAsync(
+            IdOf(node), new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, cancellationToken);
+        return await stream.ReadOutputToEndAsync(cancellationToken);
+    }
+
+    /// <summary>Leaves the lab running (it is not this process's to take down).</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs a command in a container and collects its output and exit code.</summary>
+    internal static async Task<ExecResult> ExecAsync(DockerClient client, string containerId, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var exec = await client.Exec.CreateContainerExecAsync(
+            containerId, new ContainerExecCreateParameters { Cmd = [.. command], AttachStdout = true, AttachStderr = true }, cancellationToken);
+        using (var stream = await client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cancellationToken))
+        {
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken);
+            var inspect = await client.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
+            return new ExecResult((int)(inspect.ExitCode ?? -1), stdout, stderr);
+        }
+    }
+
+    private static async Task<RunningNode> DescribeAsync(
+        DockerClient client, string id, string name, NodeRole role, IReadOnlyList<NodeInterface> interfaces, CancellationToken cancellationToken)
+    {
+        var script = new StringBuilder();
+        for (var i = 0; i < interfaces.Count; i++)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"echo eth{i} $(cat /sys/class/net/eth{i}/address) $(cat /sys/class/net/eth{i}/iflink);");
+        }
+
+        var result = await ExecAsync(client, id, ["sh", "-c", script.ToString()], cancellationToken);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var running = new List<RunningInterface>();
+        for (var i = 0; i < interfaces.Count && i < lines.Length; i++)
+        {
+            var words = lines[i].Split(' ');
+            running.Add(new RunningInterface(
+                words[0],
+                interfaces[i].Network,
+                interfaces[i].Address,
+                words.Length > 1 ? words[1] : string.Empty,
+                words.Length > 2 && int.TryParse(words[2], CultureInfo.InvariantCulture, out var index) ? DockerLabRuntime.HostInterfaceWithIndex(index) : string.Empty));
+        }
+
+        return new RunningNode(name, role, name, running);
+    }
+
+    private static string? Label(IDictionary<string, string>? labels, string key) =>
+        labels is not null && labels.TryGetValue(key, out var value) ? value : null;
+
+    private string IdOf(string node) =>
+        containerIds.TryGetValue(node, out var id)
+            ? id
+            : throw new KeyNotFoundException($"lab '{Topology.Name}' has no node '{node}' (nodes: {string.Join(", ", Nodes.Select(n => n.Name))})");
+}
