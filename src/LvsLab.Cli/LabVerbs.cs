@@ -198,6 +198,58 @@ internal static class LabVerbs
         return command;
     }
 
+    /// <summary><c>run CHECK</c> (or <c>run --list</c>): a named scenario check against the running lab, with evidence.</summary>
+    public static Command Run()
+    {
+        var check = new Argument<string?>("check") { Description = "the check's name (run --list shows them)", Arity = ArgumentArity.ZeroOrOne };
+        var list = new Option<bool>("--list") { Description = "list the checks" };
+        var artifacts = new Option<string?>("--artifacts") { Description = "where its captures go (default: ./lvslab-run-LAB-CHECK)" };
+        var name = LabName();
+        var command = new Command("run", "run a named scenario check of the suite against a running lab, with evidence and captures") { check, list, artifacts, name };
+        command.SetAction(async (result, ct) =>
+        {
+            if (result.GetValue(list) || result.GetValue(check) is null)
+            {
+                foreach (var c in Testing.Checks.LabChecks.All)
+                {
+                    Console.WriteLine($"  {c.Name,-16} {(c.Modes.Count == 0 ? "any" : string.Join(",", c.Modes)),-8} {c.Description}");
+                }
+
+                return result.GetValue(list) ? 0 : Fail("say which check to run (above), e.g. lvslab run arp-vip");
+            }
+
+            Testing.Checks.ILabCheck chosen;
+            try
+            {
+                chosen = Testing.Checks.LabChecks.Find(result.GetValue(check)!);
+            }
+            catch (KeyNotFoundException e)
+            {
+                return Fail(e.Message.Trim('\''));
+            }
+
+            return await RunAsync(result.GetValue(name), async lab =>
+            {
+                var folder = Path.GetFullPath(result.GetValue(artifacts) ?? $"lvslab-run-{lab.Topology.Name}-{chosen.Name}");
+                Directory.CreateDirectory(folder);
+                var outcome = await chosen.RunAsync(lab, folder, ct);
+                Console.WriteLine($"{(outcome.Passed ? "PASS" : "FAIL")}  {chosen.Name}: {chosen.Description}");
+                foreach (var line in outcome.Evidence)
+                {
+                    Console.WriteLine($"  {line}");
+                }
+
+                foreach (var pcap in outcome.Pcaps)
+                {
+                    Console.WriteLine($"  capture: {pcap}");
+                }
+
+                return outcome.Passed ? 0 : 1;
+            }, ct);
+        });
+        return command;
+    }
+
     /// <summary>Attaches to the lab and runs <paramref name="body"/>; a lab error becomes a message and exit 1.</summary>
     public static Task<int> RunAsync(string? name, Func<IRunningLab, Task<int>> body, CancellationToken cancellationToken) =>
         RunAsync(new DockerLabRuntime(), name, body, cancellationToken);

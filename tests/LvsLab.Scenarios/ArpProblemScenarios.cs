@@ -7,8 +7,17 @@ namespace LvsLab.Scenarios;
 /// <c>arp_ignore=1</c>/<c>arp_announce=2</c> answers ARP for it too, and the check that passes
 /// on the proper DR lab catches it here.
 /// </summary>
-public sealed class ArpProblemScenarios(ArpProblemLabFixture fixture) : IClassFixture<ArpProblemLabFixture>
+public sealed class ArpProblemScenarios(ArpProblemLabFixture fixture, ITestOutputHelper output) : IClassFixture<ArpProblemLabFixture>
 {
+    [Fact]
+    public async Task TheArpVipCheckFailsHereNamingTheRealServerThatAnswered()
+    {
+        var result = await LabCheckScenarios.RunAsync(fixture, "arp-vip", output);
+        Assert.False(result.Passed);
+        Assert.Contains(result.Evidence, line => line.EndsWith("(rs1)", StringComparison.Ordinal));
+        Assert.Contains(result.Evidence, line => line.EndsWith("(director)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task RealServerWithoutArpSysctlsAlsoAnswersArpForTheVip()
     {

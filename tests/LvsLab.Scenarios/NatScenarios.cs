@@ -115,6 +115,14 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
         Assert.DoesNotContain(taps.On("director:front"), f => f.Tcp is { DestinationPort: 45678 });
     }
 
+    [Theory]
+    [InlineData("spread")]
+    [InlineData("true-client")]
+    [InlineData("arp-vip")]
+    [InlineData("only-vip")]
+    public async Task EveryNatCheckPassesOnTheNatLab(string check) =>
+        Assert.True((await LabCheckScenarios.RunAsync(fixture, check, output)).Passed);
+
     [Fact]
     public async Task DirectorCountsBothDirections()
     {
@@ -156,8 +164,17 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
 /// The negative control of NAT: a real server whose default route is not the director sends
 /// its reply un-rewritten (source RIP:8080) by the wrong way, and the client gets no answer.
 /// </summary>
-public sealed class NatWrongGatewayScenarios(NatWrongGatewayLabFixture fixture) : IClassFixture<NatWrongGatewayLabFixture>
+public sealed class NatWrongGatewayScenarios(NatWrongGatewayLabFixture fixture, ITestOutputHelper output) : IClassFixture<NatWrongGatewayLabFixture>
 {
+    [Fact]
+    public async Task TheOnlyVipCheckFailsHereWithTheLeakAsEvidence()
+    {
+        var result = await LabCheckScenarios.RunAsync(fixture, "only-vip", output);
+        Assert.False(result.Passed);
+        Assert.Contains(result.Evidence, line => line.StartsWith("answered: 0 of 3", StringComparison.Ordinal));
+        Assert.Contains(result.Evidence, line => line.StartsWith("unexpected:", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task RealServerRoutingAroundTheDirectorLeaksUnrewrittenRepliesAndTheClientGetsNone()
     {

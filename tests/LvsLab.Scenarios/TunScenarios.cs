@@ -16,6 +16,13 @@ namespace LvsLab.Scenarios;
 /// </summary>
 public sealed class TunScenarios(TunLabFixture fixture, ITestOutputHelper output) : IClassFixture<TunLabFixture>
 {
+    [Theory]
+    [InlineData("spread")]
+    [InlineData("true-client")]
+    [InlineData("replies-bypass")]
+    public async Task TheTunChecksPassOnTheTunLab(string check) =>
+        Assert.True((await LabCheckScenarios.RunAsync(fixture, check, output)).Passed);
+
     private IPAddress Vip => fixture.Topology.Vip;
 
     private IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
