@@ -1,8 +1,13 @@
 using LvsLab.Lab.Model;
+using LvsLab.Lab.TopologyFiles;
 
 namespace LvsLab.Lab.Topologies;
 
-/// <summary>The labs <c>lvslab up</c> knows by name.</summary>
+/// <summary>
+/// The labs <c>lvslab up</c> knows by name: each is a topology file (<c>lab/KIND.lab.yml</c>,
+/// embedded in this assembly) and, for tests that need variants, a C# builder that gives the
+/// same topology with default options.
+/// </summary>
 public static class StockLabs
 {
     /// <summary>The names of the stock labs.</summary>
@@ -22,4 +27,32 @@ public static class StockLabs
         "seed" => SeedLab.Create(labName),
         _ => throw new ArgumentException($"unknown lab '{kind}' (known: {string.Join(", ", Names)})", nameof(kind)),
     };
+
+    /// <summary>Loads stock lab <paramref name="kind"/> from its topology file (<c>lab/KIND.lab.yml</c>).</summary>
+    /// <param name="kind">A name from <see cref="Names"/>.</param>
+    /// <param name="labName">The lab's name; null keeps the file's (the kind).</param>
+    /// <param name="slot">Its address slot.</param>
+    /// <param name="servers">How many real servers; null keeps the file's count (ignored by the seed lab).</param>
+    /// <returns>The topology.</returns>
+    /// <exception cref="TopologyFileException">The lab name or server count is refused.</exception>
+    public static LabTopology Load(string kind, string? labName, int slot, int? servers = null) =>
+        LabFile.Parse(FileText(kind), $"lab/{kind}.lab.yml", labName, slot, servers);
+
+    /// <summary>The text of stock lab <paramref name="kind"/>'s topology file, e.g. to copy and edit.</summary>
+    /// <param name="kind">A name from <see cref="Names"/>.</param>
+    /// <returns>The YAML text.</returns>
+    public static string FileText(string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        using var stream = Names.Contains(kind)
+            ? typeof(StockLabs).Assembly.GetManifestResourceStream($"LvsLab.Lab.{kind}.lab.yml")
+            : null;
+        if (stream is null)
+        {
+            throw new ArgumentException($"unknown lab '{kind}' (known: {string.Join(", ", Names)})", nameof(kind));
+        }
+
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
+
+namespace LvsLab.Lab.TopologyFiles;
+
+/// <summary>
+/// Loads <c>*.lab.yml</c> topology files (the schema is in <c>lab/README.md</c>). Every problem
+/// is collected and reported at once as <c>FILE:LINE: FIELD: reason</c> in a
+/// <see cref="TopologyFileException"/>; on any problem nothing is returned.
+/// </summary>
+public static partial class LabFile
+{
+    /// <summary>Loads the topology file at <paramref name="path"/>.</summary>
+    /// <param name="path">The file; errors name it as given.</param>
+    /// <param name="name">A lab name replacing the file's <c>name</c>; null keeps the file's.</param>
+    /// <param name="slot">The address slot whose subnets the <c>auto</c> networks take (see <see cref="AddressPlan"/>).</param>
+    /// <param name="servers">A real-server count replacing <c>realServers.count</c>; null keeps the file's (ignored without a group).</param>
+    /// <returns>The topology, validated.</returns>
+    /// <exception cref="TopologyFileException">The file has problems.</exception>
+    public static LabTopology Load(string path, string? name = null, int slot = 0, int? servers = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Parse(File.ReadAllText(path), path, name, slot, servers);
+    }
+
+    /// <summary>Loads a topology from the text of a topology file.</summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="fileName">The name errors give the file (e.g. <c>lab/dr.lab.yml</c>).</param>
+    /// <param name="name">A lab name replacing the file's <c>name</c>; null keeps the file's.</param>
+    /// <param name="slot">The address slot whose subnets the <c>auto</c> networks take.</param>
+    /// <param name="servers">A real-server count replacing <c>realServers.count</c>; null keeps the file's.</param>
+    /// <returns>The topology, validated.</returns>
+    /// <exception cref="TopologyFileException">The text has problems.</exception>
+    public static LabTopology Parse(string text, string fileName, string? name = null, int slot = 0, int? servers = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(slot, AddressPlan.MaxSlot);
+
+        var problems = new FileProblems(fileName);
+        if (!YamlTreeReader.TryRead(text, out var root, out var syntax))
+        {
+            problems.Add(syntax!.Value.Line, "yaml", syntax.Value.Reason);
+            throw problems.ToException();
+        }
+
+        // The resolver runs even after schema problems, to report every problem at once.
+        var spec = new LabFileReader(problems).Read(root, name, servers);
+        var topology = spec is null ? null : new LabFileResolver(problems, spec, slot).Resolve();
+        if (topology is null || problems.Any)
+        {
+            throw problems.Any ? problems.ToException() : new InvalidOperationException("the topology file could not be resolved, yet no problem was recorded");
+        }
+
+        foreach (var problem in topology.Validate())
+        {
+            var (line, field) = Locate(spec!, problem);
+            problems.Add(line, field, problem);
+        }
+
+        return problems.Any ? throw problems.ToException() : topology;
+    }
+
+    /// <summary>Where in the file a problem of <see cref="LabTopology.Validate"/> belongs.</summary>
+    private static (int Line, string Field) Locate(LabSpec spec, string problem)
+    {
+        if (problem.StartsWith("lab name", StringComparison.Ordinal))
+        {
+            return (spec.NameLine, "name");
+        }
+
+        var match = Subject().Match(problem);
+        if (match.Success && match.Groups[1].Value.StartsWith("network", StringComparison.Ordinal)
+            && spec.Networks.FirstOrDefault(n => n.Name == match.Groups[2].Value) is { } network)
+        {
+            return (network.Line, network.Field);
+        }
+
+        if (match.Success && match.Groups[1].Value == "node" && spec.Nodes.FirstOrDefault(n => n.Name == match.Groups[2].Value) is { } node)
+        {
+            return (node.Line, node.Field);
+        }
+
+        return (1, "(file)");
+    }
+
+    [GeneratedRegex("^(node|networks?) '([^']*)'")]
+    private static partial Regex Subject();
+}
