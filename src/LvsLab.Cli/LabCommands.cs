@@ -3,6 +3,7 @@ using System.Text.Json;
 using LvsLab.Lab.Docker;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
+using LvsLab.Lab.TopologyFiles;
 
 namespace LvsLab.Cli;
 
@@ -30,25 +31,46 @@ public static class LabCommands
 
     private static Command Up()
     {
-        var kind = new Argument<string>("lab") { Description = $"which lab: {string.Join(", ", StockLabs.Names)}" };
-        var name = new Option<string?>("--name") { Description = "the lab's name (default: the lab kind)" };
-        var servers = new Option<int>("--servers") { Description = "how many real servers", DefaultValueFactory = _ => 3 };
-        var command = new Command("up", "bring a lab up and leave it running") { kind, name, servers };
+        var kind = new Argument<string>("lab") { Description = $"a topology file (*.lab.yml), or a stock lab: {string.Join(", ", StockLabs.Names)}" };
+        var name = new Option<string?>("--name") { Description = "the lab's name (default: the file's name, e.g. dr)" };
+        var servers = new Option<int?>("--servers") { Description = "how many real servers (default: the file's count)" };
+        var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director)", DefaultValueFactory = _ => "lvslab" };
+        var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder };
         command.SetAction(async (result, ct) =>
         {
             var labKind = result.GetValue(kind)!;
-            var labName = result.GetValue(name) ?? labKind;
-            if (!StockLabs.Names.Contains(labKind))
+            if (result.GetValue(forwarder) is var chosen && chosen != "lvslab")
             {
-                return Fail($"unknown lab '{labKind}' (known: {string.Join(", ", StockLabs.Names)})");
+                return Fail($"unknown forwarder '{chosen}' (known: lvslab)");
+            }
+
+            var isFile = labKind.EndsWith(".yml", StringComparison.Ordinal) || labKind.EndsWith(".yaml", StringComparison.Ordinal) || File.Exists(labKind);
+            if (!isFile && !StockLabs.Names.Contains(labKind))
+            {
+                return Fail($"unknown lab '{labKind}' (known: {string.Join(", ", StockLabs.Names)}, or a topology file *.lab.yml)");
             }
 
             var runtime = new DockerLabRuntime();
             var owner = Environment.GetEnvironmentVariable("LVSLAB_OWNER") == "process" ? LabOwner.CurrentProcess() : LabOwner.Kept;
+            string labName;
             try
             {
-                var topology = StockLabs.Create(labKind, labName, await runtime.FreeSlotAsync(ct), result.GetValue(servers));
+                // The file is read and checked before anything is made.
+                var slot = await runtime.FreeSlotAsync(ct);
+                var topology = isFile
+                    ? LabFile.Load(labKind, result.GetValue(name), slot, result.GetValue(servers))
+                    : StockLabs.Load(labKind, result.GetValue(name), slot, result.GetValue(servers));
+                labName = topology.Name;
+                await Console.Error.WriteLineAsync($"lvslab: bringing up lab '{labName}' ({topology.Mode}, {topology.Nodes.Count} nodes, subnets {string.Join(", ", topology.Networks.Select(n => n.Subnet))})");
                 await runtime.UpAsync(topology, owner, new Progress<string>(line => Console.Error.WriteLine($"  {line}")), ct);
+            }
+            catch (TopologyFileException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (IOException e)
+            {
+                return Fail($"cannot read '{labKind}': {e.Message}");
             }
             catch (LabConfigurationException e)
             {
@@ -63,9 +85,12 @@ public static class LabCommands
             PrintTable(status);
             Console.WriteLine();
             Console.WriteLine("next:");
-            Console.WriteLine($"  docker exec -it {status.Nodes.First(n => n.Role == "client").Container} curl -s http://{status.Vip}:{status.Port}/");
-            Console.WriteLine($"  docker exec -it {status.Nodes.First(n => n.Role == "director").Container} lvs-director stats");
-            Console.WriteLine($"  lvslab status --name {labName} --json");
+            Console.WriteLine($"  lvslab probe --name {labName}                 # requests from the client: which server answered");
+            Console.WriteLine($"  lvslab flow --name {labName} -o flow.svg      # one request's path, hop by hop");
+            Console.WriteLine($"  lvslab capture director --name {labName} -w director.pcap --seconds 10");
+            Console.WriteLine($"  lvslab stats --name {labName}                 # the director's counters (ipvsadm -Ln --stats)");
+            Console.WriteLine($"  lvslab exec client --name {labName} -- curl -s http://{status.Vip}:{status.Port}/");
+            Console.WriteLine($"  lvslab run --list                             # the suite's checks, to run against this lab");
             Console.WriteLine($"  lvslab down --name {labName}");
             return 0;
         });

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LvsLab.Lab.Docker;
 using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
 
 namespace LvsLab.Scenarios;
 
@@ -99,8 +101,63 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         var result = await RunCliAsync(["up", "fancy", "--name", LabFixture.UniqueName("t-bad")]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("unknown lab 'fancy' (known: dr, nat, tun, seed)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("unknown lab 'fancy' (known: dr, nat, tun, seed, or a topology file *.lab.yml)", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, (await runtime.ListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task AMalformedTopologyFileIsRefusedWithFileLineAndFieldAndNothingIsMade()
+    {
+        var runtime = new DockerLabRuntime();
+        var name = LabFixture.UniqueName("t-badfile");
+        var file = Path.Combine(Path.GetTempPath(), $"{name}.lab.yml");
+        await File.WriteAllTextAsync(file, StockLabs.FileText("dr").Replace("interfaces: { lan: 3 }", "interfaces: { lan: 300 }", StringComparison.Ordinal));
+        try
+        {
+            var result = await RunCliAsync(["up", file, "--name", name]);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Matches($@"{Regex.Escape(file)}:\d+: nodes\.director\.interfaces\.lan: host 300 is outside 10\.77\.\d+\.0/24", result.Stderr);
+            Assert.DoesNotContain(await runtime.ListAsync(), l => l.Name == name);
+            Assert.Equal(0, await runtime.DownAsync(name));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task AnEditedTopologyFileBringsUpItsLabBesideTheOthers()
+    {
+        var runtime = new DockerLabRuntime();
+        var name = LabFixture.UniqueName("t-file");
+        var file = Path.Combine(Path.GetTempPath(), $"{name}.lab.yml");
+        await File.WriteAllTextAsync(file, StockLabs.FileText("dr").Replace("  count: 3", "  count: 2", StringComparison.Ordinal));
+        try
+        {
+            var others = await runtime.ListAsync();
+            var up = await RunCliAsync(["up", file, "--name", name]);
+            Assert.True(up.ExitCode == 0, up.Stderr);
+
+            var labs = await runtime.ListAsync();
+            var lab = labs.Single(l => l.Name == name);
+            Assert.Equal(["client", "router", "director", "rs1", "rs2"], lab.Nodes.Select(n => n.Name));
+
+            // Its subnets are its own: no address it holds is held by another running lab.
+            var mine = lab.Nodes.SelectMany(n => n.Ips).ToHashSet();
+            Assert.All(labs.Where(l => l.Name != name), other => Assert.DoesNotContain(other.Nodes.SelectMany(n => n.Ips), mine.Contains));
+            output.WriteLine($"beside {others.Count} other lab(s): {string.Join(", ", others.Select(o => o.Name))}");
+
+            var probe = await RunCliAsync(["probe", "-n", "4", "--name", name]);
+            Assert.Equal(0, probe.ExitCode);
+            Assert.Contains("rs2", probe.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await runtime.DownAsync(name);
+            File.Delete(file);
+        }
     }
 
     private static Process StartCli(IReadOnlyList<string> args, bool ownedByProcess = false) => CliRunner.Start(args, ownedByProcess);

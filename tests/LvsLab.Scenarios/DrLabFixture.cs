@@ -10,7 +10,7 @@ public sealed class DrLabFixture : LabFixture
     protected override string NamePrefix => "t-dr";
 
     /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => DrLab.Create(name, slot);
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("dr", name, slot);
 }
 
 /// <summary>The DR lab with one real server lacking the ARP sysctls: the "ARP problem".</summary>

@@ -10,7 +10,7 @@ public sealed class NatLabFixture : LabFixture
     protected override string NamePrefix => "t-nat";
 
     /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => NatLab.Create(name, slot);
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("nat", name, slot);
 }
 
 /// <summary>The NAT lab with a real server whose default route is the router, not the director.</summary>

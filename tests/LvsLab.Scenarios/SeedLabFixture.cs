@@ -10,5 +10,5 @@ public sealed class SeedLabFixture : LabFixture
     protected override string NamePrefix => "t-seed";
 
     /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => SeedLab.Create(name);
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("seed", name, slot);
 }

@@ -10,7 +10,7 @@ public sealed class TunLabFixture : LabFixture
     protected override string NamePrefix => "t-tun";
 
     /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => TunLab.Create(name, slot);
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("tun", name, slot);
 }
 
 /// <summary>The TUN lab with one far real server whose kernel filters reverse paths strictly.</summary>
