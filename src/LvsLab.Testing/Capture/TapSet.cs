@@ -54,6 +54,10 @@ public sealed class TapSet : IAsyncDisposable
         return new TapSet(taps, folder);
     }
 
+    /// <summary>Every tap's frames so far, by link <c>node:network</c> (what <see cref="Flow.FlowTracer"/> reads).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<CapturedFrame>> Captures =>
+        taps.ToDictionary(kv => kv.Key, kv => kv.Value.Frames);
+
     /// <summary>The frames seen on <c>node:network</c> (or on the node's only link).</summary>
     /// <param name="link">The link.</param>
     /// <returns>The frames.</returns>

@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace LvsLab.Testing.Flow;
+
+/// <summary>One interface of a node on the path.</summary>
+/// <param name="Network">The lab network.</param>
+/// <param name="Address">Its address.</param>
+/// <param name="Mac">Its MAC as the flow's frames show it, or null when none of them used it.</param>
+public sealed record FlowInterface(string Network, IPAddress Address, string? Mac);
