@@ -814,7 +814,8 @@ public sealed class DirectorEngine
 
             // From a NAT service's endpoint but no connection: forwarding it would leak the
             // real server's address to whoever it is for.
-            return _masqueradedEndpoints.Contains(endpoint)
+            // (A real server without a port serves every port: any of its ports counts.)
+            return _masqueradedEndpoints.Contains(endpoint) || _masqueradedEndpoints.Contains(endpoint with { Port = 0 })
                 ? Decision.Drop(DropReason.OrphanReply)
                 : Decision.Ignore;
         }

@@ -39,6 +39,9 @@ public readonly record struct ConnectionEntry(
     /// <summary>For a persistent connection, the client's address under the service's persistence netmask.</summary>
     public Ipv4Address PersistenceClient { get; init; }
 
+    /// <summary>For a persistent connection, the <see cref="PersistenceTemplate.Generation"/> of the template that placed it.</summary>
+    public long PersistenceGeneration { get; init; }
+
     /// <summary>Packets seen on it from the real server (only a masqueraded connection sees them).</summary>
     public long ReplyPackets { get; init; }
 

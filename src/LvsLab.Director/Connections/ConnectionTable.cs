@@ -39,6 +39,7 @@ public sealed class ConnectionTable
     private readonly Dictionary<ReplyKey, int> _replies = [];
     private readonly Dictionary<PersistenceKey, PersistenceTemplate> _templates = [];
     private ConnectionTimeouts _timeouts;
+    private long _templateGenerations;
 
     // The slots: [0, _used) are either in the LRU list (_oldest ... _newest, by Newer) or on
     // the free list (_free, by Newer); [_used, Length) were never used. _version changes with
@@ -310,7 +311,12 @@ public sealed class ConnectionTable
             realServerIndex,
             live ? slot.CreatedAtMilliseconds : nowMilliseconds,
             nowMilliseconds + timeoutMilliseconds,
-            existed ? slot.Controlled : 0);
+            live ? slot.Controlled : 0)
+        {
+            // A new template is a new generation: connections of an older one with the same
+            // key (removed while they lived) never count in or out of it.
+            Generation = live ? slot.Generation : ++_templateGenerations,
+        };
         return slot;
     }
 
@@ -548,14 +554,20 @@ public sealed class ConnectionTable
                 throw new ArgumentException($"the template is for service {template.ServiceIndex}, the connection for {serviceIndex}", nameof(persistence));
             }
 
-            entry = entry with { IsPersistent = true, PersistenceClient = template.Client };
+            entry = entry with
+            {
+                IsPersistent = true,
+                PersistenceClient = template.Client,
+                PersistenceGeneration = _templates.TryGetValue(template, out PersistenceTemplate placed) ? placed.Generation : 0,
+            };
         }
 
         return entry;
     }
 
     // Counts a persistent entry in (or out of) the template that placed it, so the template
-    // outlives it. A template removed meanwhile is left alone; a newer one never goes below 0.
+    // outlives it. A template removed meanwhile is left alone, and so is a newer one with the
+    // same key (another generation).
     private void Control(in ConnectionEntry entry, int delta)
     {
         if (!entry.IsPersistent)
@@ -565,7 +577,7 @@ public sealed class ConnectionTable
 
         ref PersistenceTemplate slot = ref CollectionsMarshal.GetValueRefOrNullRef(
             _templates, new PersistenceKey(entry.ServiceIndex, entry.PersistenceClient));
-        if (!Unsafe.IsNullRef(ref slot))
+        if (!Unsafe.IsNullRef(ref slot) && slot.Generation == entry.PersistenceGeneration)
         {
             slot = slot with { Controlled = Math.Max(0, slot.Controlled + delta) };
         }

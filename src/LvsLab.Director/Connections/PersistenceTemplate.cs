@@ -12,6 +12,9 @@ namespace LvsLab.Director.Connections;
 /// <param name="Controlled">Connections in the table that it placed.</param>
 public readonly record struct PersistenceTemplate(int RealServerIndex, long CreatedAtMilliseconds, long ExpiresAtMilliseconds, int Controlled)
 {
+    /// <summary>Which template this is among those that had the same key (a template removed and created again is a new one).</summary>
+    public long Generation { get; init; }
+
     /// <summary>True when the template is gone at <paramref name="nowMilliseconds"/>: past its expiry and controlling nothing.</summary>
     /// <param name="nowMilliseconds">The current time.</param>
     /// <returns>True when expired.</returns>

@@ -311,3 +311,19 @@ public class NatPersistenceEngineTests
         }
     }
 }
+
+/// <summary>Orphan replies from a real server of an all-ports NAT service.</summary>
+public class AllPortsOrphanReplyTests
+{
+    [Fact]
+    public void AReplyWithoutAConnectionFromAnAllPortsNatServerIsAnOrphan()
+    {
+        DirectorEngine engine = NatLab.Engine(rules: """
+            -A -t 10.1.0.100:0 -s rr -p 60
+            -a -t 10.1.0.100:0 -r 10.2.0.11 -m -w 1
+            """);
+        var output = new byte[2048];
+        Decision decision = engine.Process(TwoPortLab.Int, NatLab.FromServer(TwoPortLab.Rs1, TwoPortLab.Rs1Mac, 22, 40000, TcpFlags.Syn | TcpFlags.Ack), output, 1);
+        Assert.Equal(DropReason.OrphanReply, decision.Reason);
+    }
+}
