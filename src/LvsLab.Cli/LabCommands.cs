@@ -26,6 +26,7 @@ public static class LabCommands
         root.Subcommands.Add(LabVerbs.Probe());
         root.Subcommands.Add(LabVerbs.Capture());
         root.Subcommands.Add(LabVerbs.Run());
+        root.Subcommands.Add(LabVerbs.Flow());
         return root;
     }
 

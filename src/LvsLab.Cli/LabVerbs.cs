@@ -250,6 +250,48 @@ internal static class LabVerbs
         return command;
     }
 
+    /// <summary><c>flow [-o FILE.svg]</c>: one request's path hop by hop, as text and as an SVG picture.</summary>
+    public static Command Flow()
+    {
+        var svg = new Option<string?>("-o", "--out") { Description = "the SVG to write (default: ./lvslab-LAB-flow.svg)" };
+        var noReply = new Option<bool>("--no-reply") { Description = "follow the request only" };
+        var name = LabName();
+        var command = new Command("flow", "send one request from the client and draw its path hop by hop (MACs, IPs, ports, TTL; what each hop rewrote)") { svg, noReply, name };
+        command.SetAction(async (result, ct) => await RunAsync(result.GetValue(name), async lab =>
+        {
+            var client = LabSelection.NodeWith(lab, NodeRole.Client).Name;
+            var folder = Path.Combine(Path.GetTempPath(), $"lvslab-flow-{Environment.ProcessId}");
+            var taps = TapSet.Start(lab, folder, [.. lab.Nodes.Select(n => n.Name)]);
+            await using (taps)
+            {
+                var url = string.Create(CultureInfo.InvariantCulture, $"http://{lab.Topology.Vip}:{lab.Topology.Port}/");
+                var reply = (await HttpProbe.GetAsync(lab, client, url, 1, cancellationToken: ct))[0];
+                await taps.StopAsync();
+                Testing.Flow.PacketFlow flow;
+                try
+                {
+                    var tracer = Testing.Flow.FlowTracer.For(lab, taps.Captures);
+                    flow = result.GetValue(noReply)
+                        ? tracer.Trace(f => f.Tcp is { Synchronize: true, Acknowledgment: false } && f.Ip is { } ip && ip.DestinationAddress.Equals(lab.Topology.Vip), withReply: false)
+                        : tracer.Trace();
+                }
+                catch (Testing.Flow.FlowTraceException e)
+                {
+                    return Fail(e.Message);
+                }
+
+                Console.Write(Testing.Flow.FlowText.Render(flow));
+                var path = Path.GetFullPath(result.GetValue(svg) ?? $"lvslab-{lab.Topology.Name}-flow.svg");
+                await File.WriteAllTextAsync(path, Testing.Flow.FlowSvg.Render(flow), ct);
+                Console.WriteLine();
+                Console.WriteLine(reply is null ? "the request failed (the picture shows how far it got)" : $"answered by {reply.Server}");
+                Console.WriteLine($"picture: {path}");
+                return 0;
+            }
+        }, ct));
+        return command;
+    }
+
     /// <summary>Attaches to the lab and runs <paramref name="body"/>; a lab error becomes a message and exit 1.</summary>
     public static Task<int> RunAsync(string? name, Func<IRunningLab, Task<int>> body, CancellationToken cancellationToken) =>
         RunAsync(new DockerLabRuntime(), name, body, cancellationToken);

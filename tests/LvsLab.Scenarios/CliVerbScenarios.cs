@@ -127,6 +127,26 @@ public sealed class CliVerbScenarios(DrLabFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task FlowPrintsTheHopsAndWritesAPicture()
+    {
+        var svg = Path.Combine(Path.GetTempPath(), $"lvslab-flow-{Guid.NewGuid():N}.svg");
+        try
+        {
+            var flow = await Cli("flow", "--name", Name, "-o", svg);
+            Assert.Equal(0, flow.ExitCode);
+            Assert.Contains("DR at director: src MAC, dst MAC; IP header unchanged", flow.Stdout, StringComparison.Ordinal);
+            Assert.Contains("bypasses the director", flow.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"picture: {svg}", flow.Stdout, StringComparison.Ordinal);
+            var document = System.Xml.Linq.XDocument.Load(svg);
+            Assert.Equal("svg", document.Root!.Name.LocalName);
+        }
+        finally
+        {
+            File.Delete(svg);
+        }
+    }
+
+    [Fact]
     public async Task VerbsOnALabThatDoesNotExistSaySo()
     {
         var result = await Cli("probe", "--name", "no-such-lab");

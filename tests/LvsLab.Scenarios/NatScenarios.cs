@@ -6,6 +6,7 @@ using LvsLab.Lab.Docker;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
+using LvsLab.Testing.Flow;
 using LvsLab.Testing.Scenarios;
 using PacketDotNet;
 
@@ -122,6 +123,21 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
     [InlineData("only-vip")]
     public async Task EveryNatCheckPassesOnTheNatLab(string check) =>
         Assert.True((await LabCheckScenarios.RunAsync(fixture, check, output)).Passed);
+
+    [Fact]
+    public async Task TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut()
+    {
+        var flow = await FlowEvidence.TraceOneRequestAsync(fixture, nameof(TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut), output);
+        var inbound = flow.Request.Single(h => h.From == "director");
+        Assert.Equal(
+            FlowFields.SourceMac | FlowFields.DestinationMac | FlowFields.DestinationAddress | FlowFields.DestinationPort | FlowFields.TimeToLive,
+            inbound.Changed);
+        var outbound = flow.Reply.Single(h => h.From == "director");
+        Assert.Equal(
+            FlowFields.SourceMac | FlowFields.DestinationMac | FlowFields.SourceAddress | FlowFields.SourcePort | FlowFields.TimeToLive,
+            outbound.Changed);
+        Assert.False(flow.ReplyBypassesDirector);
+    }
 
     [Fact]
     public async Task DirectorCountsBothDirections()

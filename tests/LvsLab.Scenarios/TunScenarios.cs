@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
+using LvsLab.Testing.Flow;
 using LvsLab.Testing.Scenarios;
 using PacketDotNet;
 
@@ -22,6 +23,17 @@ public sealed class TunScenarios(TunLabFixture fixture, ITestOutputHelper output
     [InlineData("replies-bypass")]
     public async Task TheTunChecksPassOnTheTunLab(string check) =>
         Assert.True((await LabCheckScenarios.RunAsync(fixture, check, output)).Passed);
+
+    [Fact]
+    public async Task TheTunPictureShowsThePacketWrappedUnchangedAndTheReplyBypassingTheDirector()
+    {
+        var flow = await FlowEvidence.TraceOneRequestAsync(fixture, nameof(TheTunPictureShowsThePacketWrappedUnchangedAndTheReplyBypassingTheDirector), output);
+        var atDirector = flow.Request.Single(h => h.From == "director");
+        Assert.True(atDirector.Changed.HasFlag(FlowFields.Wrapped), atDirector.Changed.ToString());
+        Assert.False(atDirector.Changed.HasFlag(FlowFields.DestinationAddress));
+        Assert.NotNull(atDirector.Outer);
+        Assert.True(flow.ReplyBypassesDirector);
+    }
 
     private IPAddress Vip => fixture.Topology.Vip;
 
