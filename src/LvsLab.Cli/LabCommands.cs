@@ -35,16 +35,11 @@ public static class LabCommands
         var kind = new Argument<string>("lab") { Description = $"a topology file (*.lab.yml), or a stock lab: {string.Join(", ", StockLabs.Names)}" };
         var name = new Option<string?>("--name") { Description = "the lab's name (default: the file's name, e.g. dr)" };
         var servers = new Option<int?>("--servers") { Description = "how many real servers (default: the file's count)" };
-        var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director)", DefaultValueFactory = _ => "lvslab" };
+        var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director), nftables (DR, NAT), ipvs (kernel IPVS), or image:NAME:TAG (your own)", DefaultValueFactory = _ => LabForwarders.LvsLab };
         var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder };
         command.SetAction(async (result, ct) =>
         {
             var labKind = result.GetValue(kind)!;
-            if (result.GetValue(forwarder) is var chosen && chosen != "lvslab")
-            {
-                return Fail($"unknown forwarder '{chosen}' (known: lvslab)");
-            }
-
             var isFile = labKind.EndsWith(".yml", StringComparison.Ordinal) || labKind.EndsWith(".yaml", StringComparison.Ordinal) || File.Exists(labKind);
             if (!isFile && !StockLabs.Names.Contains(labKind))
             {
@@ -61,6 +56,7 @@ public static class LabCommands
                 var topology = isFile
                     ? LabFile.Load(labKind, result.GetValue(name), slot, result.GetValue(servers))
                     : StockLabs.Load(labKind, result.GetValue(name), slot, result.GetValue(servers));
+                topology = LabForwarders.Apply(topology, result.GetValue(forwarder)!);
                 labName = topology.Name;
                 await Console.Error.WriteLineAsync($"lvslab: bringing up lab '{labName}' ({topology.Mode}, {topology.Nodes.Count} nodes, subnets {string.Join(", ", topology.Networks.Select(n => n.Subnet))})");
                 await runtime.UpAsync(topology, owner, new Progress<string>(line => Console.Error.WriteLine($"  {line}")), ct);

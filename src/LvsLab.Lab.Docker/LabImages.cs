@@ -26,6 +26,7 @@ public sealed class LabImages
     {
         ["director"] = ("src/LvsLab.Director.Host/LvsLab.Director.Host.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Director.Host"]),
         ["realserver"] = ("src/LvsLab.Decap/LvsLab.Decap.csproj", ["src/LvsLab.Packets", "src/LvsLab.Decap"]),
+        ["nft-director"] = ("src/LvsLab.Nft/LvsLab.Nft.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Nft"]),
     };
     private static readonly string[] BuildFiles = ["Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig"];
 
@@ -46,7 +47,7 @@ public sealed class LabImages
     }
 
     /// <summary>The image names the lab knows.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["client", "router", "director", "realserver"];
+    public static IReadOnlyList<string> Known { get; } = ["client", "router", "director", "realserver", "nft-director", "ipvs-director"];
 
     /// <summary>Returns the tag of lab image <paramref name="name"/>, building it if needed.</summary>
     /// <param name="name">One of <see cref="Known"/>.</param>
@@ -57,7 +58,15 @@ public sealed class LabImages
     {
         if (!Known.Contains(name))
         {
-            throw new ArgumentException($"unknown lab image '{name}' (known: {string.Join(", ", Known)})", nameof(name));
+            if (name.Contains(':', StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal))
+            {
+                // A user's own image (a forwarder under test): used as it is, never built here.
+                return await ExistsAsync(name, cancellationToken)
+                    ? name
+                    : throw new ArgumentException($"image '{name}' is not in the local Docker engine: build or pull it first", nameof(name));
+            }
+
+            throw new ArgumentException($"unknown lab image '{name}' (known: {string.Join(", ", Known)}, or a user's image as NAME:TAG)", nameof(name));
         }
 
         await gate.WaitAsync(cancellationToken);

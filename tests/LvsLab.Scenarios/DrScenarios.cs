@@ -2,7 +2,9 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
+using LvsLab.Testing.Flow;
 using LvsLab.Testing.Scenarios;
 
 namespace LvsLab.Scenarios;
@@ -11,20 +13,31 @@ namespace LvsLab.Scenarios;
 /// LVS-DR with real packets (seed idea 7): the director rewrites only the Ethernet header, the
 /// real servers hold the VIP hidden on lo and answer the client directly.
 /// </summary>
-[Collection(DrLabCollection.Name)]
-public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
+/// <remarks>
+/// Forwarder-agnostic: only packets captured outside the forwarder and the client's own view.
+/// <see cref="DrScenarios"/> runs it against the C# director (or <c>LVSLAB_FORWARDER</c>),
+/// <see cref="NftablesDrScenarios"/> against the kernel through nftables.
+/// </remarks>
+public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output)
 {
-    private IPAddress Vip => fixture.Topology.Vip;
+    /// <summary>The lab.</summary>
+    protected LabFixture Fixture => fixture;
 
-    private IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
+    /// <summary>The test's output.</summary>
+    protected ITestOutputHelper Output => output;
 
-    private string Url => $"http://{Vip}:{fixture.Topology.Port}/";
+    protected IPAddress Vip => fixture.Topology.Vip;
 
-    private IEnumerable<string> RealServerNames => fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name);
+    protected IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
 
-    [Fact]
+    protected string Url => $"http://{Vip}:{fixture.Topology.Port}/";
+
+    protected IEnumerable<string> RealServerNames => fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name);
+
+    [SkippableFact]
     public async Task CurlToVipSucceedsAndRoundRobinGivesEachServerTenOfThirty()
     {
+        fixture.SkipIfUnavailable();
         output.WriteLine($"lab up in {fixture.UpTime.TotalSeconds:F2} s");
         await using var taps = StartTaps(["client", "director"]);
 
@@ -38,9 +51,10 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
         Assert.All(counts.Values, c => Assert.Equal(10, c));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RepliesBypassTheDirector()
     {
+        fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["director:lan", "router:lan"]);
 
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 6);
@@ -61,9 +75,10 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
         Assert.True(repliesAtRouter.Select(f => f.SourceMac).Distinct().Count() >= 2, "replies came from one server only");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RequestReachesRealServerWithIpHeaderUnchangedAndOnlyEthernetRewritten()
     {
+        fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["router:lan", .. RealServerNames]);
 
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 3);
@@ -99,9 +114,10 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
         Assert.True(checkedFrames >= 3 * 3, $"only {checkedFrames} frames reached the real servers");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OnlyTheDirectorAnswersArpForTheVip()
     {
+        fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["router:lan"]);
 
         var owners = await AskRouterForVipAsync(fixture);
@@ -110,92 +126,6 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
         var answered = ArpEvidence.Owners(taps.On("router:lan"), Vip);
         Assert.Equal([fixture.Lab.Node("director").On("lan").Mac], answered);
         Assert.Equal(fixture.Lab.Node("director").On("lan").Mac, owners);
-    }
-
-    [Fact]
-    public async Task DirectorCountsWhatItForwarded()
-    {
-        await using var taps = StartTaps(["director"]);
-        var before = await DirectorStats.ReadAsync(fixture.Lab);
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 9);
-        await taps.StopAsync();
-        var after = await DirectorStats.ReadAsync(fixture.Lab);
-
-        Assert.All(replies, r => Assert.NotNull(r));
-        var forwarded = after.GetProperty("forwardedPackets").GetInt64() - before.GetProperty("forwardedPackets").GetInt64();
-        output.WriteLine($"director forwarded {forwarded} packets for 9 requests; stats: {after}");
-        // Each request is at least SYN, ACK, request, FIN/ACK from the client: ≥ 4 packets.
-        Assert.True(forwarded >= 9 * 4, $"forwarded {forwarded}");
-        Assert.Equal(0, after.GetProperty("drops").GetProperty("malformed").GetInt64());
-        // What the director counted is what its link shows it sent towards the real servers.
-        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
-        var sentOnWire = taps.On("director").Count(f => f.SourceMac == directorMac && f.IsIp(Cip, Vip));
-        Assert.Equal(forwarded, sentOnWire);
-    }
-
-    [Fact]
-    public async Task RulesFileWithAnErrorIsRefusedWithLineAndReasonBeforeTheDirectorStarts()
-    {
-        var bad = $"-A -t {Vip}:80 -s rr\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1\n-a -t {Vip}:80 -r 10.77.1.12:99999 -g -w 1\n";
-        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/bad.ipvs", bad);
-
-        // Bounded: a director that wrongly accepted the file would run until stopped.
-        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/bad.ipvs", "--control", "/tmp/second.sock"]);
-
-        output.WriteLine(result.Stderr);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("/tmp/bad.ipvs:3:", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("99999", result.Stderr, StringComparison.Ordinal);
-        // It stopped before opening the interface: no start-up line, no control socket.
-        Assert.DoesNotContain("ready", result.Stdout, StringComparison.Ordinal);
-        Assert.NotEqual(0, (await fixture.Lab.ExecAsync("director", ["test", "-e", "/tmp/second.sock"])).ExitCode);
-    }
-
-    [Fact]
-    public async Task ValidIpvsadmRulesTheDirectorCannotHonourYetAreRefusedWithTheReason()
-    {
-        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/thresholds.ipvs", $"-A -t {Vip}:80 -s rr\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1 -x 100\n");
-
-        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/thresholds.ipvs", "--control", "/tmp/fourth.sock"]);
-
-        output.WriteLine(result.Stderr);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("/tmp/thresholds.ipvs:", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("connection thresholds (-x/-y)", result.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task DirectorListsServicesAndConnectionsLikeIpvsadm()
-    {
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 3);
-        Assert.All(replies, r => Assert.NotNull(r));
-
-        var list = (await fixture.Lab.ExecAsync("director", ["lvs-director", "list"])).EnsureSuccess("lvs-director list").Stdout;
-        var connections = (await fixture.Lab.ExecAsync("director", ["lvs-director", "connections"])).EnsureSuccess("lvs-director connections").Stdout;
-
-        output.WriteLine(list);
-        output.WriteLine(connections);
-        Assert.Contains("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn", list, StringComparison.Ordinal);
-        Assert.Contains($"TCP  {Vip}:80 rr", list, StringComparison.Ordinal);
-        foreach (var rs in fixture.Topology.NodesWith(NodeRole.RealServer))
-        {
-            Assert.Matches($@"  -> {Regex.Escape(rs.AddressOn("lan") + ":80")}\s+Route\s+1\s+\d+\s+\d+", list);
-        }
-
-        Assert.Contains("pro expire state", connections, StringComparison.Ordinal);
-        Assert.Contains($" {Cip}:", connections, StringComparison.Ordinal);
-        Assert.Contains($"{Vip}:80", connections, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task RulesFileWithoutAnyServiceIsRefused()
-    {
-        await NodeFiles.WriteAsync(fixture.Lab, "director", "/tmp/empty.ipvs", "# nothing here\n");
-
-        var result = await fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/empty.ipvs", "--control", "/tmp/third.sock"]);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("/tmp/empty.ipvs: no virtual service", result.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Empties the router's ARP cache for the VIP, makes it ask, and returns the MAC it learned.</summary>
@@ -211,9 +141,166 @@ public sealed class DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
         return at >= 0 ? words[at + 1] : string.Empty;
     }
 
-    private TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => StartTaps(fixture, links, scenario);
+    protected TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => StartTaps(fixture, links, scenario);
+
+    [SkippableTheory]
+    [InlineData("spread")]
+    [InlineData("true-client")]
+    [InlineData("arp-vip")]
+    [InlineData("replies-bypass")]
+    public async Task EveryDrCheckPasses(string check)
+    {
+        fixture.SkipIfUnavailable();
+        Assert.True((await LabCheckScenarios.RunAsync(fixture, check, output)).Passed);
+    }
+
+    [SkippableFact]
+    public async Task TheDrPictureShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt()
+    {
+        fixture.SkipIfUnavailable();
+        var flow = await FlowEvidence.TraceOneRequestAsync(fixture, nameof(TheDrPictureShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt), output);
+        Assert.Equal(["client", "router", "director"], flow.Request.Select(h => h.From).Take(3));
+        var atDirector = flow.Request.Single(h => h.From == "director");
+        Assert.StartsWith("rs", atDirector.To, StringComparison.Ordinal);
+        Assert.Equal(FlowFields.SourceMac | FlowFields.DestinationMac, atDirector.Changed);
+        Assert.True(flow.ReplyBypassesDirector);
+        Assert.DoesNotContain(flow.Reply, h => h.From == "director" || h.To == "director");
+    }
 
     /// <summary>Starts taps whose pcaps go to the calling scenario's artifact folder.</summary>
     internal static TapSet StartTaps(LabFixture lab, string[] links, [CallerMemberName] string scenario = "") =>
         TapSet.Start(lab.Lab, Artifacts.For(lab.GetType().Name.Replace("Fixture", string.Empty, StringComparison.Ordinal), scenario), links);
 }
+
+/// <summary>The DR suite against the lab's own forwarder (the C# director, or <c>LVSLAB_FORWARDER</c>), and the C# director's own refusals and listings.</summary>
+[Collection(DrLabCollection.Name)]
+public sealed class DrScenarios : DrSuite
+{
+    public DrScenarios(DrLabFixture fixture, ITestOutputHelper output)
+        : base(fixture, output)
+    {
+    }
+
+    [SkippableFact]
+    public async Task DirectorCountsWhatItForwarded()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        await using var taps = StartTaps(["director"]);
+        var before = await DirectorStats.ReadAsync(Fixture.Lab);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", Url, 9);
+        await taps.StopAsync();
+        var after = await DirectorStats.ReadAsync(Fixture.Lab);
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var forwarded = after.GetProperty("forwardedPackets").GetInt64() - before.GetProperty("forwardedPackets").GetInt64();
+        Output.WriteLine($"director forwarded {forwarded} packets for 9 requests; stats: {after}");
+        // Each request is at least SYN, ACK, request, FIN/ACK from the client: ≥ 4 packets.
+        Assert.True(forwarded >= 9 * 4, $"forwarded {forwarded}");
+        Assert.Equal(0, after.GetProperty("drops").GetProperty("malformed").GetInt64());
+        // What the director counted is what its link shows it sent towards the real servers.
+        var directorMac = Fixture.Lab.Node("director").On("lan").Mac;
+        var sentOnWire = taps.On("director").Count(f => f.SourceMac == directorMac && f.IsIp(Cip, Vip));
+        Assert.Equal(forwarded, sentOnWire);
+    }
+
+    [SkippableFact]
+    public async Task RulesFileWithAnErrorIsRefusedWithLineAndReasonBeforeTheDirectorStarts()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        var bad = $"-A -t {Vip}:80 -s rr\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1\n-a -t {Vip}:80 -r 10.77.1.12:99999 -g -w 1\n";
+        await NodeFiles.WriteAsync(Fixture.Lab, "director", "/tmp/bad.ipvs", bad);
+
+        // Bounded: a director that wrongly accepted the file would run until stopped.
+        var result = await Fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/bad.ipvs", "--control", "/tmp/second.sock"]);
+
+        Output.WriteLine(result.Stderr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/tmp/bad.ipvs:3:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("99999", result.Stderr, StringComparison.Ordinal);
+        // It stopped before opening the interface: no start-up line, no control socket.
+        Assert.DoesNotContain("ready", result.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await Fixture.Lab.ExecAsync("director", ["test", "-e", "/tmp/second.sock"])).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task ValidIpvsadmRulesTheDirectorCannotHonourYetAreRefusedWithTheReason()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        await NodeFiles.WriteAsync(Fixture.Lab, "director", "/tmp/thresholds.ipvs", $"-A -t {Vip}:80 -s rr\n-a -t {Vip}:80 -r 10.77.1.11:80 -g -w 1 -x 100\n");
+
+        var result = await Fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/thresholds.ipvs", "--control", "/tmp/fourth.sock"]);
+
+        Output.WriteLine(result.Stderr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/tmp/thresholds.ipvs:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("connection thresholds (-x/-y)", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task DirectorListsServicesAndConnectionsLikeIpvsadm()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", Url, 3);
+        Assert.All(replies, r => Assert.NotNull(r));
+
+        var list = (await Fixture.Lab.ExecAsync("director", ["lvs-director", "list"])).EnsureSuccess("lvs-director list").Stdout;
+        var connections = (await Fixture.Lab.ExecAsync("director", ["lvs-director", "connections"])).EnsureSuccess("lvs-director connections").Stdout;
+
+        Output.WriteLine(list);
+        Output.WriteLine(connections);
+        Assert.Contains("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn", list, StringComparison.Ordinal);
+        Assert.Contains($"TCP  {Vip}:80 rr", list, StringComparison.Ordinal);
+        foreach (var rs in Fixture.Topology.NodesWith(NodeRole.RealServer))
+        {
+            Assert.Matches($@"  -> {Regex.Escape(rs.AddressOn("lan") + ":80")}\s+Route\s+1\s+\d+\s+\d+", list);
+        }
+
+        Assert.Contains("pro expire state", connections, StringComparison.Ordinal);
+        Assert.Contains($" {Cip}:", connections, StringComparison.Ordinal);
+        Assert.Contains($"{Vip}:80", connections, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task RulesFileWithoutAnyServiceIsRefused()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        await NodeFiles.WriteAsync(Fixture.Lab, "director", "/tmp/empty.ipvs", "# nothing here\n");
+
+        var result = await Fixture.Lab.ExecAsync("director", ["timeout", "20", "lvs-director", "run", "--interface", "eth0", "--rules", "/tmp/empty.ipvs", "--control", "/tmp/third.sock"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/tmp/empty.ipvs: no virtual service", result.Stderr, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A DR lab whose director runs the nftables forwarder (the kernel peer).</summary>
+public sealed class NftablesDrLabFixture : LabFixture
+{
+    /// <inheritdoc/>
+    public override string Forwarder => LabForwarders.Nftables;
+
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-nftdr";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("dr", name, slot);
+}
+
+/// <summary>The same DR suite, unchanged, against the kernel through nftables.</summary>
+public sealed class NftablesDrScenarios(NftablesDrLabFixture fixture, ITestOutputHelper output) : DrSuite(fixture, output), IClassFixture<NftablesDrLabFixture>;
+
+/// <summary>A DR lab whose director runs kernel IPVS (<c>ipvsadm -R</c>), where the kernel has ip_vs.</summary>
+public sealed class IpvsDrLabFixture : LabFixture
+{
+    /// <inheritdoc/>
+    public override string Forwarder => LabForwarders.Ipvs;
+
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ipvsdr";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("dr", name, slot);
+}
+
+/// <summary>The same DR suite against kernel IPVS; skipped, saying why, on kernels without ip_vs.</summary>
+public sealed class IpvsDrScenarios(IpvsDrLabFixture fixture, ITestOutputHelper output) : DrSuite(fixture, output), IClassFixture<IpvsDrLabFixture>;

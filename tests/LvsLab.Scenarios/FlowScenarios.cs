@@ -26,20 +26,3 @@ internal static class FlowEvidence
         }
     }
 }
-
-/// <summary>The DR picture: the director changes only the MACs, and the reply bypasses it.</summary>
-[Collection(DrLabCollection.Name)]
-public sealed class DrFlowScenarios(DrLabFixture fixture, ITestOutputHelper output)
-{
-    [Fact]
-    public async Task TheDrPictureShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt()
-    {
-        var flow = await FlowEvidence.TraceOneRequestAsync(fixture, nameof(TheDrPictureShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt), output);
-        Assert.Equal(["client", "router", "director"], flow.Request.Select(h => h.From).Take(3));
-        var atDirector = flow.Request.Single(h => h.From == "director");
-        Assert.StartsWith("rs", atDirector.To, StringComparison.Ordinal);
-        Assert.Equal(FlowFields.SourceMac | FlowFields.DestinationMac, atDirector.Changed);
-        Assert.True(flow.ReplyBypassesDirector);
-        Assert.DoesNotContain(flow.Reply, h => h.From == "director" || h.To == "director");
-    }
-}

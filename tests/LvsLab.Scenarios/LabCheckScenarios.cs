@@ -12,14 +12,6 @@ namespace LvsLab.Scenarios;
 [Collection(DrLabCollection.Name)]
 public sealed class LabCheckScenarios(DrLabFixture fixture, ITestOutputHelper output)
 {
-    [Theory]
-    [InlineData("spread")]
-    [InlineData("true-client")]
-    [InlineData("arp-vip")]
-    [InlineData("replies-bypass")]
-    public async Task EveryDrCheckPassesOnTheDrLab(string check) =>
-        Assert.True((await RunAsync(fixture, check, output)).Passed);
-
     [Fact]
     public async Task ANatCheckSaysItDoesNotApplyToADrLab()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LvsLab.Lab.Docker;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
 
 namespace LvsLab.Scenarios;
 
@@ -25,12 +26,34 @@ public abstract class LabFixture : IAsyncLifetime
     /// <summary>The lab's topology.</summary>
     public LabTopology Topology => Lab.Topology;
 
+    /// <summary>What forwards in the director (see <see cref="LabForwarders"/>); the C# director unless a fixture says otherwise.</summary>
+    public virtual string Forwarder => LabForwarders.LvsLab;
+
+    /// <summary>Why this lab cannot run on this machine (then it is not brought up and its tests skip), or null.</summary>
+    public string? UnavailableReason { get; private set; }
+
+    /// <summary>Skips the calling test, with the reason, when the lab cannot run here.</summary>
+    public void SkipIfUnavailable() => Skip.If(UnavailableReason is not null, UnavailableReason);
+
+    /// <summary>Skips the calling test when the forwarder is not the C# director, whose own tools (counters, control socket) it uses.</summary>
+    public void SkipUnlessLvsDirector()
+    {
+        SkipIfUnavailable();
+        Skip.IfNot(LabForwarders.IsLvsDirector(Forwarder), $"uses lvs-director's own tools; the forwarder here is '{Forwarder}'");
+    }
+
     /// <inheritdoc/>
     public async Task InitializeAsync()
     {
+        if (Forwarder == LabForwarders.Ipvs && !File.Exists("/proc/net/ip_vs"))
+        {
+            UnavailableReason = "the kernel has no ip_vs (no /proc/net/ip_vs): the kernel IPVS forwarder cannot run here";
+            return;
+        }
+
         await Runtime.SweepAsync();
         var slot = await Runtime.FreeSlotAsync();
-        var topology = CreateTopology(UniqueName(NamePrefix), slot);
+        var topology = LabForwarders.Apply(CreateTopology(UniqueName(NamePrefix), slot), Forwarder);
         var watch = Stopwatch.StartNew();
         lab = await Runtime.UpAsync(topology, LabOwner.CurrentProcess());
         UpTime = watch.Elapsed;

@@ -7,6 +7,9 @@ namespace LvsLab.Scenarios;
 public sealed class NatLabFixture : LabFixture
 {
     /// <inheritdoc/>
+    public override string Forwarder => LabForwarders.FromEnvironment();
+
+    /// <inheritdoc/>
     protected override string NamePrefix => "t-nat";
 
     /// <inheritdoc/>

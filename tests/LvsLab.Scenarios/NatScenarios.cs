@@ -17,17 +17,24 @@ namespace LvsLab.Scenarios;
 /// RIP:8080 on the way in and the source RIP:8080 → VIP:80 on the way out; the client only
 /// ever sees the VIP, the real servers see the true client address.
 /// </summary>
-public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output) : IClassFixture<NatLabFixture>
+public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
 {
-    private IPAddress Vip => fixture.Topology.Vip;
+    /// <summary>The lab.</summary>
+    protected LabFixture Fixture => fixture;
 
-    private IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
+    /// <summary>The test's output.</summary>
+    protected ITestOutputHelper Output => output;
 
-    private IReadOnlyList<LabNode> RealServers => fixture.Topology.NodesWith(NodeRole.RealServer);
+    protected IPAddress Vip => fixture.Topology.Vip;
 
-    [Fact]
+    protected IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
+
+    protected IReadOnlyList<LabNode> RealServers => fixture.Topology.NodesWith(NodeRole.RealServer);
+
+    [SkippableFact]
     public async Task CurlToVipReachesEveryServerOn8080AndTheClientOnlyEverSeesTheVip()
     {
+        fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["client"]);
 
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
@@ -44,9 +51,10 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
         Assert.DoesNotContain(ipFrames, f => f.Tcp is { } t && (t.SourcePort == NatLab.RealTcpPort || t.DestinationPort == NatLab.RealTcpPort));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DirectorRewritesDestinationInAndSourceOutWithValidChecksums()
     {
+        fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["director:front", "director:back"]);
 
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
@@ -76,9 +84,10 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
         output.WriteLine($"front in {inFront.Count} out {outFront.Count}; back in {inBack.Count} out {outBack.Count}");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UdpServiceWorksThroughNatAndSeesTheClient()
     {
+        fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["client", "director:back"]);
 
         var replies = await HttpProbe.UdpAsync(fixture.Lab, "client", Vip.ToString(), NatLab.UdpPort, 3);
@@ -93,40 +102,21 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
         AssertChecksumsValid(taps.On("client").Concat(taps.On("director:back")));
     }
 
-    [Fact]
-    public async Task ReplyWithoutAConnectionIsDroppedAndCountedNeverLeaked()
-    {
-        var back = fixture.Lab.Node("director").On("back");
-        var rs1 = fixture.Lab.Node("rs1").On("back");
-        await using var taps = StartTaps(["director:front"]);
-        var before = await DirectorStats.ReadAsync(fixture.Lab);
-
-        var tcp = new TcpPacket(NatLab.RealTcpPort, 45678) { Synchronize = true, Acknowledgment = true, SequenceNumber = 7, AcknowledgmentNumber = 8, WindowSize = 1000 };
-        var ip = new IPv4Packet(rs1.Address, Cip) { TimeToLive = 64, PayloadPacket = tcp };
-        tcp.UpdateTcpChecksum();
-        ip.UpdateIPChecksum();
-        var frame = new EthernetPacket(Mac(rs1.Mac), Mac(back.Mac), EthernetType.IPv4) { PayloadPacket = ip };
-        FrameInjector.Send(back.HostInterface, [frame.Bytes]);
-        await Eventually.TrueAsync(
-            async _ => Drops(await DirectorStats.ReadAsync(fixture.Lab), "orphanReply") > Drops(before, "orphanReply"),
-            TimeSpan.FromSeconds(10),
-            "the director to count the orphan reply");
-        await taps.StopAsync();
-
-        Assert.DoesNotContain(taps.On("director:front"), f => f.Tcp is { DestinationPort: 45678 });
-    }
-
-    [Theory]
+    [SkippableTheory]
     [InlineData("spread")]
     [InlineData("true-client")]
     [InlineData("arp-vip")]
     [InlineData("only-vip")]
-    public async Task EveryNatCheckPassesOnTheNatLab(string check) =>
+    public async Task EveryNatCheckPasses(string check)
+    {
+        fixture.SkipIfUnavailable();
         Assert.True((await LabCheckScenarios.RunAsync(fixture, check, output)).Passed);
+    }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut()
     {
+        fixture.SkipIfUnavailable();
         var flow = await FlowEvidence.TraceOneRequestAsync(fixture, nameof(TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut), output);
         var inbound = flow.Request.Single(h => h.From == "director");
         Assert.Equal(
@@ -137,19 +127,6 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
             FlowFields.SourceMac | FlowFields.DestinationMac | FlowFields.SourceAddress | FlowFields.SourcePort | FlowFields.TimeToLive,
             outbound.Changed);
         Assert.False(flow.ReplyBypassesDirector);
-    }
-
-    [Fact]
-    public async Task DirectorCountsBothDirections()
-    {
-        var before = await DirectorStats.ReadAsync(fixture.Lab);
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
-        var after = await DirectorStats.ReadAsync(fixture.Lab);
-
-        Assert.All(replies, r => Assert.NotNull(r));
-        output.WriteLine(after.ToString());
-        Assert.True(after.GetProperty("forwardedPackets").GetInt64() > before.GetProperty("forwardedPackets").GetInt64());
-        Assert.True(after.GetProperty("replyPackets").GetInt64() > before.GetProperty("replyPackets").GetInt64());
     }
 
     internal static void AssertChecksumsValid(IEnumerable<CapturedFrame> frames)
@@ -171,10 +148,89 @@ public sealed class NatScenarios(NatLabFixture fixture, ITestOutputHelper output
 
     internal static PhysicalAddress Mac(string text) => PhysicalAddress.Parse(text.Replace(':', '-').ToUpperInvariant());
 
-    private static long Drops(JsonElement stats, string reason) => DirectorStats.Drops(stats, reason);
+    protected static long Drops(JsonElement stats, string reason) => DirectorStats.Drops(stats, reason);
 
-    private TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => DrScenarios.StartTaps(fixture, links, scenario);
+    protected TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => DrScenarios.StartTaps(fixture, links, scenario);
 }
+
+/// <summary>The NAT suite against the lab's own forwarder (the C# director, or <c>LVSLAB_FORWARDER</c>), and the C# director's own counters.</summary>
+public sealed class NatScenarios : NatSuite, IClassFixture<NatLabFixture>
+{
+    public NatScenarios(NatLabFixture fixture, ITestOutputHelper output)
+        : base(fixture, output)
+    {
+    }
+
+    [SkippableFact]
+    public async Task ReplyWithoutAConnectionIsDroppedAndCountedNeverLeaked()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        var back = Fixture.Lab.Node("director").On("back");
+        var rs1 = Fixture.Lab.Node("rs1").On("back");
+        await using var taps = StartTaps(["director:front"]);
+        var before = await DirectorStats.ReadAsync(Fixture.Lab);
+
+        var tcp = new TcpPacket(NatLab.RealTcpPort, 45678) { Synchronize = true, Acknowledgment = true, SequenceNumber = 7, AcknowledgmentNumber = 8, WindowSize = 1000 };
+        var ip = new IPv4Packet(rs1.Address, Cip) { TimeToLive = 64, PayloadPacket = tcp };
+        tcp.UpdateTcpChecksum();
+        ip.UpdateIPChecksum();
+        var frame = new EthernetPacket(Mac(rs1.Mac), Mac(back.Mac), EthernetType.IPv4) { PayloadPacket = ip };
+        FrameInjector.Send(back.HostInterface, [frame.Bytes]);
+        await Eventually.TrueAsync(
+            async _ => Drops(await DirectorStats.ReadAsync(Fixture.Lab), "orphanReply") > Drops(before, "orphanReply"),
+            TimeSpan.FromSeconds(10),
+            "the director to count the orphan reply");
+        await taps.StopAsync();
+
+        Assert.DoesNotContain(taps.On("director:front"), f => f.Tcp is { DestinationPort: 45678 });
+    }
+
+    [SkippableFact]
+    public async Task DirectorCountsBothDirections()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        var before = await DirectorStats.ReadAsync(Fixture.Lab);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Vip}/", 3);
+        var after = await DirectorStats.ReadAsync(Fixture.Lab);
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        Output.WriteLine(after.ToString());
+        Assert.True(after.GetProperty("forwardedPackets").GetInt64() > before.GetProperty("forwardedPackets").GetInt64());
+        Assert.True(after.GetProperty("replyPackets").GetInt64() > before.GetProperty("replyPackets").GetInt64());
+    }
+}
+
+/// <summary>A NAT lab whose director runs the nftables forwarder (dnat over a map of the real servers).</summary>
+public sealed class NftablesNatLabFixture : LabFixture
+{
+    /// <inheritdoc/>
+    public override string Forwarder => LabForwarders.Nftables;
+
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-nftnat";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("nat", name, slot);
+}
+
+/// <summary>The same NAT suite, unchanged, against the kernel through nftables.</summary>
+public sealed class NftablesNatScenarios(NftablesNatLabFixture fixture, ITestOutputHelper output) : NatSuite(fixture, output), IClassFixture<NftablesNatLabFixture>;
+
+/// <summary>A NAT lab whose director runs kernel IPVS, where the kernel has ip_vs.</summary>
+public sealed class IpvsNatLabFixture : LabFixture
+{
+    /// <inheritdoc/>
+    public override string Forwarder => LabForwarders.Ipvs;
+
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ipvsnat";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("nat", name, slot);
+}
+
+/// <summary>The same NAT suite against kernel IPVS; skipped, saying why, on kernels without ip_vs.</summary>
+public sealed class IpvsNatScenarios(IpvsNatLabFixture fixture, ITestOutputHelper output) : NatSuite(fixture, output), IClassFixture<IpvsNatLabFixture>;
 
 /// <summary>
 /// The negative control of NAT: a real server whose default route is not the director sends
