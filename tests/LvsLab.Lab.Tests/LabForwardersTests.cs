@@ -1,0 +1,37 @@
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
+
+namespace LvsLab.Lab.Tests;
+
+public class LabForwardersTests
+{
+    [Fact]
+    public void TheCSharpDirectorLeavesTheTopologyAsItIs()
+    {
+        var dr = StockLabs.Load("dr", "x", 1);
+        Assert.Same(dr, LabForwarders.Apply(dr, LabForwarders.LvsLab));
+    }
+
+    [Theory]
+    [InlineData("nftables", "nft-director")]
+    [InlineData("ipvs", "ipvs-director")]
+    [InlineData("image:myorg/lb:1.2", "myorg/lb:1.2")]
+    public void AnotherForwarderTakesTheDirectorsPlaceWithForwardingOn(string forwarder, string image)
+    {
+        var nat = LabForwarders.Apply(StockLabs.Load("nat", "x", 1), forwarder);
+        var director = nat.NodesWith(NodeRole.Director).Single();
+        Assert.Equal(image, director.Image);
+        Assert.Equal("1", director.Sysctls["net.ipv4.ip_forward"]);
+        Assert.Equal("client", nat.Node("client").Image);
+        Assert.Equal(StockLabs.Load("nat", "x", 1).Node("director").Files, director.Files);
+    }
+
+    [Fact]
+    public void NftablesRefusesTunAndUnknownForwardersAreNamed()
+    {
+        var tun = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("tun", "t", 1), LabForwarders.Nftables));
+        Assert.StartsWith("the nftables forwarder does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("dr", "d", 1), "haproxy"));
+        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, nftables, ipvs, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
+    }
+}
