@@ -179,17 +179,45 @@ public sealed class DockerLabRuntime : ILabRuntime
         foreach (var network in networks)
         {
             await HostFirewall.RemoveAsync(HostFirewall.BridgeOf(network.ID), cancellationToken);
+
+            // The engine may still hold a removed container's endpoint for a moment ("has
+            // active endpoints"): wait until it lets the network go. An endpoint Docker never
+            // lets go (a Docker 20.10 fault, cleared by restarting dockerd) is reported, not
+            // thrown: it must not stop the next run's sweep.
             try
             {
-                await Client.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+                await WaitForNetworkRemovalAsync(network, cancellationToken);
             }
-            catch (DockerNetworkNotFoundException)
+            catch (TimeoutException e)
             {
+                await Console.Error.WriteLineAsync($"lvslab: warning: {e.Message}; restarting dockerd clears it");
             }
         }
 
         return found.Count + networks.Count;
     }
+
+    private async Task WaitForNetworkRemovalAsync(NetworkResponse network, CancellationToken cancellationToken) =>
+        await Eventually.TrueAsync(
+            async ct =>
+            {
+                try
+                {
+                    await Client.Networks.DeleteNetworkAsync(network.ID, ct);
+                    return true;
+                }
+                catch (DockerNetworkNotFoundException)
+                {
+                    return true;
+                }
+                catch (DockerApiException e) when (e.ResponseBody?.Contains("active endpoints", StringComparison.Ordinal) == true)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            $"network {network.Name} to be free of endpoints",
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)

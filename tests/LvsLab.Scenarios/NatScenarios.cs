@@ -73,15 +73,15 @@ public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
         Assert.All(outFront, f => Assert.Equal(80, f.Tcp!.SourcePort));
         Assert.All(inBack, f => Assert.Equal(NatLab.RealTcpPort, f.Tcp!.DestinationPort));
         Assert.All(outBack, f => Assert.Equal(NatLab.RealTcpPort, f.Tcp!.SourcePort));
-        // Every packet crossed the director once each way, rewritten: as many in as out on each side.
+        // Nothing else crosses the director's links, and nothing leaves it that did not come in.
+        output.WriteLine($"front in {inFront.Count} out {outFront.Count}; back in {inBack.Count} out {outBack.Count}");
         Assert.NotEmpty(inFront);
-        Assert.Equal(inFront.Count, inBack.Count);
-        Assert.Equal(outBack.Count, outFront.Count);
+        Assert.InRange(inBack.Count, 1, inFront.Count);
+        Assert.InRange(outFront.Count, 1, outBack.Count);
         Assert.Equal(front.Count + back.Count, inFront.Count + outFront.Count + inBack.Count + outBack.Count);
         // TTL goes down by one through the director, as through any router.
         Assert.Equal(inFront[0].Ip!.TimeToLive - 1, inBack[0].Ip!.TimeToLive);
         AssertChecksumsValid(front.Concat(back));
-        output.WriteLine($"front in {inFront.Count} out {outFront.Count}; back in {inBack.Count} out {outBack.Count}");
     }
 
     [SkippableFact]
@@ -159,6 +159,21 @@ public sealed class NatScenarios : NatSuite, IClassFixture<NatLabFixture>
     public NatScenarios(NatLabFixture fixture, ITestOutputHelper output)
         : base(fixture, output)
     {
+    }
+
+    [SkippableFact]
+    public async Task TheDirectorForwardsEveryPacketOnceEachWay()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        await using var taps = StartTaps(["director:front", "director:back"]);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Vip}/", 3);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var front = taps.On("director:front").Where(f => f.Tcp is not null).ToList();
+        var back = taps.On("director:back").Where(f => f.Tcp is not null).ToList();
+        Assert.Equal(front.Count(f => f.IsIp(Cip, Vip)), back.Count(f => f.IsIp(Cip, null)));
+        Assert.Equal(back.Count(f => f.IsIp(null, Cip)), front.Count(f => f.IsIp(Vip, Cip)));
     }
 
     [SkippableFact]

@@ -79,8 +79,13 @@ public static class LabForwarders
             Nodes = [.. topology.Nodes.Select(node => node.Role != NodeRole.Director ? node : node with
             {
                 Image = image,
-                // A kernel forwarder routes NAT's replies back through the kernel.
-                Sysctls = new Dictionary<string, string>(node.Sysctls) { ["net.ipv4.ip_forward"] = "1" },
+                // A kernel forwarder routes NAT's replies back through the kernel; conntrack must
+                // not call the last ACK of a simultaneous close invalid (it would not be NATed).
+                Sysctls = new Dictionary<string, string>(node.Sysctls)
+                {
+                    ["net.ipv4.ip_forward"] = "1",
+                    ["net.netfilter.nf_conntrack_tcp_be_liberal"] = "1",
+                },
             })],
         };
     }
