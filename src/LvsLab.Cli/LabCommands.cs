@@ -27,6 +27,7 @@ public static class LabCommands
         root.Subcommands.Add(LabVerbs.Capture());
         root.Subcommands.Add(LabVerbs.Run());
         root.Subcommands.Add(LabVerbs.Flow());
+        root.Subcommands.Add(BenchVerb.Build());
         return root;
     }
 

@@ -212,7 +212,7 @@ internal sealed class PcapDirector : IDisposable
             {
                 devices[i].OnPacketArrival += (_, capture) => director.OnPacketArrival(port, capture);
                 // Immediate mode: each frame is handed over at once, not when a buffer block fills.
-                devices[i].Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 10, Immediate = true, Snaplen = 65535 });
+                devices[i].Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 1, Immediate = true, Snaplen = 65535 });
             }
             catch (PcapException e)
             {

@@ -119,6 +119,13 @@ internal static class StatsText
                 ["udp"] = engine.Connections.Timeouts.UdpMilliseconds / 1000,
             },
             ["drops"] = drops,
+            ["gc"] = new Dictionary<string, long>
+            {
+                ["gen0"] = GC.CollectionCount(0),
+                ["gen1"] = GC.CollectionCount(1),
+                ["gen2"] = GC.CollectionCount(2),
+                ["allocatedBytes"] = GC.GetTotalAllocatedBytes(),
+            },
             ["services"] = services,
         };
         return JsonSerializer.Serialize(document, Indented) + "\n";

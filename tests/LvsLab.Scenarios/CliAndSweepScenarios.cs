@@ -160,6 +160,30 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task BenchComparesTheForwardersAndNoLoadBalancerInOneReport()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"lvslab-bench-{Guid.NewGuid():N}");
+        try
+        {
+            var bench = await RunCliAsync(["bench", "--modes", "dr", "--forwarders", "lvslab,nftables", "--runs", "2", "--requests", "200", "--out", folder]);
+            Assert.True(bench.ExitCode == 0, bench.Stderr);
+            var report = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(folder, "bench-*.md")));
+            Assert.Matches(@"\| dr \| direct \| 2 \| \d+ \|", report);
+            Assert.Matches(@"\| dr \| lvslab \| 2 \| \d+ \| \d+ \| \d+ \| 0 \| [\d.]+ \| \d+ \|", report);
+            Assert.Matches(@"\| dr \| nftables \| 2 \| \d+ \| \d+ \| \d+ \| 0 \| n/a \| n/a \|", report);
+            Assert.Contains("CPU(s)", report, StringComparison.Ordinal);
+            Assert.DoesNotContain(await new DockerLabRuntime().ListAsync(), l => l.Name.StartsWith("bench-", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
     private static Process StartCli(IReadOnlyList<string> args, bool ownedByProcess = false) => CliRunner.Start(args, ownedByProcess);
 
     private Task<ExecResult> RunCliAsync(IReadOnlyList<string> args) => CliRunner.RunAsync(args, output);

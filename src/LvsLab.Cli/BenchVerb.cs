@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using LvsLab.Lab.Docker;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
+using LvsLab.Testing.Bench;
+
+namespace LvsLab.Cli;
+
+/// <summary>
+/// <c>lvslab bench</c>: TCP connections per second and request latency through each forwarder on
+/// the same lab topology, against no load balancer at all (direct), runs interleaved, medians.
+/// </summary>
+internal static class BenchVerb
+{
+    public static Command Build()
+    {
+        var modes = new Option<string>("--modes") { Description = "lab modes, comma-separated (dr, nat)", DefaultValueFactory = _ => "dr,nat" };
+        var forwarders = new Option<string>("--forwarders") { Description = "forwarders, comma-separated (lvslab, nftables, ipvs, image:NAME:TAG)", DefaultValueFactory = _ => "lvslab,nftables" };
+        var runs = new Option<int>("--runs") { Description = "runs per forwarder (the median is reported)", DefaultValueFactory = _ => 5 };
+        var requests = new Option<int>("--requests") { Description = "requests (one TCP connection each) per run", DefaultValueFactory = _ => 2000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "requests in flight", DefaultValueFactory = _ => 8 };
+        var output = new Option<string>("--out") { Description = "where the markdown report goes", DefaultValueFactory = _ => "bench/results" };
+        var command = new Command("bench", "connections per second and latency through each forwarder (and none), same topology, interleaved runs, medians")
+        {
+            modes, forwarders, runs, requests, concurrency, output,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var modeList = Split(result.GetValue(modes)!);
+            var forwarderList = Split(result.GetValue(forwarders)!);
+            int runCount = result.GetValue(runs), requestCount = result.GetValue(requests), inFlight = result.GetValue(concurrency);
+            if (runCount is < 1 or > 50 || requestCount is < 10 or > 1_000_000 || inFlight < 1 || inFlight > requestCount)
+            {
+                return LabVerbs.Fail("--runs 1..50, --requests 10..1000000, --concurrency 1..requests");
+            }
+
+            if (modeList.FirstOrDefault(m => m is not ("dr" or "nat")) is { } badMode)
+            {
+                return LabVerbs.Fail($"unknown mode '{badMode}' (bench modes: dr, nat)");
+            }
+
+            var runtime = new DockerLabRuntime();
+            var samples = new List<BenchSample>();
+            var labs = new List<IRunningLab>();
+            try
+            {
+                foreach (var mode in modeList)
+                {
+                    // One lab per forwarder, the same topology in free slots; owned by this process.
+                    var targets = new List<(string Forwarder, IRunningLab Lab, string Url)>();
+                    foreach (var forwarder in forwarderList)
+                    {
+                        var topology = LabForwarders.Apply(StockLabs.Load(mode, $"bench-{mode}-{Slug(forwarder)}-{Environment.ProcessId}", await runtime.FreeSlotAsync(ct)), forwarder);
+                        await Console.Error.WriteLineAsync($"lvslab bench: bringing up {mode} with {forwarder}");
+                        var lab = await runtime.UpAsync(topology, LabOwner.CurrentProcess(), null, ct);
+                        labs.Add(lab);
+                        targets.Add((forwarder, lab, string.Create(CultureInfo.InvariantCulture, $"http://{topology.Vip}:{topology.Port}/")));
+                    }
+
+                    if (mode == "dr" && targets.Count > 0)
+                    {
+                        // No load balancer: the same client, straight to one real server (its RIP).
+                        var lab = targets[0].Lab;
+                        var rip = lab.Topology.NodesWith(NodeRole.RealServer)[0].Interfaces[0].Address;
+                        targets.Insert(0, ("direct", lab, string.Create(CultureInfo.InvariantCulture, $"http://{rip}:{lab.Topology.Port}/")));
+                    }
+
+                    foreach (var (forwarder, lab, url) in targets)
+                    {
+                        await AbAsync(lab, url, Math.Min(200, requestCount), inFlight, ct); // warm-up, not counted
+                    }
+
+                    for (var run = 1; run <= runCount; run++)
+                    {
+                        foreach (var (forwarder, lab, url) in targets)
+                        {
+                            var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                            var measured = await AbAsync(lab, url, requestCount, inFlight, ct);
+                            var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                            double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, measured.Complete) : null;
+                            long? gcs = before is { } b2 && after is { } a2 ? a2.Collections - b2.Collections : null;
+                            samples.Add(new BenchSample(mode, forwarder, run, measured, cpu, gcs));
+                            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                                $"  {mode} {forwarder,-9} run {run}: {measured.RequestsPerSecond,8:F0} conn/s  p50 {measured.P50Milliseconds} ms  p99 {measured.P99Milliseconds} ms  failed {measured.Failed}"));
+                        }
+                    }
+                }
+            }
+            catch (Exception e) when (e is LabConfigurationException or ArgumentException or FormatException or Lab.TopologyFiles.TopologyFileException)
+            {
+                return LabVerbs.Fail(e.Message);
+            }
+            finally
+            {
+                foreach (var lab in labs)
+                {
+                    await lab.DisposeAsync();
+                }
+            }
+
+            var machine = await MachineAsync(ct);
+            var report = BenchReport.Markdown(samples, machine, string.Create(CultureInfo.InvariantCulture,
+                $"ab -n {requestCount} -c {inFlight} (one TCP connection per request, HTTP GET to nginx) from the lab's client; {runCount} runs per forwarder, after a warm-up"));
+            var folder = Path.GetFullPath(result.GetValue(output)!);
+            Directory.CreateDirectory(folder);
+            var file = Path.Combine(folder, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
+            await File.WriteAllTextAsync(file, report, ct);
+            Console.Write(report);
+            Console.WriteLine();
+            Console.WriteLine($"report: {file}");
+            return samples.Any(s => s.Result.Failed > 0) ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static string Slug(string forwarder) => new([.. forwarder.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]);
+
+    private static async Task<ApacheBenchResult> AbAsync(IRunningLab lab, string url, int requests, int concurrency, CancellationToken ct)
+    {
+        var client = lab.Nodes.First(n => n.Role == NodeRole.Client).Name;
+        var run = await lab.ExecAsync(client, ["ab", "-q", "-s", "10", "-n", requests.ToString(CultureInfo.InvariantCulture), "-c", concurrency.ToString(CultureInfo.InvariantCulture), url], ct);
+        return run.ExitCode == 0 ? ApacheBenchResult.Parse(run.Stdout) : throw new FormatException($"ab failed ({run.ExitCode}): {run.Stderr.Trim()} {run.Stdout.Trim()}");
+    }
+
+    // lvs-director's CPU time (PID 1 of its container: utime + stime, in clock ticks of 10 ms)
+    // and its garbage collections so far.
+    private static async Task<(double CpuMicroseconds, long Collections)?> DirectorCostAsync(IRunningLab lab, CancellationToken ct)
+    {
+        var director = lab.Nodes.First(n => n.Role == NodeRole.Director).Name;
+        var stat = await lab.ExecAsync(director, ["cat", "/proc/1/stat"], ct);
+        var fields = stat.Stdout[(stat.Stdout.LastIndexOf(')') + 2)..].Split(' ');
+        double ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var json = await lab.ExecAsync(director, ["lvs-director", "stats", "--json"], ct);
+        var gc = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("gc");
+        return (ticks * 10_000, gc.GetProperty("gen0").GetInt64() + gc.GetProperty("gen1").GetInt64() + gc.GetProperty("gen2").GetInt64());
+    }
+
+    private static async Task<IReadOnlyList<string>> MachineAsync(CancellationToken ct)
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? (await File.ReadAllLinesAsync("/proc/cpuinfo", ct)).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+            : "?";
+        var kernel = File.Exists("/proc/sys/kernel/osrelease") ? (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease", ct)).Trim() : "?";
+        return
+        [
+            string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} CPU(s), {model}, Linux {kernel}"),
+            $"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}",
+        ];
+    }
+}

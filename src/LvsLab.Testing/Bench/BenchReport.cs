@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+
+namespace LvsLab.Testing.Bench;
+
+/// <summary>The medians of the runs, as a markdown table, with the machine described.</summary>
+public static class BenchReport
+{
+    /// <summary>Renders the report.</summary>
+    /// <param name="samples">Every run.</param>
+    /// <param name="machine">A description of the machine, one line per fact.</param>
+    /// <param name="settings">How the runs were made (requests, concurrency, runs).</param>
+    /// <returns>Markdown.</returns>
+    public static string Markdown(IReadOnlyList<BenchSample> samples, IReadOnlyList<string> machine, string settings)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(machine);
+        var text = new StringBuilder();
+        text.AppendLine("# lvslab bench");
+        text.AppendLine();
+        foreach (var line in machine)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"- {settings}");
+        text.AppendLine();
+        text.AppendLine("| mode | forwarder | runs | connections/s (median) | p50 ms | p99 ms | failed | forwarder CPU µs/request | GCs per run |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var group in samples.GroupBy(s => (s.Mode, s.Forwarder)))
+        {
+            var runs = group.ToList();
+            string Optional(IEnumerable<double?> values, string format) =>
+                values.All(v => v is not null) ? Median(values.Select(v => v!.Value)).ToString(format, CultureInfo.InvariantCulture) : "n/a";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {group.Key.Mode} | {group.Key.Forwarder} | {runs.Count} | {Median(runs.Select(r => r.Result.RequestsPerSecond)):F0} | {Median(runs.Select(r => r.Result.P50Milliseconds)):F0} | {Median(runs.Select(r => r.Result.P99Milliseconds)):F0} | {runs.Sum(r => r.Result.Failed)} | {Optional(runs.Select(r => r.CpuMicrosecondsPerRequest), "F1")} | {Optional(runs.Select(r => (double?)r.GarbageCollections), "F0")} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Every row is the median of its runs; the forwarders of a mode ran interleaved (A, B, A, B, …) on the same lab topology.");
+        return text.ToString();
+    }
+
+    /// <summary>The median of some values (the mean of the middle two for an even count).</summary>
+    /// <param name="values">The values, at least one.</param>
+    /// <returns>The median.</returns>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0)
+        {
+            throw new ArgumentException("no values", nameof(values));
+        }
+
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

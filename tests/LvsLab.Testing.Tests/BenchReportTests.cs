@@ -1,0 +1,60 @@
+using LvsLab.Testing.Bench;
+
+namespace LvsLab.Testing.Tests;
+
+public class BenchReportTests
+{
+    private const string AbOutput = """
+        This is ApacheBench, Version 2.3 <$Revision: 1903618 $>
+
+        Server Software:        nginx/1.22.1
+        Document Path:          /
+        Concurrency Level:      8
+        Time taken for tests:   0.072 seconds
+        Complete requests:      500
+        Failed requests:        2
+        Requests per second:    6942.31 [#/sec] (mean)
+
+        Percentage of the requests served within a certain time (ms)
+          50%      1
+          66%      1
+          99%      2
+         100%      3 (longest request)
+        """;
+
+    [Fact]
+    public void AnAbReportGivesRateFailuresAndPercentiles()
+    {
+        var result = ApacheBenchResult.Parse(AbOutput);
+        Assert.Equal(new ApacheBenchResult(500, 2, 6942.31, 1, 2), result);
+    }
+
+    [Fact]
+    public void TextThatIsNotAnAbReportIsRefusedNamingWhatIsMissing()
+    {
+        var error = Assert.Throws<FormatException>(() => ApacheBenchResult.Parse("apr_socket_recv: Connection refused (111)"));
+        Assert.StartsWith("no 'Complete requests' in ab's output", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheReportShowsTheMedianOfEachForwardersRuns()
+    {
+        ApacheBenchResult Rate(double rate) => new(100, 0, rate, 1, 2);
+        var samples = new List<BenchSample>
+        {
+            new("dr", "lvslab", 1, Rate(100), 200, 0),
+            new("dr", "nftables", 1, Rate(500), null, null),
+            new("dr", "lvslab", 2, Rate(300), 240, 1),
+            new("dr", "nftables", 2, Rate(400), null, null),
+            new("dr", "lvslab", 3, Rate(200), 220, 0),
+        };
+        string report = BenchReport.Markdown(samples, ["machine: test"], "ab -n 100");
+        Assert.Contains("| dr | lvslab | 3 | 200 | 1 | 2 | 0 | 220.0 | 0 |", report, StringComparison.Ordinal);
+        Assert.Contains("| dr | nftables | 2 | 450 | 1 | 2 | 0 | n/a | n/a |", report, StringComparison.Ordinal);
+        Assert.Contains("- machine: test", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() =>
+        Assert.Equal(2.5, BenchReport.Median([4, 1, 3, 2]));
+}
