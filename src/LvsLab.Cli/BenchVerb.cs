@@ -22,10 +22,11 @@ internal static class BenchVerb
         var runs = new Option<int>("--runs") { Description = "runs per forwarder (the median is reported)", DefaultValueFactory = _ => 5 };
         var requests = new Option<int>("--requests") { Description = "requests (one TCP connection each) per run", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "requests in flight", DefaultValueFactory = _ => 8 };
+        var udpRates = new Option<string>("--udp-rates") { Description = "64-byte UDP rates to try, packets/s, comma-separated (empty: no UDP search)", DefaultValueFactory = _ => "5000,10000,20000,50000,100000" };
         var output = new Option<string>("--out") { Description = "where the markdown report goes", DefaultValueFactory = _ => "bench/results" };
         var command = new Command("bench", "connections per second and latency through each forwarder (and none), same topology, interleaved runs, medians")
         {
-            modes, forwarders, runs, requests, concurrency, output,
+            modes, forwarders, runs, requests, concurrency, udpRates, output,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -42,8 +43,19 @@ internal static class BenchVerb
                 return LabVerbs.Fail($"unknown mode '{badMode}' (bench modes: dr, nat)");
             }
 
+            List<int> rates;
+            try
+            {
+                rates = [.. Split(result.GetValue(udpRates)!).Select(r => int.Parse(r, NumberStyles.None, CultureInfo.InvariantCulture)).Order()];
+            }
+            catch (FormatException)
+            {
+                return LabVerbs.Fail($"--udp-rates '{result.GetValue(udpRates)}': whole numbers of packets per second, comma-separated");
+            }
+
             var runtime = new DockerLabRuntime();
             var samples = new List<BenchSample>();
+            var udpSamples = new List<UdpRateSample>();
             var labs = new List<IRunningLab>();
             try
             {
@@ -53,7 +65,7 @@ internal static class BenchVerb
                     var targets = new List<(string Forwarder, IRunningLab Lab, string Url)>();
                     foreach (var forwarder in forwarderList)
                     {
-                        var topology = LabForwarders.Apply(StockLabs.Load(mode, $"bench-{mode}-{Slug(forwarder)}-{Environment.ProcessId}", await runtime.FreeSlotAsync(ct)), forwarder);
+                        var topology = LabForwarders.Apply(WithUdpService(StockLabs.Load(mode, $"bench-{mode}-{Slug(forwarder)}-{Environment.ProcessId}", await runtime.FreeSlotAsync(ct))), forwarder);
                         await Console.Error.WriteLineAsync($"lvslab bench: bringing up {mode} with {forwarder}");
                         var lab = await runtime.UpAsync(topology, LabOwner.CurrentProcess(), null, ct);
                         labs.Add(lab);
@@ -71,6 +83,29 @@ internal static class BenchVerb
                     foreach (var (forwarder, lab, url) in targets)
                     {
                         await AbAsync(lab, url, Math.Min(200, requestCount), inFlight, ct); // warm-up, not counted
+                    }
+
+                    // The UDP search: each rate offered to every target in turn, up from the lowest,
+                    // until a target loses more than 0.1 % (then it is not offered more).
+                    var lost = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var rate in rates)
+                    {
+                        foreach (var (forwarder, lab, url) in targets.Where(t => !lost.Contains(t.Forwarder)))
+                        {
+                            var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
+                            var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                            var step = await UdpStepAsync(lab, destination, rate, ct);
+                            var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                            double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, step.Sent) : null;
+                            var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cpu, step.Achieved);
+                            udpSamples.Add(sample);
+                            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                                $"  {mode} {forwarder,-9} udp {rate,6}/s: sent {step.Sent} (at {step.Achieved:F0}/s), received {step.Received}, loss {sample.Loss * 100:F2} %"));
+                            if (sample.Loss > 0.001)
+                            {
+                                lost.Add(forwarder);
+                            }
+                        }
                     }
 
                     for (var run = 1; run <= runCount; run++)
@@ -104,6 +139,12 @@ internal static class BenchVerb
             var machine = await MachineAsync(ct);
             var report = BenchReport.Markdown(samples, machine, string.Create(CultureInfo.InvariantCulture,
                 $"ab -n {requestCount} -c {inFlight} (one TCP connection per request, HTTP GET to nginx) from the lab's client; {runCount} runs per forwarder, after a warm-up"));
+            if (udpSamples.Count > 0)
+            {
+                report += "\n## 64-byte UDP packet rate\n\n" + BenchReport.UdpMarkdown(udpSamples)
+                    + "\nOffered by hping3 from the client for 2 s per step to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts).\n";
+            }
+
             var folder = Path.GetFullPath(result.GetValue(output)!);
             Directory.CreateDirectory(folder);
             var file = Path.Combine(folder, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
@@ -114,6 +155,75 @@ internal static class BenchVerb
             return samples.Any(s => s.Result.Failed > 0) ? 1 : 0;
         });
         return command;
+    }
+
+    /// <summary>The UDP port of the extra service the packet-rate search uses.</summary>
+    private const int UdpPort = 9999;
+
+    // Adds a UDP service (port 9999, rr, the lab's method) over every real server to the rules.
+    private static LabTopology WithUdpService(LabTopology topology)
+    {
+        var method = topology.Mode == "nat" ? "-m" : "-g";
+        var servers = topology.NodesWith(NodeRole.RealServer);
+        var extra = string.Create(CultureInfo.InvariantCulture, $"-A -u {topology.Vip}:{UdpPort} -s rr\n")
+            + string.Concat(servers.Select(s => string.Create(CultureInfo.InvariantCulture, $"-a -u {topology.Vip}:{UdpPort} -r {s.Interfaces[0].Address}:{UdpPort} {method} -w 1\n")));
+        return topology with
+        {
+            Nodes = [.. topology.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
+            {
+                Files = n.Files.ToDictionary(f => f.Key, f => f.Key == DrLab.RulesPath ? f.Value.TrimEnd('\n') + "\n" + extra : f.Value),
+            })],
+        };
+    }
+
+    // One step: hping3 sends 2 s worth of 64-byte frames (22 bytes of UDP payload) at the rate;
+    // the real servers' kernels count what arrived.
+    private static async Task<(long Sent, long Received, double Achieved)> UdpStepAsync(IRunningLab lab, string destination, int rate, CancellationToken ct)
+    {
+        var servers = lab.Nodes.Where(n => n.Role == NodeRole.RealServer).Select(n => n.Name).ToList();
+        async Task<long> CountAsync()
+        {
+            long total = 0;
+            foreach (var server in servers)
+            {
+                var snmp = (await lab.ExecAsync(server, ["cat", "/proc/net/snmp"], ct)).Stdout.Split('\n').Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal)).ToList();
+                var names = snmp[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var values = snmp[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                total += long.Parse(values[Array.IndexOf(names, "InDatagrams")], CultureInfo.InvariantCulture)
+                    + long.Parse(values[Array.IndexOf(names, "NoPorts")], CultureInfo.InvariantCulture);
+            }
+
+            return total;
+        }
+
+        var client = lab.Nodes.First(n => n.Role == NodeRole.Client).Name;
+        var before = await CountAsync();
+        var count = rate * 2;
+        var interval = Math.Max(1, 1_000_000 / rate);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var run = await lab.ExecAsync(client, ["hping3", "--udp", "-p", UdpPort.ToString(CultureInfo.InvariantCulture), "-d", "22", "-q", "-c", count.ToString(CultureInfo.InvariantCulture), "-i", string.Create(CultureInfo.InvariantCulture, $"u{interval}"), destination], ct);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var transmitted = System.Text.RegularExpressions.Regex.Match(run.Stdout + run.Stderr, @"(\d+) packets transmitted");
+        if (!transmitted.Success)
+        {
+            throw new FormatException($"hping3 said no 'packets transmitted': {run.Stdout}{run.Stderr}");
+        }
+
+        // Counters settle within a moment of the last frame; wait until two reads agree.
+        long received = await CountAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var again = await CountAsync();
+            if (again == received)
+            {
+                break;
+            }
+
+            received = again;
+        }
+
+        var sent = long.Parse(transmitted.Groups[1].Value, CultureInfo.InvariantCulture);
+        return (sent, received - before, sent / Math.Max(0.001, elapsed));
     }
 
     private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

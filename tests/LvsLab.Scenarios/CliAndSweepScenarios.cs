@@ -166,13 +166,18 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         var folder = Path.Combine(Path.GetTempPath(), $"lvslab-bench-{Guid.NewGuid():N}");
         try
         {
-            var bench = await RunCliAsync(["bench", "--modes", "dr", "--forwarders", "lvslab,nftables", "--runs", "2", "--requests", "200", "--out", folder]);
+            var bench = await RunCliAsync(["bench", "--modes", "dr", "--forwarders", "lvslab,nftables", "--runs", "2", "--requests", "200", "--udp-rates", "500", "--out", folder]);
             Assert.True(bench.ExitCode == 0, bench.Stderr);
             var report = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(folder, "bench-*.md")));
             Assert.Matches(@"\| dr \| direct \| 2 \| \d+ \|", report);
             Assert.Matches(@"\| dr \| lvslab \| 2 \| \d+ \| \d+ \| \d+ \| 0 \| [\d.]+ \| \d+ \|", report);
             Assert.Matches(@"\| dr \| nftables \| 2 \| \d+ \| \d+ \| \d+ \| 0 \| n/a \| n/a \|", report);
             Assert.Contains("CPU(s)", report, StringComparison.Ordinal);
+
+            // The packet-rate search: 1000 frames at 500/s reach the servers through each.
+            Assert.Matches(@"\| dr \| direct \| 500 \| \d+ \| 0\.00 % \|", report);
+            Assert.Matches(@"\| dr \| lvslab \| 500 \| \d+ \| 0\.00 % \| - \| [\d.]+ \|", report);
+            Assert.Matches(@"\| dr \| nftables \| 500 \| \d+ \| 0\.00 % \| - \| n/a \|", report);
             Assert.DoesNotContain(await new DockerLabRuntime().ListAsync(), l => l.Name.StartsWith("bench-", StringComparison.Ordinal));
         }
         finally

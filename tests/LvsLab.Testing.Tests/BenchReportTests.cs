@@ -58,3 +58,21 @@ public class BenchReportTests
     public void TheMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() =>
         Assert.Equal(2.5, BenchReport.Median([4, 1, 3, 2]));
 }
+
+public class UdpRateReportTests
+{
+    [Fact]
+    public void TheHighestRateWithinTheLossLimitIsReportedWithTheNextOnesLoss()
+    {
+        var samples = new List<UdpRateSample>
+        {
+            new("dr", "lvslab", 5000, 10000, 10000, 20),
+            new("dr", "lvslab", 10000, 20000, 19990, 23, 9876),
+            new("dr", "lvslab", 20000, 40000, 39000, 25),
+            new("dr", "nftables", 5000, 10000, 9000, null),
+        };
+        string table = BenchReport.UdpMarkdown(samples);
+        Assert.Contains("| dr | lvslab | 10000 | 9876 | 0.05 % | 20000: 2.5 % | 23.0 |", table, StringComparison.Ordinal);
+        Assert.Contains("| dr | nftables | none | - | - | 5000: 10.0 % | n/a |", table, StringComparison.Ordinal);
+    }
+}

@@ -41,6 +41,27 @@ public static class BenchReport
         return text.ToString();
     }
 
+    /// <summary>The UDP packet-rate table: per mode and forwarder, the highest offered rate lost at most 0.1 %.</summary>
+    /// <param name="samples">Every step of the search.</param>
+    /// <returns>Markdown.</returns>
+    public static string UdpMarkdown(IReadOnlyList<UdpRateSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var text = new StringBuilder();
+        text.AppendLine("| mode | forwarder | highest rate ≤ 0.1 % loss (64-byte UDP, pkt/s) | sent at (achieved) | loss there | next rate tried: loss | forwarder CPU µs/packet |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var group in samples.GroupBy(s => (s.Mode, s.Forwarder)))
+        {
+            var steps = group.OrderBy(s => s.OfferedPerSecond).ToList();
+            var best = steps.LastOrDefault(s => s.Loss <= 0.001);
+            var next = best is null ? steps.FirstOrDefault() : steps.FirstOrDefault(s => s.OfferedPerSecond > best.OfferedPerSecond);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {group.Key.Mode} | {group.Key.Forwarder} | {(best is null ? "none" : best.OfferedPerSecond.ToString(CultureInfo.InvariantCulture))} | {(best is { AchievedPerSecond: > 0 } ? best.AchievedPerSecond.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {(best is null ? "-" : $"{best.Loss * 100:F2} %")} | {(next is null ? "-" : $"{next.OfferedPerSecond}: {next.Loss * 100:F1} %")} | {(best?.CpuMicrosecondsPerPacket is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} |");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The median of some values (the mean of the middle two for an even count).</summary>
     /// <param name="values">The values, at least one.</param>
     /// <returns>The median.</returns>
