@@ -41,13 +41,7 @@ internal sealed class ServiceRuntime
     /// <param name="weight">The new weight, 0..65535.</param>
     public void SetWeight(int realServerIndex, int weight)
     {
-        var old = Servers[realServerIndex];
-        Servers[realServerIndex] = new RealServer(old.Address, old.Port, old.ForwardingMethod, weight)
-        {
-            UpperThreshold = old.UpperThreshold,
-            LowerThreshold = old.LowerThreshold,
-            TunnelType = old.TunnelType,
-        };
+        Servers[realServerIndex] = Servers[realServerIndex].WithWeight(weight);
         Scheduler.Reset(Servers);
     }
 

@@ -274,33 +274,13 @@ public sealed class DrScenarios : DrSuite
 }
 
 /// <summary>A DR lab whose director runs the nftables forwarder (the kernel peer).</summary>
-public sealed class NftablesDrLabFixture : LabFixture
-{
-    /// <inheritdoc/>
-    public override string Forwarder => LabForwarders.Nftables;
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-nftdr";
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("dr", name, slot);
-}
+public sealed class NftablesDrLabFixture() : StockLabFixture("dr", LabForwarders.Nftables, "t-nftdr");
 
 /// <summary>The same DR suite, unchanged, against the kernel through nftables.</summary>
 public sealed class NftablesDrScenarios(NftablesDrLabFixture fixture, ITestOutputHelper output) : DrSuite(fixture, output), IClassFixture<NftablesDrLabFixture>;
 
 /// <summary>A DR lab whose director runs kernel IPVS (<c>ipvsadm -R</c>), where the kernel has ip_vs.</summary>
-public sealed class IpvsDrLabFixture : LabFixture
-{
-    /// <inheritdoc/>
-    public override string Forwarder => LabForwarders.Ipvs;
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-ipvsdr";
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("dr", name, slot);
-}
+public sealed class IpvsDrLabFixture() : StockLabFixture("dr", LabForwarders.Ipvs, "t-ipvsdr");
 
 /// <summary>The same DR suite against kernel IPVS; skipped, saying why, on kernels without ip_vs.</summary>
 public sealed class IpvsDrScenarios(IpvsDrLabFixture fixture, ITestOutputHelper output) : DrSuite(fixture, output), IClassFixture<IpvsDrLabFixture>;

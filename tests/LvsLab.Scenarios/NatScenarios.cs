@@ -216,33 +216,13 @@ public sealed class NatScenarios : NatSuite, IClassFixture<NatLabFixture>
 }
 
 /// <summary>A NAT lab whose director runs the nftables forwarder (dnat over a map of the real servers).</summary>
-public sealed class NftablesNatLabFixture : LabFixture
-{
-    /// <inheritdoc/>
-    public override string Forwarder => LabForwarders.Nftables;
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-nftnat";
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("nat", name, slot);
-}
+public sealed class NftablesNatLabFixture() : StockLabFixture("nat", LabForwarders.Nftables, "t-nftnat");
 
 /// <summary>The same NAT suite, unchanged, against the kernel through nftables.</summary>
 public sealed class NftablesNatScenarios(NftablesNatLabFixture fixture, ITestOutputHelper output) : NatSuite(fixture, output), IClassFixture<NftablesNatLabFixture>;
 
 /// <summary>A NAT lab whose director runs kernel IPVS, where the kernel has ip_vs.</summary>
-public sealed class IpvsNatLabFixture : LabFixture
-{
-    /// <inheritdoc/>
-    public override string Forwarder => LabForwarders.Ipvs;
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-ipvsnat";
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("nat", name, slot);
-}
+public sealed class IpvsNatLabFixture() : StockLabFixture("nat", LabForwarders.Ipvs, "t-ipvsnat");
 
 /// <summary>The same NAT suite against kernel IPVS; skipped, saying why, on kernels without ip_vs.</summary>
 public sealed class IpvsNatScenarios(IpvsNatLabFixture fixture, ITestOutputHelper output) : NatSuite(fixture, output), IClassFixture<IpvsNatLabFixture>;

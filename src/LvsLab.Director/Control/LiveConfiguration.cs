@@ -116,7 +116,7 @@ public sealed class LiveConfiguration
                 }
                 else if (OnFailure == FailureAction.Inhibit)
                 {
-                    servers.Add(WithWeight(server, 0));
+                    servers.Add(server.WithWeight(0));
                 }
             }
 
@@ -130,34 +130,9 @@ public sealed class LiveConfiguration
                 }
             }
 
-            services.Add(WithServers(service, servers));
+            services.Add(service.WithRealServers(servers));
         }
 
         return new RuleSet(services);
     }
-
-    private static RealServer WithWeight(RealServer server, int weight) =>
-        new(server.Address, server.Port, server.ForwardingMethod, weight)
-        {
-            UpperThreshold = server.UpperThreshold,
-            LowerThreshold = server.LowerThreshold,
-            TunnelType = server.TunnelType,
-        };
-
-    private static VirtualService WithServers(VirtualService service, IEnumerable<RealServer> servers) =>
-        service.FirewallMark is { } mark
-            ? new VirtualService(mark, service.Scheduler, servers)
-            {
-                PersistenceTimeout = service.PersistenceTimeout,
-                PersistenceNetmask = service.PersistenceNetmask,
-                OnePacket = service.OnePacket,
-                SchedulerFlags = service.SchedulerFlags,
-            }
-            : new VirtualService(service.Protocol, service.Address, service.Port, service.Scheduler, servers)
-            {
-                PersistenceTimeout = service.PersistenceTimeout,
-                PersistenceNetmask = service.PersistenceNetmask,
-                OnePacket = service.OnePacket,
-                SchedulerFlags = service.SchedulerFlags,
-            };
 }

@@ -92,4 +92,16 @@ public sealed record RealServer
             _tunnelType = value;
         }
     }
+
+    /// <summary>The same real server with another weight (thresholds and tunnel type kept).</summary>
+    /// <param name="weight">0 to 65535.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The weight is outside 0..65535.</exception>
+    public RealServer WithWeight(int weight) =>
+        new(Address, Port, ForwardingMethod, weight)
+        {
+            UpperThreshold = UpperThreshold,
+            LowerThreshold = LowerThreshold,
+            TunnelType = TunnelType,
+        };
 }

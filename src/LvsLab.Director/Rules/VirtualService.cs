@@ -119,4 +119,24 @@ public sealed class VirtualService
         FirewallMark is { } mark
             ? $"-f {mark}"
             : $"{(Protocol == ServiceProtocol.Tcp ? "-t" : "-u")} {Address}:{Port}";
+
+    /// <summary>The same service (kind, address or mark, scheduler, flags, persistence) with other real servers.</summary>
+    /// <param name="realServers">The real servers in order.</param>
+    /// <returns>The copy.</returns>
+    public VirtualService WithRealServers(IEnumerable<RealServer> realServers) =>
+        FirewallMark is { } mark
+            ? new VirtualService(mark, Scheduler, realServers)
+            {
+                PersistenceTimeout = PersistenceTimeout,
+                PersistenceNetmask = PersistenceNetmask,
+                OnePacket = OnePacket,
+                SchedulerFlags = SchedulerFlags,
+            }
+            : new VirtualService(Protocol, Address, Port, Scheduler, realServers)
+            {
+                PersistenceTimeout = PersistenceTimeout,
+                PersistenceNetmask = PersistenceNetmask,
+                OnePacket = OnePacket,
+                SchedulerFlags = SchedulerFlags,
+            };
 }
