@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using LvsLab.Lab.Model;
@@ -143,27 +142,8 @@ internal sealed class AttachedLab : IRunningLab
     private static async Task<RunningNode> DescribeAsync(
         DockerClient client, string id, string name, NodeRole role, IReadOnlyList<NodeInterface> interfaces, CancellationToken cancellationToken)
     {
-        var script = new StringBuilder();
-        for (var i = 0; i < interfaces.Count; i++)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"echo eth{i} $(cat /sys/class/net/eth{i}/address) $(cat /sys/class/net/eth{i}/iflink);");
-        }
-
-        var result = await ExecAsync(client, id, ["sh", "-c", script.ToString()], cancellationToken);
-        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var running = new List<RunningInterface>();
-        for (var i = 0; i < interfaces.Count && i < lines.Length; i++)
-        {
-            var words = lines[i].Split(' ');
-            running.Add(new RunningInterface(
-                words[0],
-                interfaces[i].Network,
-                interfaces[i].Address,
-                words.Length > 1 ? words[1] : string.Empty,
-                words.Length > 2 && int.TryParse(words[2], CultureInfo.InvariantCulture, out var index) ? DockerLabRuntime.HostInterfaceWithIndex(index) : string.Empty));
-        }
-
-        return new RunningNode(name, role, name, running);
+        var result = await ExecAsync(client, id, ["sh", "-c", DockerLabRuntime.InterfaceScript(interfaces.Count)], cancellationToken);
+        return new RunningNode(name, role, name, DockerLabRuntime.ParseInterfaces(result.Stdout, interfaces));
     }
 
     private static string? Label(IDictionary<string, string>? labels, string key) =>

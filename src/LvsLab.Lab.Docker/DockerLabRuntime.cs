@@ -450,23 +450,31 @@ public sealed class DockerLabRuntime : ILabRuntime
 
     internal static async Task<RunningNode> DescribeAsync(LabNode node, IContainer container, CancellationToken cancellationToken)
     {
-        var names = Enumerable.Range(0, node.Interfaces.Count).Select(i => $"eth{i}").ToList();
-        var script = string.Join(';', names.Select(n => $"echo {n} $(cat /sys/class/net/{n}/address) $(cat /sys/class/net/{n}/iflink)"));
-        var result = await container.ExecAsync(["sh", "-c", script], cancellationToken);
-        var interfaces = new List<RunningInterface>();
-        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < node.Interfaces.Count; i++)
+        var result = await container.ExecAsync(["sh", "-c", InterfaceScript(node.Interfaces.Count)], cancellationToken);
+        return new RunningNode(node.Name, node.Role, container.Name.TrimStart('/'), ParseInterfaces(result.Stdout, node.Interfaces));
+    }
+
+    /// <summary>A shell script printing "ethN MAC IFLINK" for each of a node's first <paramref name="count"/> interfaces.</summary>
+    internal static string InterfaceScript(int count) =>
+        string.Join(';', Enumerable.Range(0, count).Select(i => $"echo eth{i} $(cat /sys/class/net/eth{i}/address) $(cat /sys/class/net/eth{i}/iflink)"));
+
+    /// <summary>The running interfaces from <see cref="InterfaceScript"/>'s output, with each veth's host-side name.</summary>
+    internal static List<RunningInterface> ParseInterfaces(string stdout, IReadOnlyList<NodeInterface> interfaces)
+    {
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var running = new List<RunningInterface>();
+        for (var i = 0; i < interfaces.Count && i < lines.Length; i++)
         {
             var words = lines[i].Split(' ');
-            interfaces.Add(new RunningInterface(
-                names[i],
-                node.Interfaces[i].Network,
-                node.Interfaces[i].Address,
-                words[1],
-                HostInterfaceWithIndex(int.Parse(words[2], CultureInfo.InvariantCulture))));
+            running.Add(new RunningInterface(
+                words[0],
+                interfaces[i].Network,
+                interfaces[i].Address,
+                words.Length > 1 ? words[1] : string.Empty,
+                words.Length > 2 && int.TryParse(words[2], CultureInfo.InvariantCulture, out var index) ? HostInterfaceWithIndex(index) : string.Empty));
         }
 
-        return new RunningNode(node.Name, node.Role, container.Name.TrimStart('/'), interfaces);
+        return running;
     }
 
     internal static string HostInterfaceWithIndex(int ifindex)
