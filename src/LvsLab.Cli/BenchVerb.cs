@@ -22,11 +22,12 @@ internal static class BenchVerb
         var runs = new Option<int>("--runs") { Description = "runs per forwarder (the median is reported)", DefaultValueFactory = _ => 5 };
         var requests = new Option<int>("--requests") { Description = "requests (one TCP connection each) per run", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "requests in flight", DefaultValueFactory = _ => 8 };
-        var udpRates = new Option<string>("--udp-rates") { Description = "64-byte UDP rates to try, packets/s, comma-separated (empty: no UDP search)", DefaultValueFactory = _ => "5000,10000,20000,50000,100000" };
+        var udpRates = new Option<string>("--udp-rates") { Description = "64-byte UDP rates to try, packets/s, comma-separated (empty: no UDP search)", DefaultValueFactory = _ => "10000,20000,50000,100000,150000,200000,300000" };
+        var soak = new Option<long>("--soak-packets") { Description = "after the search, this many 64-byte UDP packets through the C# director at its highest loss-free rate, counting its garbage collections (0: no soak)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "where the markdown report goes", DefaultValueFactory = _ => "bench/results" };
         var command = new Command("bench", "connections per second and latency through each forwarder (and none), same topology, interleaved runs, medians")
         {
-            modes, forwarders, runs, requests, concurrency, udpRates, output,
+            modes, forwarders, runs, requests, concurrency, udpRates, soak, output,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -56,6 +57,8 @@ internal static class BenchVerb
             var runtime = new DockerLabRuntime();
             var samples = new List<BenchSample>();
             var udpSamples = new List<UdpRateSample>();
+            var soakLines = new List<string>();
+            var soakPackets = result.GetValue(soak);
             var labs = new List<IRunningLab>();
             try
             {
@@ -94,7 +97,7 @@ internal static class BenchVerb
                         {
                             var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
                             var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
-                            var step = await UdpStepAsync(lab, destination, rate, ct);
+                            var step = await UdpStepAsync(lab, destination, rate, 2, ct);
                             var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
                             double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, step.Sent) : null;
                             var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cpu, step.Achieved);
@@ -106,6 +109,22 @@ internal static class BenchVerb
                                 lost.Add(forwarder);
                             }
                         }
+                    }
+
+                    // The soak: many packets through the C# director at the highest rate it kept
+                    // loss-free, counting its garbage collections (the fast path allocates nothing
+                    // per packet, so there should be none).
+                    foreach (var (forwarder, lab, _) in targets.Where(t => soakPackets > 0 && t.Forwarder == LabForwarders.LvsLab))
+                    {
+                        var rate = udpSamples.Where(s => s.Mode == mode && s.Forwarder == forwarder && s.Loss <= 0.001).Select(s => s.OfferedPerSecond).DefaultIfEmpty(rates.FirstOrDefault(10_000)).Max();
+                        var before = await DirectorCostAsync(lab, ct);
+                        var step = await UdpStepAsync(lab, lab.Topology.Vip.ToString(), rate, Math.Min(3600, (double)soakPackets / rate), ct);
+                        var after = await DirectorCostAsync(lab, ct);
+                        var loss = step.Sent == 0 ? 0 : Math.Max(0, step.Sent - step.Received) / (double)step.Sent;
+                        var line = string.Create(CultureInfo.InvariantCulture,
+                            $"{mode} {forwarder}: {step.Sent:N0} packets offered at {rate}/s (sent at {step.Achieved:F0}/s), loss {loss * 100:F3} %, garbage collections {after!.Value.Collections - before!.Value.Collections}, CPU {(after.Value.CpuMicroseconds - before.Value.CpuMicroseconds) / Math.Max(1, step.Sent):F2} µs/packet");
+                        soakLines.Add(line);
+                        await Console.Error.WriteLineAsync($"  soak {line}");
                     }
 
                     for (var run = 1; run <= runCount; run++)
@@ -142,7 +161,12 @@ internal static class BenchVerb
             if (udpSamples.Count > 0)
             {
                 report += "\n## 64-byte UDP packet rate\n\n" + BenchReport.UdpMarkdown(udpSamples)
-                    + "\nOffered by hping3 from the client for 2 s per step to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts).\n";
+                    + "\nOffered by lvs-pktgen from the client (16 source ports, sendmmsg batches of 32) for 2 s per step to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts; a datagram with a bad checksum is not counted).\n";
+            }
+
+            if (soakLines.Count > 0)
+            {
+                report += "\n## Steady state: garbage collections under load\n\n" + string.Concat(soakLines.Select(l => $"- {l}\n"));
             }
 
             var folder = Path.GetFullPath(result.GetValue(output)!);
@@ -176,9 +200,9 @@ internal static class BenchVerb
         };
     }
 
-    // One step: hping3 sends 2 s worth of 64-byte frames (22 bytes of UDP payload) at the rate;
-    // the real servers' kernels count what arrived.
-    private static async Task<(long Sent, long Received, double Achieved)> UdpStepAsync(IRunningLab lab, string destination, int rate, CancellationToken ct)
+    // One step: lvs-pktgen offers 2 s of 64-byte frames (22 bytes of UDP payload) at the rate from
+    // 16 source ports, in sendmmsg batches; the real servers' kernels count what arrived.
+    private static async Task<(long Sent, long Received, double Achieved)> UdpStepAsync(IRunningLab lab, string destination, int rate, double seconds, CancellationToken ct)
     {
         var servers = lab.Nodes.Where(n => n.Role == NodeRole.RealServer).Select(n => n.Name).ToList();
         async Task<long> CountAsync()
@@ -198,15 +222,11 @@ internal static class BenchVerb
 
         var client = lab.Nodes.First(n => n.Role == NodeRole.Client).Name;
         var before = await CountAsync();
-        var count = rate * 2;
-        var interval = Math.Max(1, 1_000_000 / rate);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var run = await lab.ExecAsync(client, ["hping3", "--udp", "-p", UdpPort.ToString(CultureInfo.InvariantCulture), "-d", "22", "-q", "-c", count.ToString(CultureInfo.InvariantCulture), "-i", string.Create(CultureInfo.InvariantCulture, $"u{interval}"), destination], ct);
-        var elapsed = watch.Elapsed.TotalSeconds;
-        var transmitted = System.Text.RegularExpressions.Regex.Match(run.Stdout + run.Stderr, @"(\d+) packets transmitted");
-        if (!transmitted.Success)
+        var run = await lab.ExecAsync(client, ["lvs-pktgen", "udp", "--to", string.Create(CultureInfo.InvariantCulture, $"{destination}:{UdpPort}"), "--rate", rate.ToString(CultureInfo.InvariantCulture), "--seconds", seconds.ToString("0.###", CultureInfo.InvariantCulture)], ct);
+        var said = System.Text.RegularExpressions.Regex.Match(run.Stdout, @"sent=(\d+) seconds=([\d.]+) rate=(\d+)");
+        if (run.ExitCode != 0 || !said.Success)
         {
-            throw new FormatException($"hping3 said no 'packets transmitted': {run.Stdout}{run.Stderr}");
+            throw new FormatException($"lvs-pktgen failed ({run.ExitCode}): {run.Stdout}{run.Stderr}");
         }
 
         // Counters settle within a moment of the last frame; wait until two reads agree.
@@ -222,8 +242,8 @@ internal static class BenchVerb
             received = again;
         }
 
-        var sent = long.Parse(transmitted.Groups[1].Value, CultureInfo.InvariantCulture);
-        return (sent, received - before, sent / Math.Max(0.001, elapsed));
+        var sent = long.Parse(said.Groups[1].Value, CultureInfo.InvariantCulture);
+        return (sent, received - before, double.Parse(said.Groups[3].Value, CultureInfo.InvariantCulture));
     }
 
     private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

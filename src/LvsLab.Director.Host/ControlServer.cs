@@ -13,11 +13,11 @@ internal sealed class ControlServer : IAsyncDisposable
 {
     private readonly Socket listener;
     private readonly string path;
-    private readonly PcapDirector director;
+    private readonly LiveDirector director;
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
-    private ControlServer(Socket listener, string path, PcapDirector director)
+    private ControlServer(Socket listener, string path, LiveDirector director)
     {
         this.listener = listener;
         this.path = path;
@@ -25,7 +25,7 @@ internal sealed class ControlServer : IAsyncDisposable
         loop = Task.Run(AcceptLoopAsync);
     }
 
-    public static ControlServer Start(string path, PcapDirector director)
+    public static ControlServer Start(string path, LiveDirector director)
     {
         if (File.Exists(path))
         {
@@ -55,7 +55,7 @@ internal sealed class ControlServer : IAsyncDisposable
     }
 
     /// <summary><c>edit tcp|udp VIP:PORT RIP[:PORT] WEIGHT</c>: sets a real server's weight (0 drains it).</summary>
-    private static string Edit(PcapDirector director, string command)
+    private static string Edit(LiveDirector director, string command)
     {
         var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length != 5 || words[1] is not ("tcp" or "udp")
@@ -68,7 +68,7 @@ internal sealed class ControlServer : IAsyncDisposable
     }
 
     /// <summary>An ipvsadm command line against the running director.</summary>
-    private static string Ipvsadm(PcapDirector director, string arguments)
+    private static string Ipvsadm(LiveDirector director, string arguments)
     {
         var words = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var first = words.Length > 0 ? words[0] : string.Empty;
@@ -95,7 +95,7 @@ internal sealed class ControlServer : IAsyncDisposable
                 }
 
                 return Has("--stats")
-                    ? director.Read(e => StatsText.Table(e, director.SendErrors))
+                    ? director.Read(e => StatsText.Table(e, director.IoCounters))
                     : director.Read(StatsText.List);
             case "-S" or "--save":
                 return director.ConfiguredRules;
@@ -149,8 +149,8 @@ internal sealed class ControlServer : IAsyncDisposable
 
                 var answer = command switch
                 {
-                    "stats" => director.Read(e => StatsText.Table(e, director.SendErrors)),
-                    "stats-json" => StatsText.Json(director.Engine, director.SendErrors),
+                    "stats" => director.Read(e => StatsText.Table(e, director.IoCounters)),
+                    "stats-json" => StatsText.Json(director.Engine, director.IoCounters),
                     "list" => director.Read(StatsText.List),
                     "connections" => director.Read(e => StatsText.Connections(e, director.NowMilliseconds)),
                     _ when command.StartsWith("edit ", StringComparison.Ordinal) => Edit(director, command),

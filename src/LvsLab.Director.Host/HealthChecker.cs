@@ -18,14 +18,14 @@ namespace LvsLab.Director.Host;
 /// </summary>
 internal sealed class HealthChecker : IAsyncDisposable
 {
-    private readonly PcapDirector director;
+    private readonly LiveDirector director;
     private readonly HealthSettings settings;
     private readonly TextWriter log;
     private readonly ResiliencePipeline pipeline;
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> loops = [];
 
-    private HealthChecker(PcapDirector director, HealthSettings settings, TextWriter log)
+    private HealthChecker(LiveDirector director, HealthSettings settings, TextWriter log)
     {
         this.director = director;
         this.settings = settings;
@@ -45,7 +45,7 @@ internal sealed class HealthChecker : IAsyncDisposable
     }
 
     /// <summary>Starts checking, unless the settings say none.</summary>
-    public static HealthChecker? Start(PcapDirector director, HealthSettings settings, TextWriter log)
+    public static HealthChecker? Start(LiveDirector director, HealthSettings settings, TextWriter log)
     {
         if (settings.Kind == "none")
         {

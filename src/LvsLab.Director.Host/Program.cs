@@ -122,8 +122,8 @@ catch (ArgumentException e)
 var live = new LiveConfiguration(rules, health.OnFailure, health.SorryServer, marks);
 try
 {
-    using var director = await PcapDirector.OpenAsync(
-        arguments.Interfaces, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, arguments.ConnectionCapacity, Console.Out, stop.Token);
+    using var director = await LiveDirector.OpenAsync(
+        arguments.Interfaces, arguments.Io, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, arguments.ConnectionCapacity, Console.Out, stop.Token);
     await using var control = ControlServer.Start(arguments.ControlSocket, director);
     await using var checks = HealthChecker.Start(director, health, Console.Out);
     await director.RunAsync(stop.Token);

@@ -22,7 +22,7 @@ internal static class StatsText
         CultureInfo.InvariantCulture,
         $"frames in {engine.Counters.FramesIn}, forwarded {engine.Counters.ForwardedPackets}, dropped {engine.Counters.Dropped}, ignored {engine.Counters.Ignored}");
 
-    public static string Table(DirectorEngine engine, long sendErrors)
+    public static string Table(DirectorEngine engine, FrameIoCounters io)
     {
         var c = engine.Counters;
         var text = new StringBuilder();
@@ -45,7 +45,8 @@ internal static class StatsText
         }
 
         text.AppendLine();
-        text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  icmp sent {c.IcmpSent}  ignored {c.Ignored}  send errors {sendErrors}"));
+        text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  icmp sent {c.IcmpSent}  ignored {c.Ignored}  send errors {io.SendErrors}"));
+        text.AppendLine(Invariant($"frame i/o: {io.BatchedFrames} frames sent in {io.Batches} calls  receive queue drops {io.RingDrops}  checksums completed {io.ChecksumsCompleted}  truncated {io.Truncated}"));
         text.AppendLine(Invariant($"dropped {c.Dropped}:"));
         foreach (var (reason, count) in c.EnumerateDrops().Where(d => d.Value > 0))
         {
@@ -56,7 +57,7 @@ internal static class StatsText
         return text.ToString();
     }
 
-    public static string Json(DirectorEngine engine, long sendErrors)
+    public static string Json(DirectorEngine engine, FrameIoCounters io)
     {
         var c = engine.Counters;
         var drops = new Dictionary<string, long>
@@ -106,7 +107,15 @@ internal static class StatsText
             ["arpRequests"] = c.ArpRequests,
             ["icmpSent"] = c.IcmpSent,
             ["ignored"] = c.Ignored,
-            ["sendErrors"] = sendErrors,
+            ["sendErrors"] = io.SendErrors,
+            ["io"] = new Dictionary<string, long>
+            {
+                ["sendCalls"] = io.Batches,
+                ["framesSent"] = io.BatchedFrames,
+                ["receiveQueueDrops"] = io.RingDrops,
+                ["checksumsCompleted"] = io.ChecksumsCompleted,
+                ["truncated"] = io.Truncated,
+            },
             ["connections"] = engine.Connections.Count,
             ["connectionCapacity"] = engine.Connections.Capacity,
             ["connectionsEvicted"] = engine.Connections.Evicted,

@@ -24,7 +24,8 @@ public sealed class LabImages
     /// <summary>Images that carry a .NET program of ours: the project published into the build context's <c>publish/</c>, and the folders its hash covers.</summary>
     private static readonly Dictionary<string, (string Project, string[] Sources)> Programs = new()
     {
-        ["director"] = ("src/LvsLab.Director.Host/LvsLab.Director.Host.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Director.Host"]),
+        ["director"] = ("src/LvsLab.Director.Host/LvsLab.Director.Host.csproj", ["src/LvsLab.Packets", "src/LvsLab.PacketIo", "src/LvsLab.Director", "src/LvsLab.Director.Host"]),
+        ["client"] = ("src/LvsLab.PacketGen/LvsLab.PacketGen.csproj", ["src/LvsLab.PacketIo", "src/LvsLab.PacketGen"]),
         ["realserver"] = ("src/LvsLab.Decap/LvsLab.Decap.csproj", ["src/LvsLab.Packets", "src/LvsLab.Decap"]),
         ["nft-director"] = ("src/LvsLab.Nft/LvsLab.Nft.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Nft"]),
     };

@@ -101,6 +101,46 @@ public static class Checksum
         Finish(Add(segment, PseudoHeaderSum(source, destination, protocol, segment.Length)));
 
     /// <summary>
+    /// Fills in the TCP or UDP checksum of the IPv4 packet at the start of
+    /// <paramref name="packet"/>, for a packet whose sender left it to checksum offload (the field
+    /// then holds only part of the sum, and a receiving kernel on the same machine would trust it;
+    /// a forwarder that passes it on must complete it). A first fragment or a packet of another
+    /// protocol is left alone.
+    /// </summary>
+    /// <param name="packet">An IPv4 packet (header and payload), written in place.</param>
+    /// <returns>Whether a checksum was written.</returns>
+    public static bool CompleteTransport(Span<byte> packet)
+    {
+        if (packet.Length < 20 || packet[0] >> 4 != 4)
+        {
+            return false;
+        }
+
+        var headerLength = (packet[0] & 0x0F) * 4;
+        var totalLength = (packet[2] << 8) | packet[3];
+        var fragment = ((packet[6] & 0x3F) << 8) | packet[7];
+        var protocol = packet[9];
+        var field = protocol switch { 6 => 16, 17 => 6, _ => -1 };
+        if (field < 0 || fragment != 0 || headerLength < 20 || totalLength > packet.Length || totalLength < headerLength + field + 2)
+        {
+            return false;
+        }
+
+        var segment = packet[headerLength..totalLength];
+        segment[field] = 0;
+        segment[field + 1] = 0;
+        var sum = ComputeTransport(Ipv4Address.ReadFrom(packet[12..]), Ipv4Address.ReadFrom(packet[16..]), protocol, segment);
+        if (sum == 0 && protocol == 17)
+        {
+            sum = 0xFFFF;
+        }
+
+        segment[field] = (byte)(sum >> 8);
+        segment[field + 1] = (byte)sum;
+        return true;
+    }
+
+    /// <summary>
     /// RFC 1624 equation 3: the checksum after one 16-bit word covered by it changes from
     /// <paramref name="oldValue"/> to <paramref name="newValue"/>: HC' = ~(~HC + ~m + m').
     /// </summary>

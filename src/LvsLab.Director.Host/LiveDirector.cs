@@ -5,37 +5,39 @@ using System.Net.Sockets;
 using LvsLab.Director.Control;
 using LvsLab.Director.Rules;
 using LvsLab.Packets;
-using SharpPcap;
-using SharpPcap.LibPcap;
 
 namespace LvsLab.Director.Host;
 
 /// <summary>
-/// Runs the engine on one or more interfaces (ports): libpcap hands each frame to a capture
-/// callback as a span (no copy, no allocation), the engine decides, and the frame it wrote is
-/// injected on the port the engine chose. The engine is single-threaded, so the capture threads
-/// of several ports take turns through one lock; other threads only read its counters.
+/// Runs the engine on one or more interfaces (ports) through a frame I/O (<see cref="IFramePorts"/>:
+/// AF_PACKET rings with batched sends, or libpcap): each frame goes to the engine, and the frame
+/// it wrote goes out of the port the engine chose. The engine is single-threaded: frame I/O and
+/// the control, health and rate threads take turns through one lock.
 /// </summary>
-internal sealed class PcapDirector : IDisposable
+internal sealed class LiveDirector : IDisposable
 {
     private static readonly TimeSpan InterfaceWait = TimeSpan.FromSeconds(30);
-    private readonly LibPcapLiveDevice[] devices;
+    private readonly IFramePorts io;
     private readonly TextWriter log;
-    private readonly byte[] output = new byte[65536 + 128];
     private readonly Lock engineGate = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly LiveConfiguration live;
     private readonly RateTracker rates = new();
-    private long sendErrors;
     private CancellationToken stopping;
 
-    private PcapDirector(LibPcapLiveDevice[] devices, DirectorEngine engine, LiveConfiguration live, TextWriter log)
+    private LiveDirector(IFramePorts io, DirectorEngine engine, LiveConfiguration live, TextWriter log)
     {
-        this.devices = devices;
+        this.io = io;
         Engine = engine;
         this.live = live;
         this.log = log;
     }
+
+    /// <summary>The lock every use of the engine takes.</summary>
+    public Lock Gate => engineGate;
+
+    /// <summary>The frame I/O's counters.</summary>
+    public FrameIoCounters IoCounters => io.Counters;
 
     /// <summary>The engine (read its counters and tables from any thread).</summary>
     public DirectorEngine Engine { get; }
@@ -174,12 +176,9 @@ internal sealed class PcapDirector : IDisposable
         }
     }
 
-    /// <summary>Frames libpcap refused to send.</summary>
-    public long SendErrors => Interlocked.Read(ref sendErrors);
-
-    /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) and builds the engine for the effective rules of <paramref name="live"/>.</summary>
-    public static async Task<PcapDirector> OpenAsync(
-        IReadOnlyList<string> interfaceNames, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, TextWriter log, CancellationToken stop)
+    /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) with the frame I/O <paramref name="ioKind"/> and builds the engine for the effective rules of <paramref name="live"/>.</summary>
+    public static async Task<LiveDirector> OpenAsync(
+        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorPort>();
         foreach (var name in interfaceNames)
@@ -187,43 +186,18 @@ internal sealed class PcapDirector : IDisposable
             ports.Add(await WaitForPortAsync(name, log, stop));
         }
 
-        var devices = new LibPcapLiveDevice[ports.Count];
-        try
-        {
-            var all = LibPcapLiveDeviceList.New();
-            for (var i = 0; i < ports.Count; i++)
-            {
-                devices[i] = all.FirstOrDefault(d => d.Name == ports[i].Name)
-                    ?? throw new DirectorStartException($"interface '{ports[i].Name}' not found by libpcap");
-            }
-        }
-        catch (DllNotFoundException e)
-        {
-            throw new DirectorStartException("libpcap is not installed (Debian: apt-get install libpcap0.8)", e);
-        }
-
         var rules = live.Effective;
         var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, ConnectionCapacity = connectionCapacity }, rules, marks);
-        var director = new PcapDirector(devices, engine, live, log);
-        for (var i = 0; i < devices.Length; i++)
+        var names = ports.Select(p => p.Name).ToList();
+        IFramePorts io = ioKind == FrameIoKind.Pcap ? PcapPorts.Open(names) : AfPacketPorts.Open(names, ports.Max(p => p.Mtu));
+        var director = new LiveDirector(io, engine, live, log);
+        for (var i = 0; i < ports.Count; i++)
         {
-            var port = i;
-            try
-            {
-                devices[i].OnPacketArrival += (_, capture) => director.OnPacketArrival(port, capture);
-                // Immediate mode: each frame is handed over at once, not when a buffer block fills.
-                devices[i].Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 1, Immediate = true, Snaplen = 65535 });
-            }
-            catch (PcapException e)
-            {
-                director.Dispose();
-                throw new DirectorStartException($"cannot open '{ports[i].Name}': {e.Message} (needs CAP_NET_RAW)", e);
-            }
-
             var gateway = ports[i].Gateway is { } g ? $" gateway {g}" : string.Empty;
             log.WriteLine($"lvs-director: port {i} {ports[i].Name} mac {ports[i].Mac} address {ports[i].Address}/{ports[i].PrefixLength} mtu {ports[i].Mtu}{gateway}");
         }
 
+        log.WriteLine($"lvs-director: frame i/o {io.Description}");
         log.WriteLine($"lvs-director: {rules.Services.Count} service(s)");
         foreach (var line in IpvsRulePrinter.Print(rules).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -236,11 +210,7 @@ internal sealed class PcapDirector : IDisposable
     /// <summary>Captures until <paramref name="stop"/>; resolves the real servers first, then says it is ready.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        foreach (var device in devices)
-        {
-            device.StartCapture();
-        }
-
+        io.Start(this);
         stopping = stop;
         await ResolveRealServersAsync(stop);
         log.WriteLine("lvs-director: ready");
@@ -265,24 +235,7 @@ internal sealed class PcapDirector : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (var device in devices.Where(d => d is not null))
-        {
-            try
-            {
-                if (device.Started)
-                {
-                    device.StopCapture();
-                }
-            }
-            catch (PcapException)
-            {
-            }
-
-            device.Close();
-        }
-    }
+    public void Dispose() => io.Dispose();
 
     /// <summary>ARP for every real server until all answer (bounded), so the first request is not lost.</summary>
     private async Task ResolveRealServersAsync(CancellationToken stop)
@@ -345,29 +298,7 @@ internal sealed class PcapDirector : IDisposable
         }
     }
 
-    private void OnPacketArrival(int port, PacketCapture capture)
-    {
-        lock (engineGate)
-        {
-            var decision = Engine.Process(port, capture.Data, output, clock.ElapsedMilliseconds);
-            if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
-            {
-                Send(decision.Port, output.AsSpan(0, decision.Length));
-            }
-        }
-    }
-
-    private void Send(int port, ReadOnlySpan<byte> frame)
-    {
-        try
-        {
-            devices[port].SendPacket(frame);
-        }
-        catch (PcapException)
-        {
-            Interlocked.Increment(ref sendErrors);
-        }
-    }
+    private void Send(int port, ReadOnlySpan<byte> frame) => io.Send(port, frame);
 
     /// <summary>
     /// Waits (bounded) for <paramref name="name"/> to exist with an IPv4 address: a lab may attach

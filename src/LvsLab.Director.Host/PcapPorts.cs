@@ -1,0 +1,118 @@
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace LvsLab.Director.Host;
+
+/// <summary>
+/// Frame I/O through libpcap (SharpPcap): each port's capture thread hands every frame to a
+/// callback as a span (no copy), the engine decides under its lock, and the result is injected
+/// with one <c>send</c>. Simple and portable; the AF_PACKET ports are faster.
+/// </summary>
+internal sealed class PcapPorts : IFramePorts
+{
+    private readonly LibPcapLiveDevice[] devices;
+    private readonly byte[] output = new byte[65536 + 128];
+    private long sendErrors;
+    private long sent;
+
+    private PcapPorts(LibPcapLiveDevice[] devices) => this.devices = devices;
+
+    /// <inheritdoc/>
+    public string Description => "libpcap (capture callback, one send per frame, immediate mode)";
+
+    /// <inheritdoc/>
+    public FrameIoCounters Counters => new(Interlocked.Read(ref sendErrors), 0, Interlocked.Read(ref sent), Interlocked.Read(ref sent), 0, 0);
+
+    /// <summary>Opens the ports (promiscuous, immediate mode).</summary>
+    public static PcapPorts Open(IReadOnlyList<string> names)
+    {
+        var devices = new LibPcapLiveDevice[names.Count];
+        try
+        {
+            var all = LibPcapLiveDeviceList.New();
+            for (var i = 0; i < names.Count; i++)
+            {
+                devices[i] = all.FirstOrDefault(d => d.Name == names[i])
+                    ?? throw new DirectorStartException($"interface '{names[i]}' not found by libpcap");
+            }
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new DirectorStartException("libpcap is not installed (Debian: apt-get install libpcap0.8)", e);
+        }
+
+        var ports = new PcapPorts(devices);
+        for (var i = 0; i < devices.Length; i++)
+        {
+            try
+            {
+                // Immediate mode: each frame is handed over at once, not when a buffer block fills.
+                devices[i].Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 1, Immediate = true, Snaplen = 65535 });
+            }
+            catch (PcapException e)
+            {
+                ports.Dispose();
+                throw new DirectorStartException($"cannot open '{names[i]}': {e.Message} (needs CAP_NET_RAW)", e);
+            }
+        }
+
+        return ports;
+    }
+
+    /// <inheritdoc/>
+    public void Start(LiveDirector director)
+    {
+        for (var i = 0; i < devices.Length; i++)
+        {
+            var port = i;
+            devices[i].OnPacketArrival += (_, capture) => OnPacketArrival(director, port, capture);
+            devices[i].StartCapture();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Send(int port, ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            devices[port].SendPacket(frame);
+            Interlocked.Increment(ref sent);
+        }
+        catch (PcapException)
+        {
+            Interlocked.Increment(ref sendErrors);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var device in devices.Where(d => d is not null))
+        {
+            try
+            {
+                if (device.Started)
+                {
+                    device.StopCapture();
+                }
+            }
+            catch (PcapException)
+            {
+            }
+
+            device.Close();
+        }
+    }
+
+    private void OnPacketArrival(LiveDirector director, int port, PacketCapture capture)
+    {
+        lock (director.Gate)
+        {
+            var decision = director.Engine.Process(port, capture.Data, output, director.NowMilliseconds);
+            if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
+            {
+                Send(decision.Port, output.AsSpan(0, decision.Length));
+            }
+        }
+    }
+}
