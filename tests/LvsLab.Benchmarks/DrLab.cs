@@ -157,6 +157,17 @@ internal static class DrLab
         return engine;
     }
 
+    /// <summary>
+    /// Whether <paramref name="packetDotNetFrame"/> is the frame the engine wrote, byte for byte
+    /// up to the end of its IPv4 packet: PacketDotNet's <c>Bytes</c> ends the frame there, so
+    /// Ethernet padding is not sent back (the NIC pads again) and is not compared.
+    /// </summary>
+    public static bool SameFrame(Span<byte> engineFrame, byte[]? packetDotNetFrame)
+    {
+        int length = EthernetFrame.HeaderLength + new Ipv4Packet(engineFrame[EthernetFrame.HeaderLength..]).TotalLength;
+        return packetDotNetFrame is not null && packetDotNetFrame.AsSpan().SequenceEqual(engineFrame[..length]);
+    }
+
     public static void Expect(DecisionKind expected, Decision actual, string what) =>
         Check(actual.Kind == expected, $"{what}: expected {expected}, got {actual}");
 
