@@ -184,6 +184,9 @@ public sealed unsafe class PacketSocket : IDisposable
         return true;
     }
 
+    /// <summary>Whether the kernel has handed over a frame that <see cref="TryPeek"/> would return (a memory read).</summary>
+    public bool HasFrame => (Volatile.Read(ref ((LibC.Tpacket2Hdr*)(ring + ((nint)next * frameSize)))->Status) & StatusUser) != 0;
+
     /// <summary>Hands the frame <see cref="TryPeek"/> gave back to the kernel and moves on to the next slot.</summary>
     public void Release()
     {
