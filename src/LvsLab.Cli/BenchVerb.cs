@@ -171,8 +171,21 @@ internal static class BenchVerb
 
             var folder = Path.GetFullPath(result.GetValue(output)!);
             Directory.CreateDirectory(folder);
-            var file = Path.Combine(folder, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
+            var stamp = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            var file = Path.Combine(folder, $"bench-{stamp}.md");
             await File.WriteAllTextAsync(file, report, ct);
+            try
+            {
+                BenchPlot.SavePng(Path.Combine(folder, $"bench-{stamp}.png"), samples, udpSamples, machine[0]);
+                var link = $"\n![plot](bench-{stamp}.png)\n";
+                await File.AppendAllTextAsync(file, link, ct);
+                report += link;
+            }
+            catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"lvslab bench: no plot ({e.Message})");
+            }
+
             Console.Write(report);
             Console.WriteLine();
             Console.WriteLine($"report: {file}");
