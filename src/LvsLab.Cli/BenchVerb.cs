@@ -17,17 +17,18 @@ internal static class BenchVerb
 {
     public static Command Build()
     {
-        var modes = new Option<string>("--modes") { Description = "lab modes, comma-separated (dr, nat)", DefaultValueFactory = _ => "dr,nat" };
+        var modes = new Option<string>("--modes") { Description = "lab modes, comma-separated (dr, nat, tun)", DefaultValueFactory = _ => "dr,nat" };
         var forwarders = new Option<string>("--forwarders") { Description = "forwarders, comma-separated (lvslab, nftables, ipvs, image:NAME:TAG)", DefaultValueFactory = _ => "lvslab,nftables" };
         var runs = new Option<int>("--runs") { Description = "runs per forwarder (the median is reported)", DefaultValueFactory = _ => 5 };
         var requests = new Option<int>("--requests") { Description = "requests (one TCP connection each) per run", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "requests in flight", DefaultValueFactory = _ => 8 };
         var udpRates = new Option<string>("--udp-rates") { Description = "64-byte UDP rates to try, packets/s, comma-separated (empty: no UDP search)", DefaultValueFactory = _ => "10000,20000,50000,100000,150000,200000,300000" };
+        var latency = new Option<int>("--latency-rate") { Description = "64-byte UDP packets/s offered for 1 s while the forwarder's links are captured to measure the latency it adds (0: none)", DefaultValueFactory = _ => 10_000 };
         var soak = new Option<long>("--soak-packets") { Description = "after the search, this many 64-byte UDP packets through the C# director at its highest loss-free rate, counting its garbage collections (0: no soak)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "where the markdown report goes", DefaultValueFactory = _ => "bench/results" };
         var command = new Command("bench", "connections per second and latency through each forwarder (and none), same topology, interleaved runs, medians")
         {
-            modes, forwarders, runs, requests, concurrency, udpRates, soak, output,
+            modes, forwarders, runs, requests, concurrency, udpRates, latency, soak, output,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -39,9 +40,9 @@ internal static class BenchVerb
                 return LabVerbs.Fail("--runs 1..50, --requests 10..1000000, --concurrency 1..requests");
             }
 
-            if (modeList.FirstOrDefault(m => m is not ("dr" or "nat")) is { } badMode)
+            if (modeList.FirstOrDefault(m => m is not ("dr" or "nat" or "tun")) is { } badMode)
             {
-                return LabVerbs.Fail($"unknown mode '{badMode}' (bench modes: dr, nat)");
+                return LabVerbs.Fail($"unknown mode '{badMode}' (bench modes: dr, nat, tun)");
             }
 
             List<int> rates;
@@ -59,6 +60,8 @@ internal static class BenchVerb
             var udpSamples = new List<UdpRateSample>();
             var soakLines = new List<string>();
             var soakPackets = result.GetValue(soak);
+            var latencyRate = result.GetValue(latency);
+            var latencySamples = new List<LatencySample>();
             var labs = new List<IRunningLab>();
             try
             {
@@ -68,6 +71,13 @@ internal static class BenchVerb
                     var targets = new List<(string Forwarder, IRunningLab Lab, string Url)>();
                     foreach (var forwarder in forwarderList)
                     {
+                        if (mode == "tun" && forwarder == LabForwarders.Nftables)
+                        {
+                            // The nftables translation has no IP-in-IP encapsulation (it refuses -i).
+                            await Console.Error.WriteLineAsync("lvslab bench: tun: nftables cannot tunnel, left out");
+                            continue;
+                        }
+
                         var topology = LabForwarders.Apply(WithUdpService(StockLabs.Load(mode, $"bench-{mode}-{Slug(forwarder)}-{Environment.ProcessId}", await runtime.FreeSlotAsync(ct))), forwarder);
                         await Console.Error.WriteLineAsync($"lvslab bench: bringing up {mode} with {forwarder}");
                         var lab = await runtime.UpAsync(topology, LabOwner.CurrentProcess(), null, ct);
@@ -97,10 +107,14 @@ internal static class BenchVerb
                         {
                             var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
                             var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                            var machineBefore = MachineBusyMicroseconds();
                             var step = await UdpStepAsync(lab, destination, rate, 2, ct);
+                            var machineAfter = MachineBusyMicroseconds();
                             var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
                             double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, step.Sent) : null;
-                            var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cpu, step.Achieved);
+                            long? gcs = before is { } b3 && after is { } a3 ? a3.Collections - b3.Collections : null;
+                            double? machineCpu = machineBefore is { } mb && machineAfter is { } ma ? (ma - mb) / Math.Max(1, step.Sent) : null;
+                            var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cpu, step.Achieved, machineCpu, gcs);
                             udpSamples.Add(sample);
                             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                                 $"  {mode} {forwarder,-9} udp {rate,6}/s: sent {step.Sent} (at {step.Achieved:F0}/s), received {step.Received}, loss {sample.Loss * 100:F2} %"));
@@ -109,6 +123,15 @@ internal static class BenchVerb
                                 lost.Add(forwarder);
                             }
                         }
+                    }
+
+                    // Added latency: each forwarder's own links captured from the host while a steady
+                    // rate passes, each packet paired with its forwarded copy.
+                    foreach (var (forwarder, lab, _) in targets.Where(t => latencyRate > 0 && t.Forwarder != "direct"))
+                    {
+                        var measured = await LatencyAsync(lab, latencyRate, ct);
+                        latencySamples.Add(new LatencySample(mode, forwarder, latencyRate, measured));
+                        await Console.Error.WriteLineAsync($"  {mode} {forwarder,-9} latency at {latencyRate}/s: {measured}");
                     }
 
                     // The soak: many packets through the C# director at the highest rate it kept
@@ -164,6 +187,12 @@ internal static class BenchVerb
                     + "\nOffered by lvs-pktgen from the client (16 source ports, sendmmsg batches of 32) for 2 s per step to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts; a datagram with a bad checksum is not counted).\n";
             }
 
+            if (latencySamples.Count > 0)
+            {
+                report += "\n## Latency added per packet\n\n" + BenchReport.LatencyMarkdown(latencySamples)
+                    + "\nThe forwarder's links captured from the host (its veths) while lvs-pktgen offered the rate for 1 s; each packet going in is paired with its forwarded copy coming out (NAT and TUN rewritten or wrapped copies too), and the difference of the kernel's capture timestamps is what the forwarder added: waking up, the decision, the rewrite and the send.\n";
+            }
+
             if (soakLines.Count > 0)
             {
                 report += "\n## Steady state: garbage collections under load\n\n" + string.Concat(soakLines.Select(l => $"- {l}\n"));
@@ -200,7 +229,7 @@ internal static class BenchVerb
     // Adds a UDP service (port 9999, rr, the lab's method) over every real server to the rules.
     private static LabTopology WithUdpService(LabTopology topology)
     {
-        var method = topology.Mode == "nat" ? "-m" : "-g";
+        var method = topology.Mode switch { "nat" => "-m", "tun" => "-i", _ => "-g" };
         var servers = topology.NodesWith(NodeRole.RealServer);
         var extra = string.Create(CultureInfo.InvariantCulture, $"-A -u {topology.Vip}:{UdpPort} -s rr\n")
             + string.Concat(servers.Select(s => string.Create(CultureInfo.InvariantCulture, $"-a -u {topology.Vip}:{UdpPort} -r {s.Interfaces[0].Address}:{UdpPort} {method} -w 1\n")));
@@ -257,6 +286,44 @@ internal static class BenchVerb
 
         var sent = long.Parse(said.Groups[1].Value, CultureInfo.InvariantCulture);
         return (sent, received - before, double.Parse(said.Groups[3].Value, CultureInfo.InvariantCulture));
+    }
+
+    // The machine's busy CPU time so far (all CPUs, user + system + softirq …, not idle or
+    // waiting), from /proc/stat, in microseconds; null where there is no /proc/stat.
+    private static double? MachineBusyMicroseconds()
+    {
+        if (!File.Exists("/proc/stat"))
+        {
+            return null;
+        }
+
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var idle = fields[3] + (fields.Length > 4 ? fields[4] : 0);
+        var steal = fields.Length > 7 ? fields[7] : 0;
+        return (fields.Take(8).Sum() - idle - steal) * 10_000.0;
+    }
+
+    // Captures the forwarder's links while lvs-pktgen offers the rate for 1 s, and pairs what went
+    // in with what came out.
+    private static async Task<ForwardingLatency> LatencyAsync(IRunningLab lab, int rate, CancellationToken ct)
+    {
+        var director = lab.Nodes.First(n => n.Role == NodeRole.Director);
+        var folder = Path.Combine(Path.GetTempPath(), $"lvslab-bench-latency-{Guid.NewGuid():N}");
+        try
+        {
+            await using var taps = Testing.Capture.TapSet.Start(lab, folder, director.Name);
+            await UdpStepAsync(lab, lab.Topology.Vip.ToString(), rate, 1, ct);
+            await taps.StopAsync();
+            return ForwardingLatency.Measure(taps.Captures.Values.SelectMany(f => f), [.. director.Interfaces.Select(i => i.Mac)]);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
     }
 
     private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -48,15 +48,34 @@ public static class BenchReport
     {
         ArgumentNullException.ThrowIfNull(samples);
         var text = new StringBuilder();
-        text.AppendLine("| mode | forwarder | highest rate ≤ 0.1 % loss (64-byte UDP, pkt/s) | sent at (achieved) | loss there | next rate tried: loss | forwarder CPU µs/packet |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| mode | forwarder | highest rate ≤ 0.1 % loss (64-byte UDP, pkt/s) | sent at (achieved) | loss there | next rate tried: loss | forwarder CPU µs/packet | machine CPU µs/packet | forwarder GCs |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var group in samples.GroupBy(s => (s.Mode, s.Forwarder)))
         {
             var steps = group.OrderBy(s => s.OfferedPerSecond).ToList();
             var best = steps.LastOrDefault(s => s.Loss <= 0.001);
             var next = best is null ? steps.FirstOrDefault() : steps.FirstOrDefault(s => s.OfferedPerSecond > best.OfferedPerSecond);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key.Mode} | {group.Key.Forwarder} | {(best is null ? "none" : best.OfferedPerSecond.ToString(CultureInfo.InvariantCulture))} | {(best is { AchievedPerSecond: > 0 } ? best.AchievedPerSecond.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {(best is null ? "-" : $"{best.Loss * 100:F2} %")} | {(next is null ? "-" : $"{next.OfferedPerSecond}: {next.Loss * 100:F1} %")} | {(best?.CpuMicrosecondsPerPacket is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} |");
+                $"| {group.Key.Mode} | {group.Key.Forwarder} | {(best is null ? "none" : best.OfferedPerSecond.ToString(CultureInfo.InvariantCulture))} | {(best is { AchievedPerSecond: > 0 } ? best.AchievedPerSecond.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {(best is null ? "-" : $"{best.Loss * 100:F2} %")} | {(next is null ? "-" : $"{next.OfferedPerSecond}: {next.Loss * 100:F1} %")} | {(best?.CpuMicrosecondsPerPacket is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(best?.MachineCpuMicrosecondsPerPacket is { } machine ? machine.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(steps.All(x => x.GarbageCollections is not null) ? steps.Sum(x => x.GarbageCollections!.Value).ToString(CultureInfo.InvariantCulture) : "n/a")} |");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The added-latency table: per mode and forwarder, what the forwarder added to each packet, from captures of its own links.</summary>
+    /// <param name="samples">The measurements.</param>
+    /// <returns>Markdown.</returns>
+    public static string LatencyMarkdown(IReadOnlyList<LatencySample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var text = new StringBuilder();
+        text.AppendLine("| mode | forwarder | offered (pkt/s) | packets paired | not seen leaving | p50 µs | p90 µs | p99 µs | max µs |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var s in samples)
+        {
+            var l = s.Latency;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {s.Mode} | {s.Forwarder} | {s.OfferedPerSecond} | {l.Paired} | {l.UnmatchedInbound} | {l.P50:F0} | {l.P90:F0} | {l.P99:F0} | {l.Max:F0} |");
         }
 
         return text.ToString();

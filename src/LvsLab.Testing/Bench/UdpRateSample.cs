@@ -8,7 +8,13 @@ namespace LvsLab.Testing.Bench;
 /// <param name="Received">Datagrams that reached the real servers (their kernels' UDP counters).</param>
 /// <param name="CpuMicrosecondsPerPacket">The forwarder process's CPU time per packet, where it can be told.</param>
 /// <param name="AchievedPerSecond">The rate the sender actually kept (sent over the time it took), 0 when unknown.</param>
-public sealed record UdpRateSample(string Mode, string Forwarder, int OfferedPerSecond, long Sent, long Received, double? CpuMicrosecondsPerPacket, double AchievedPerSecond = 0)
+/// <param name="MachineCpuMicrosecondsPerPacket">
+/// The whole machine's busy CPU time per packet during the step (sender, bridges, forwarder,
+/// real servers; kernel and user): what a packet costs end to end, comparable across forwarders
+/// whether they run in the kernel or in a process.
+/// </param>
+/// <param name="GarbageCollections">Garbage collections in the forwarder during the step, where it can be told.</param>
+public sealed record UdpRateSample(string Mode, string Forwarder, int OfferedPerSecond, long Sent, long Received, double? CpuMicrosecondsPerPacket, double AchievedPerSecond = 0, double? MachineCpuMicrosecondsPerPacket = null, long? GarbageCollections = null)
 {
     /// <summary>The share lost, 0..1.</summary>
     public double Loss => Sent == 0 ? 0 : Math.Max(0, Sent - Received) / (double)Sent;
