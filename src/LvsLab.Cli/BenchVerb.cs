@@ -23,12 +23,13 @@ internal static class BenchVerb
         var requests = new Option<int>("--requests") { Description = "requests (one TCP connection each) per run", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "requests in flight", DefaultValueFactory = _ => 8 };
         var udpRates = new Option<string>("--udp-rates") { Description = "64-byte UDP rates to try, packets/s, comma-separated (empty: no UDP search)", DefaultValueFactory = _ => "10000,20000,50000,100000,150000,200000,300000" };
+        var udpRuns = new Option<int>("--udp-runs") { Description = "runs of each UDP rate per forwarder, interleaved (the median run by loss is reported)", DefaultValueFactory = _ => 5 };
         var latency = new Option<int>("--latency-rate") { Description = "64-byte UDP packets/s offered for 1 s while the forwarder's links are captured to measure the latency it adds (0: none)", DefaultValueFactory = _ => 10_000 };
         var soak = new Option<long>("--soak-packets") { Description = "after the search, this many 64-byte UDP packets through the C# director at its highest loss-free rate, counting its garbage collections (0: no soak)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "where the markdown report goes", DefaultValueFactory = _ => "bench/results" };
         var command = new Command("bench", "connections per second and latency through each forwarder (and none), same topology, interleaved runs, medians")
         {
-            modes, forwarders, runs, requests, concurrency, udpRates, latency, soak, output,
+            modes, forwarders, runs, requests, concurrency, udpRates, udpRuns, latency, soak, output,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -61,6 +62,7 @@ internal static class BenchVerb
             var soakLines = new List<string>();
             var soakPackets = result.GetValue(soak);
             var latencyRate = result.GetValue(latency);
+            var udpRunCount = Math.Clamp(result.GetValue(udpRuns), 1, 50);
             var latencySamples = new List<LatencySample>();
             var labs = new List<IRunningLab>();
             try
@@ -78,7 +80,7 @@ internal static class BenchVerb
                             continue;
                         }
 
-                        var topology = LabForwarders.Apply(WithUdpService(StockLabs.Load(mode, $"bench-{mode}-{Slug(forwarder)}-{Environment.ProcessId}", await runtime.FreeSlotAsync(ct))), forwarder);
+                        var topology = LabForwarders.Apply(StockLabs.WithUdpService(StockLabs.Load(mode, $"bench-{mode}-{Slug(forwarder)}-{Environment.ProcessId}", await runtime.FreeSlotAsync(ct)), UdpPort), forwarder);
                         await Console.Error.WriteLineAsync($"lvslab bench: bringing up {mode} with {forwarder}");
                         var lab = await runtime.UpAsync(topology, LabOwner.CurrentProcess(), null, ct);
                         labs.Add(lab);
@@ -98,27 +100,36 @@ internal static class BenchVerb
                         await AbAsync(lab, url, Math.Min(200, requestCount), inFlight, ct); // warm-up, not counted
                     }
 
-                    // The UDP search: each rate offered to every target in turn, up from the lowest,
-                    // until a target loses more than 0.1 % (then it is not offered more).
+                    // The UDP search: each rate offered to every target in turn (A, B, A, B, … for
+                    // --udp-runs rounds), up from the lowest, until a target's median run loses
+                    // more than 0.1 % (then it is not offered more).
                     var lost = new HashSet<string>(StringComparer.Ordinal);
                     foreach (var rate in rates)
                     {
-                        foreach (var (forwarder, lab, url) in targets.Where(t => !lost.Contains(t.Forwarder)))
+                        var offered = targets.Where(t => !lost.Contains(t.Forwarder)).ToList();
+                        for (var udpRun = 1; udpRun <= udpRunCount; udpRun++)
                         {
-                            var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
-                            var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
-                            var machineBefore = MachineBusyMicroseconds();
-                            var step = await UdpStepAsync(lab, destination, rate, 2, ct);
-                            var machineAfter = MachineBusyMicroseconds();
-                            var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
-                            double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, step.Sent) : null;
-                            long? gcs = before is { } b3 && after is { } a3 ? a3.Collections - b3.Collections : null;
-                            double? machineCpu = machineBefore is { } mb && machineAfter is { } ma ? (ma - mb) / Math.Max(1, step.Sent) : null;
-                            var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cpu, step.Achieved, machineCpu, gcs);
-                            udpSamples.Add(sample);
-                            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                                $"  {mode} {forwarder,-9} udp {rate,6}/s: sent {step.Sent} (at {step.Achieved:F0}/s), received {step.Received}, loss {sample.Loss * 100:F2} %"));
-                            if (sample.Loss > 0.001)
+                            foreach (var (forwarder, lab, url) in offered)
+                            {
+                                var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
+                                var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                                var machineBefore = MachineBusyMicroseconds();
+                                var step = await UdpStepAsync(lab, destination, rate, 2, ct);
+                                var machineAfter = MachineBusyMicroseconds();
+                                var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                                double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, step.Sent) : null;
+                                long? gcs = before is { } b3 && after is { } a3 ? a3.Collections - b3.Collections : null;
+                                double? machineCpu = machineBefore is { } mb && machineAfter is { } ma ? (ma - mb) / Math.Max(1, step.Sent) : null;
+                                var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cpu, step.Achieved, machineCpu, gcs, udpRun);
+                                udpSamples.Add(sample);
+                                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                                    $"  {mode} {forwarder,-9} udp {rate,6}/s run {udpRun}: sent {step.Sent} (at {step.Achieved:F0}/s), received {step.Received}, loss {sample.Loss * 100:F2} %"));
+                            }
+                        }
+
+                        foreach (var (forwarder, _, _) in offered)
+                        {
+                            if (BenchReport.MedianRun(udpSamples.Where(s => s.Mode == mode && s.Forwarder == forwarder && s.OfferedPerSecond == rate)).Loss > 0.001)
                             {
                                 lost.Add(forwarder);
                             }
@@ -139,7 +150,7 @@ internal static class BenchVerb
                     // per packet, so there should be none).
                     foreach (var (forwarder, lab, _) in targets.Where(t => soakPackets > 0 && t.Forwarder == LabForwarders.LvsLab))
                     {
-                        var rate = udpSamples.Where(s => s.Mode == mode && s.Forwarder == forwarder && s.Loss <= 0.001).Select(s => s.OfferedPerSecond).DefaultIfEmpty(rates.FirstOrDefault(10_000)).Max();
+                        var rate = udpSamples.Where(s => s.Mode == mode && s.Forwarder == forwarder).GroupBy(s => s.OfferedPerSecond).Where(g => BenchReport.MedianRun(g).Loss <= 0.001).Select(g => g.Key).DefaultIfEmpty(rates.FirstOrDefault(10_000)).Max();
                         var before = await DirectorCostAsync(lab, ct);
                         var step = await UdpStepAsync(lab, lab.Topology.Vip.ToString(), rate, Math.Min(3600, (double)soakPackets / rate), ct);
                         var after = await DirectorCostAsync(lab, ct);
@@ -184,7 +195,7 @@ internal static class BenchVerb
             if (udpSamples.Count > 0)
             {
                 report += "\n## 64-byte UDP packet rate\n\n" + BenchReport.UdpMarkdown(udpSamples)
-                    + "\nOffered by lvs-pktgen from the client (16 source ports, sendmmsg batches of 32) for 2 s per step to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts; a datagram with a bad checksum is not counted).\n";
+                    + "\nOffered by lvs-pktgen from the client (16 source ports, sendmmsg batches of 32) for 2 s per step, {udpRunCount} runs per rate interleaved across forwarders (the median run by loss is shown), to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts; a datagram with a bad checksum is not counted).\n";
             }
 
             if (latencySamples.Count > 0)
@@ -205,7 +216,7 @@ internal static class BenchVerb
             await File.WriteAllTextAsync(file, report, ct);
             try
             {
-                BenchPlot.SavePng(Path.Combine(folder, $"bench-{stamp}.png"), samples, udpSamples, machine[0]);
+                BenchPlot.SavePng(Path.Combine(folder, $"bench-{stamp}.png"), samples, [.. BenchReport.MedianRuns(udpSamples)], machine[0]);
                 var link = $"\n![plot](bench-{stamp}.png)\n";
                 await File.AppendAllTextAsync(file, link, ct);
                 report += link;
@@ -225,22 +236,6 @@ internal static class BenchVerb
 
     /// <summary>The UDP port of the extra service the packet-rate search uses.</summary>
     private const int UdpPort = 9999;
-
-    // Adds a UDP service (port 9999, rr, the lab's method) over every real server to the rules.
-    private static LabTopology WithUdpService(LabTopology topology)
-    {
-        var method = topology.Mode switch { "nat" => "-m", "tun" => "-i", _ => "-g" };
-        var servers = topology.NodesWith(NodeRole.RealServer);
-        var extra = string.Create(CultureInfo.InvariantCulture, $"-A -u {topology.Vip}:{UdpPort} -s rr\n")
-            + string.Concat(servers.Select(s => string.Create(CultureInfo.InvariantCulture, $"-a -u {topology.Vip}:{UdpPort} -r {s.Interfaces[0].Address}:{UdpPort} {method} -w 1\n")));
-        return topology with
-        {
-            Nodes = [.. topology.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
-            {
-                Files = n.Files.ToDictionary(f => f.Key, f => f.Key == DrLab.RulesPath ? f.Value.TrimEnd('\n') + "\n" + extra : f.Value),
-            })],
-        };
-    }
 
     // One step: lvs-pktgen offers 2 s of 64-byte frames (22 bytes of UDP payload) at the rate from
     // 16 source ports, in sendmmsg batches; the real servers' kernels count what arrived.
@@ -264,7 +259,7 @@ internal static class BenchVerb
 
         var client = lab.Nodes.First(n => n.Role == NodeRole.Client).Name;
         var before = await CountAsync();
-        var run = await lab.ExecAsync(client, ["lvs-pktgen", "udp", "--to", string.Create(CultureInfo.InvariantCulture, $"{destination}:{UdpPort}"), "--rate", rate.ToString(CultureInfo.InvariantCulture), "--seconds", seconds.ToString("0.###", CultureInfo.InvariantCulture)], ct);
+        var run = await lab.ExecAsync(client, ["lvs-pktgen", "udp", "--to", string.Create(CultureInfo.InvariantCulture, $"{destination}:{UdpPort}"), "--rate", rate.ToString(CultureInfo.InvariantCulture), "--seconds", seconds.ToString("0.######", CultureInfo.InvariantCulture)], ct);
         var said = System.Text.RegularExpressions.Regex.Match(run.Stdout, @"sent=(\d+) seconds=([\d.]+) rate=(\d+)");
         if (run.ExitCode != 0 || !said.Success)
         {

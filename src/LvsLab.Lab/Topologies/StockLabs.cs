@@ -55,4 +55,45 @@ public static class StockLabs
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    /// <summary>
+    /// Adds a UDP virtual service on <paramref name="port"/> over every real server (rr, the
+    /// lab's forwarding method, the same port) to the director's rules: the packet-rate service
+    /// of <c>lvslab bench</c> and of the fast-path scenarios.
+    /// </summary>
+    /// <param name="topology">A dr, nat or tun lab.</param>
+    /// <param name="port">The UDP port (the real servers need not listen: their kernels count what arrives).</param>
+    /// <returns>The topology with the service added.</returns>
+    public static LabTopology WithUdpService(LabTopology topology, int port)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var method = topology.Mode switch { "nat" => "-m", "tun" => "-i", _ => "-g" };
+        var servers = topology.NodesWith(NodeRole.RealServer);
+        var extra = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-A -u {topology.Vip}:{port} -s rr\n")
+            + string.Concat(servers.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-a -u {topology.Vip}:{port} -r {s.Interfaces[0].Address}:{port} {method} -w 1\n")));
+        return topology with
+        {
+            Nodes = [.. topology.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
+            {
+                Files = n.Files.ToDictionary(f => f.Key, f => f.Key == DrLab.RulesPath ? f.Value.TrimEnd('\n') + "\n" + extra : f.Value),
+            })],
+        };
+    }
+
+    /// <summary>Sets environment variables of the director (e.g. <c>LVS_IO</c>, <c>LVS_BUSY_POLL</c>).</summary>
+    /// <param name="topology">A lab with a director.</param>
+    /// <param name="environment">The variables to set (replacing ones of the same name).</param>
+    /// <returns>The topology with them set.</returns>
+    public static LabTopology WithDirectorEnvironment(LabTopology topology, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(environment);
+        return topology with
+        {
+            Nodes = [.. topology.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
+            {
+                Environment = n.Environment.Where(e => !environment.ContainsKey(e.Key)).Concat(environment).ToDictionary(e => e.Key, e => e.Value),
+            })],
+        };
+    }
 }

@@ -14,7 +14,8 @@ namespace LvsLab.Testing.Bench;
 /// whether they run in the kernel or in a process.
 /// </param>
 /// <param name="GarbageCollections">Garbage collections in the forwarder during the step, where it can be told.</param>
-public sealed record UdpRateSample(string Mode, string Forwarder, int OfferedPerSecond, long Sent, long Received, double? CpuMicrosecondsPerPacket, double AchievedPerSecond = 0, double? MachineCpuMicrosecondsPerPacket = null, long? GarbageCollections = null)
+/// <param name="Run">The run's number at this rate (runs of the forwarders are interleaved).</param>
+public sealed record UdpRateSample(string Mode, string Forwarder, int OfferedPerSecond, long Sent, long Received, double? CpuMicrosecondsPerPacket, double AchievedPerSecond = 0, double? MachineCpuMicrosecondsPerPacket = null, long? GarbageCollections = null, int Run = 1)
 {
     /// <summary>The share lost, 0..1.</summary>
     public double Loss => Sent == 0 ? 0 : Math.Max(0, Sent - Received) / (double)Sent;
