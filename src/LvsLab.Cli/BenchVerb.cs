@@ -18,7 +18,7 @@ internal static class BenchVerb
     public static Command Build()
     {
         var modes = new Option<string>("--modes") { Description = "lab modes, comma-separated (dr, nat, tun)", DefaultValueFactory = _ => "dr,nat" };
-        var forwarders = new Option<string>("--forwarders") { Description = "forwarders, comma-separated (lvslab, nftables, ipvs, image:NAME:TAG)", DefaultValueFactory = _ => "lvslab,nftables" };
+        var forwarders = new Option<string>("--forwarders") { Description = "forwarders, comma-separated (lvslab, lvslab-pcap, nftables, ipvs, image:NAME:TAG)", DefaultValueFactory = _ => "lvslab,nftables" };
         var runs = new Option<int>("--runs") { Description = "runs per forwarder (the median is reported)", DefaultValueFactory = _ => 5 };
         var requests = new Option<int>("--requests") { Description = "requests (one TCP connection each) per run", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "requests in flight", DefaultValueFactory = _ => 8 };
@@ -112,11 +112,11 @@ internal static class BenchVerb
                             foreach (var (forwarder, lab, url) in offered)
                             {
                                 var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
-                                var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                                var before = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
                                 var machineBefore = MachineBusyMicroseconds();
                                 var step = await UdpStepAsync(lab, destination, rate, 2, ct);
                                 var machineAfter = MachineBusyMicroseconds();
-                                var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                                var after = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
                                 double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, step.Sent) : null;
                                 long? gcs = before is { } b3 && after is { } a3 ? a3.Collections - b3.Collections : null;
                                 double? machineCpu = machineBefore is { } mb && machineAfter is { } ma ? (ma - mb) / Math.Max(1, step.Sent) : null;
@@ -165,9 +165,9 @@ internal static class BenchVerb
                     {
                         foreach (var (forwarder, lab, url) in targets)
                         {
-                            var before = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                            var before = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
                             var measured = await AbAsync(lab, url, requestCount, inFlight, ct);
-                            var after = forwarder == LabForwarders.LvsLab ? await DirectorCostAsync(lab, ct) : null;
+                            var after = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
                             double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, measured.Complete) : null;
                             long? gcs = before is { } b2 && after is { } a2 ? a2.Collections - b2.Collections : null;
                             samples.Add(new BenchSample(mode, forwarder, run, measured, cpu, gcs));
@@ -195,13 +195,13 @@ internal static class BenchVerb
             if (udpSamples.Count > 0)
             {
                 report += "\n## 64-byte UDP packet rate\n\n" + BenchReport.UdpMarkdown(udpSamples)
-                    + "\nOffered by lvs-pktgen from the client (16 source ports, sendmmsg batches of 32) for 2 s per step, {udpRunCount} runs per rate interleaved across forwarders (the median run by loss is shown), to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts; a datagram with a bad checksum is not counted).\n";
+                    + $"\nOffered by lvs-pktgen from the client (16 source ports, sendmmsg batches of 32) for 2 s per step, {udpRunCount} runs per rate interleaved across forwarders (the median run by loss is shown), to UDP port 9999 (an extra service, to no listener: the real servers' kernels count every datagram); received = the real servers' UDP counters (InDatagrams + NoPorts; a datagram with a bad checksum is not counted).\n";
             }
 
             if (latencySamples.Count > 0)
             {
                 report += "\n## Latency added per packet\n\n" + BenchReport.LatencyMarkdown(latencySamples)
-                    + "\nThe forwarder's links captured from the host (its veths) while lvs-pktgen offered the rate for 1 s; each packet going in is paired with its forwarded copy coming out (NAT and TUN rewritten or wrapped copies too), and the difference of the kernel's capture timestamps is what the forwarder added: waking up, the decision, the rewrite and the send.\n";
+                    + "\nThe forwarder's links captured from the host (its veths) while lvs-pktgen offered the rate for 1 s; each packet going in is paired with its forwarded copy coming out (NAT and TUN rewritten or wrapped copies too), and the difference of the kernel's capture timestamps is what the forwarder added: waking up, the decision, the rewrite and the send. A packet left unpaired is one whose copy the host-side capture missed (it drops some frames in bursts; the forwarder's own counters are the loss figure).\n";
             }
 
             if (soakLines.Count > 0)

@@ -27,11 +27,35 @@ public class LabForwardersTests
     }
 
     [Fact]
+    public void TheLibpcapBaselineIsTheCSharpDirectorWithLvsIoPcap()
+    {
+        var dr = StockLabs.Load("dr", "x", 1);
+        var pcap = LabForwarders.Apply(dr, LabForwarders.LvsLabPcap);
+        var director = pcap.Node("director");
+        Assert.Equal(dr.Node("director").Image, director.Image);
+        Assert.Equal("pcap", director.Environment["LVS_IO"]);
+        Assert.Equal("eth0", director.Environment["LVS_INTERFACE"]);
+        Assert.Equal("0", director.Sysctls["net.ipv4.ip_forward"]);
+        Assert.True(LabForwarders.IsLvsDirector(LabForwarders.LvsLabPcap));
+        Assert.False(LabForwarders.IsLvsDirector(LabForwarders.Nftables));
+    }
+
+    [Fact]
+    public void AUdpServiceIsAddedOverEveryRealServerWithTheLabsMethod()
+    {
+        var nat = StockLabs.WithUdpService(StockLabs.Load("nat", "x", 1), 9999);
+        var rules = nat.Node("director").Files[DrLab.RulesPath];
+        Assert.Contains($"-A -u {nat.Vip}:9999 -s rr", rules, StringComparison.Ordinal);
+        Assert.Equal(3, rules.Split('\n').Count(l => l.StartsWith($"-a -u {nat.Vip}:9999 -r ", StringComparison.Ordinal) && l.EndsWith(" -m -w 1", StringComparison.Ordinal)));
+        Assert.StartsWith(StockLabs.Load("nat", "x", 1).Node("director").Files[DrLab.RulesPath].TrimEnd('\n'), rules, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NftablesRefusesTunAndUnknownForwardersAreNamed()
     {
         var tun = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("tun", "t", 1), LabForwarders.Nftables));
         Assert.StartsWith("the nftables forwarder does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
         var unknown = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("dr", "d", 1), "haproxy"));
-        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, nftables, ipvs, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
     }
 }

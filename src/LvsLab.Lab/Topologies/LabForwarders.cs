@@ -14,6 +14,9 @@ public static class LabForwarders
     /// <summary>The C# director (<c>lvs-director</c>), the reference.</summary>
     public const string LvsLab = "lvslab";
 
+    /// <summary>The C# director with its libpcap frame I/O (<c>LVS_IO=pcap</c>) instead of the AF_PACKET fast path: the baseline the fast path is measured against.</summary>
+    public const string LvsLabPcap = "lvslab-pcap";
+
     /// <summary>The kernel through nftables (DR and NAT): the kernel peer that runs on any kernel with nftables.</summary>
     public const string Nftables = "nftables";
 
@@ -27,7 +30,7 @@ public static class LabForwarders
     public const string EnvironmentVariable = "LVSLAB_FORWARDER";
 
     /// <summary>The forwarders known by name.</summary>
-    public static IReadOnlyList<string> Names { get; } = [LvsLab, Nftables, Ipvs];
+    public static IReadOnlyList<string> Names { get; } = [LvsLab, LvsLabPcap, Nftables, Ipvs];
 
     /// <summary>The forwarder <see cref="EnvironmentVariable"/> names, or <see cref="LvsLab"/>.</summary>
     public static string FromEnvironment() =>
@@ -35,8 +38,8 @@ public static class LabForwarders
 
     /// <summary>True when the forwarder is the C# director, whose own tools (counters, control socket) the suite may use.</summary>
     /// <param name="forwarder">A forwarder name.</param>
-    /// <returns>True for <see cref="LvsLab"/>.</returns>
-    public static bool IsLvsDirector(string forwarder) => forwarder == LvsLab;
+    /// <returns>True for <see cref="LvsLab"/> and <see cref="LvsLabPcap"/>.</returns>
+    public static bool IsLvsDirector(string forwarder) => forwarder is LvsLab or LvsLabPcap;
 
     /// <summary>Puts <paramref name="forwarder"/> in the topology's director nodes.</summary>
     /// <param name="topology">The topology (with the C# director).</param>
@@ -51,6 +54,10 @@ public static class LabForwarders
         if (forwarder == LvsLab)
         {
             return topology;
+        }
+        else if (forwarder == LvsLabPcap)
+        {
+            return StockLabs.WithDirectorEnvironment(topology, new Dictionary<string, string> { ["LVS_IO"] = "pcap" });
         }
         else if (forwarder == Nftables)
         {

@@ -70,7 +70,7 @@ public static class BenchReport
     {
         ArgumentNullException.ThrowIfNull(samples);
         var text = new StringBuilder();
-        text.AppendLine("| mode | forwarder | offered (pkt/s) | packets paired | not seen leaving | p50 µs | p90 µs | p99 µs | max µs |");
+        text.AppendLine("| mode | forwarder | offered (pkt/s) | packets paired | in, unpaired | p50 µs | p90 µs | p99 µs | max µs |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in samples)
         {
