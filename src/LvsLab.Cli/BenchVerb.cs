@@ -80,7 +80,7 @@ internal static class BenchVerb
                             continue;
                         }
 
-                        var topology = LabForwarders.Apply(StockLabs.WithUdpService(StockLabs.Load(mode, $"bench-{mode}-{Slug(forwarder)}-{Environment.ProcessId}", await runtime.FreeSlotAsync(ct)), UdpPort), forwarder);
+                        var topology = LabForwarders.Apply(StockLabs.WithUdpService(StockLabs.Load(mode, LabName(mode, forwarder), await runtime.FreeSlotAsync(ct)), UdpPort), forwarder);
                         await Console.Error.WriteLineAsync($"lvslab bench: bringing up {mode} with {forwarder}");
                         var lab = await runtime.UpAsync(topology, LabOwner.CurrentProcess(), null, ct);
                         labs.Add(lab);
@@ -319,6 +319,13 @@ internal static class BenchVerb
                 Directory.Delete(folder, recursive: true);
             }
         }
+    }
+
+    // bench-MODE-PID-FORWARDER, cut to the 24 characters a lab name may have.
+    private static string LabName(string mode, string forwarder)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"bench-{mode}-{Environment.ProcessId % 10000}-{Slug(forwarder)}");
+        return name[..Math.Min(24, name.Length)].TrimEnd('-');
     }
 
     private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
