@@ -166,7 +166,7 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         var folder = Path.Combine(Path.GetTempPath(), $"lvslab-bench-{Guid.NewGuid():N}");
         try
         {
-            var bench = await RunCliAsync(["bench", "--modes", "dr", "--forwarders", "lvslab,nftables", "--runs", "2", "--requests", "200", "--udp-rates", "500", "--out", folder]);
+            var bench = await RunCliAsync(["bench", "--modes", "dr", "--forwarders", "lvslab,nftables", "--runs", "2", "--requests", "200", "--udp-rates", "500", "--udp-runs", "1", "--latency-rate", "1000", "--soak-packets", "20000", "--out", folder]);
             Assert.True(bench.ExitCode == 0, bench.Stderr);
             var report = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(folder, "bench-*.md")));
             Assert.Matches(@"\| dr \| direct \| 2 \| \d+ \|", report);
@@ -174,10 +174,22 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
             Assert.Matches(@"\| dr \| nftables \| 2 \| \d+ \| \d+ \| \d+ \| 0 \| n/a \| n/a \|", report);
             Assert.Contains("CPU(s)", report, StringComparison.Ordinal);
 
-            // The packet-rate search: 1000 frames at 500/s reach the servers through each.
-            Assert.Matches(@"\| dr \| direct \| 500 \| \d+ \| 0\.00 % \|", report);
-            Assert.Matches(@"\| dr \| lvslab \| 500 \| \d+ \| 0\.00 % \| - \| [\d.]+ \|", report);
-            Assert.Matches(@"\| dr \| nftables \| 500 \| \d+ \| 0\.00 % \| - \| n/a \|", report);
+            // The packet-rate search: 1000 frames at 500/s reach the servers through each; the
+            // machine's CPU per packet for all, the director's CPU and GCs for the C# director.
+            Assert.Matches(@"\| dr \| direct \| 1 \| 500 \| \d+ \| 0\.00 % \|", report);
+            Assert.Matches(@"\| dr \| lvslab \| 1 \| 500 \| \d+ \| 0\.00 % \| - \| [\d.]+ \| [\d.]+ \| 0 \|", report);
+            Assert.Matches(@"\| dr \| nftables \| 1 \| 500 \| \d+ \| 0\.00 % \| - \| n/a \| [\d.]+ \| n/a \|", report);
+
+            // Latency added per packet, from captures of each forwarder's link (not for direct).
+            Assert.Matches(@"\| dr \| lvslab \| 1000 \| [1-9]\d* \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|", report);
+            Assert.Matches(@"\| dr \| nftables \| 1000 \| [1-9]\d* \|", report);
+            Assert.DoesNotMatch(@"\| dr \| direct \| 1000 \|", report);
+
+            // The soak through the C# director, and the plot beside the report.
+            Assert.Matches(@"dr lvslab: 20,000 packets offered at 500/s .* garbage collections 0,", report);
+            var png = Assert.Single(Directory.GetFiles(folder, "bench-*.png"));
+            Assert.Contains($"![plot]({Path.GetFileName(png)})", report, StringComparison.Ordinal);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, (await File.ReadAllBytesAsync(png))[..4]);
             Assert.DoesNotContain(await new DockerLabRuntime().ListAsync(), l => l.Name.StartsWith("bench-", StringComparison.Ordinal));
         }
         finally

@@ -19,6 +19,12 @@ public abstract class FrameIoLabFixture(string io, string prefix) : LabFixture
     /// <summary>The director's frame I/O.</summary>
     public string Io => io;
 
+    /// <summary>
+    /// A steady rate this frame I/O forwards without loss here: the fast path goes beyond
+    /// 100,000 packets/s, libpcap loses some from about 10,000/s on (see the README's benchmark).
+    /// </summary>
+    public int SteadyRate => io == "pcap" ? 4_000 : 20_000;
+
     /// <inheritdoc/>
     protected override string NamePrefix => prefix;
 
@@ -101,20 +107,20 @@ public abstract class FrameIoSuite<TFixture>(TFixture fixture, ITestOutputHelper
         Assert.All(await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{vip}/", 3), r => Assert.NotNull(r));
     }
 
-    /// <summary>A stream of 64-byte UDP datagrams is forwarded whole and the director collects no garbage meanwhile.</summary>
+    /// <summary>A stream of 64-byte UDP datagrams (5 s at the frame I/O's steady rate) is forwarded whole and the director collects no garbage meanwhile.</summary>
     [Fact]
     public async Task ASteadyStreamIsForwardedWithoutGarbageCollection()
     {
-        const int Rate = 20_000;
+        var rate = fixture.SteadyRate;
         var before = await DirectorStats.ReadAsync(fixture.Lab);
-        var run = await fixture.Lab.ExecAsync("client", ["lvs-pktgen", "udp", "--to", $"{fixture.Topology.Vip}:{FrameIoLabFixture.UdpPort}", "--rate", Rate.ToString(CultureInfo.InvariantCulture), "--seconds", "5"]);
+        var run = await fixture.Lab.ExecAsync("client", ["lvs-pktgen", "udp", "--to", $"{fixture.Topology.Vip}:{FrameIoLabFixture.UdpPort}", "--rate", rate.ToString(CultureInfo.InvariantCulture), "--seconds", "5"]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var sent = long.Parse(Regex.Match(run.Stdout, @"sent=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         var after = await DirectorStats.ReadAsync(fixture.Lab);
         var forwarded = after.GetProperty("forwardedPackets").GetInt64() - before.GetProperty("forwardedPackets").GetInt64();
         var collections = Gc(after) - Gc(before);
         output.WriteLine($"{fixture.Io}: {run.Stdout.Trim()}; forwarded {forwarded}; garbage collections {collections}; io {after.GetProperty("io")}");
-        Assert.Equal(5 * Rate, sent);
+        Assert.Equal(5 * rate, sent);
 
         // Every datagram of the stream (a few more frames may be the lab's own: ARP, health).
         Assert.InRange(forwarded, sent * 99 / 100, sent + 100);
