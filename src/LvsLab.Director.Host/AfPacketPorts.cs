@@ -4,35 +4,29 @@ using LvsLab.PacketIo;
 namespace LvsLab.Director.Host;
 
 /// <summary>
-/// Frame I/O over AF_PACKET: each port has a memory-mapped receive ring, and one worker thread
-/// drains the rings, runs the engine over up to <see cref="Budget"/> frames per port under one
-/// take of the engine's lock, gathers the frames to send in a batch per port and sends each batch
-/// with one <c>sendmmsg</c>, past the qdisc. Frames this machine sends are not received back
-/// (<c>PACKET_IGNORE_OUTGOING</c>). Nothing allocates per frame.
+/// Frame I/O over AF_PACKET: each worker has, on each port, a packet socket with a
+/// memory-mapped receive ring; it drains its rings, runs the engine over up to
+/// <see cref="Budget"/> frames per port under one take of the engine's lock, gathers the frames
+/// to send in a batch per port and sends each batch with one <c>sendmmsg</c>, past the qdisc.
+/// With several workers, each port's sockets form a fanout group that spreads frames by flow
+/// hash (a flow always to the same worker, so its order holds); the engine stays one, behind its
+/// lock, and what runs in parallel is the system calls. Frames this machine sends are not
+/// received back (<c>PACKET_IGNORE_OUTGOING</c>). Nothing allocates per frame.
 /// </summary>
 internal sealed class AfPacketPorts : IFramePorts
 {
     /// <summary>Frames taken from one ring before the others get a turn (and the batches go out).</summary>
     private const int Budget = 64;
 
-    private readonly PacketSocket[] sockets;
-    private readonly FrameBatch[] batches;
-    private readonly byte[] output;
+    private readonly Worker[] workers;
     private readonly CancellationTokenSource stop = new();
     private readonly long spinTicks;
-    private Thread? worker;
-    private long sendErrors;
-    private long batchCount;
-    private long batchedFrames;
-    private long checksumsCompleted;
-    private long truncated;
+    private Thread[] threads = [];
 
-    private AfPacketPorts(PacketSocket[] sockets, int slotSize, int spinMicroseconds)
+    private AfPacketPorts(Worker[] workers, int spinMicroseconds)
     {
+        this.workers = workers;
         spinTicks = spinMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
-        this.sockets = sockets;
-        batches = [.. sockets.Select(_ => new FrameBatch(Budget, slotSize))];
-        output = new byte[slotSize];
     }
 
     /// <inheritdoc/>
@@ -40,27 +34,32 @@ internal sealed class AfPacketPorts : IFramePorts
     {
         get
         {
-            var s = sockets[0];
+            var s = workers[0].Sockets[0];
             return $"af_packet: rx ring of {s.MaxFrameLength}-byte slots per port, sendmmsg batches of up to {Budget}, "
-                + $"busy-poll {spinTicks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency} µs, qdisc bypass {(s.BypassesQdisc ? "on" : "refused")}, ignore outgoing {(s.IgnoresOutgoing ? "on" : "refused (own frames are seen and ignored)")}, 1 worker";
+                + $"busy-poll {spinTicks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency} µs, qdisc bypass {(s.BypassesQdisc ? "on" : "refused")}, "
+                + $"ignore outgoing {(s.IgnoresOutgoing ? "on" : "refused (own frames are seen and ignored)")}, {workers.Length} worker{(workers.Length == 1 ? string.Empty : "s (fanout by flow hash)")}";
         }
     }
 
     /// <inheritdoc/>
     public FrameIoCounters Counters => new(
-        Interlocked.Read(ref sendErrors),
-        sockets.Sum(s => s.KernelStatistics.Dropped),
-        Interlocked.Read(ref batchCount),
-        Interlocked.Read(ref batchedFrames),
-        Interlocked.Read(ref checksumsCompleted),
-        Interlocked.Read(ref truncated));
+        workers.Sum(w => Interlocked.Read(ref w.SendErrors)),
+        workers.Sum(w => w.Sockets.Sum(s => s.KernelStatistics.Dropped)),
+        workers.Sum(w => Interlocked.Read(ref w.BatchCount)),
+        workers.Sum(w => Interlocked.Read(ref w.BatchedFrames)),
+        workers.Sum(w => Interlocked.Read(ref w.ChecksumsCompleted)),
+        workers.Sum(w => Interlocked.Read(ref w.Truncated)));
 
-    /// <summary>Opens a packet socket with a receive ring on each port.</summary>
+    /// <summary>Opens, for each worker, a packet socket with a receive ring on each port.</summary>
     /// <param name="names">The interfaces, in port order.</param>
     /// <param name="mtu">The largest MTU of the ports (sizes the ring slots).</param>
-    /// <param name="spinMicroseconds">How long the worker busy-polls for more frames before sleeping (0: never).</param>
-    public static AfPacketPorts Open(IReadOnlyList<string> names, int mtu, int spinMicroseconds)
+    /// <param name="spinMicroseconds">How long a worker busy-polls for more frames before sleeping (0: never).</param>
+    /// <param name="workerCount">Worker threads (1 to 8); more than one spreads each port's frames by flow hash.</param>
+    public static AfPacketPorts Open(IReadOnlyList<string> names, int mtu, int spinMicroseconds, int workerCount)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 8);
+
         // A slot holds a whole frame of the MTU (+ Ethernet, VLAN and the ring's header); the
         // output may be 20 bytes longer (IP-in-IP).
         var frameSize = 2048;
@@ -69,40 +68,63 @@ internal sealed class AfPacketPorts : IFramePorts
             frameSize *= 2;
         }
 
-        var sockets = new List<PacketSocket>();
+        // A fanout group id per port, unique to this process in its network namespace.
+        var groupBase = (ushort)(((Environment.ProcessId * 8) & 0xFFF8) | 8);
+        var workers = new List<Worker>();
+        var opened = new List<PacketSocket>();
         try
         {
-            foreach (var name in names)
+            for (var w = 0; w < workerCount; w++)
             {
-                sockets.Add(PacketSocket.Open(name, new PacketSocketOptions { FrameSize = frameSize, FrameCount = Math.Max(1024, (8 << 20) / frameSize) }));
+                opened.Clear();
+                for (var port = 0; port < names.Count; port++)
+                {
+                    opened.Add(PacketSocket.Open(names[port], new PacketSocketOptions
+                    {
+                        FrameSize = frameSize,
+                        FrameCount = Math.Max(1024, (8 << 20) / frameSize),
+                        FanoutGroup = workerCount > 1 ? (ushort)(groupBase + port) : (ushort)0,
+                    }));
+                }
+
+                workers.Add(new Worker([.. opened], frameSize));
             }
         }
         catch (PacketSocketException e)
         {
-            foreach (var socket in sockets)
+            foreach (var socket in opened)
             {
                 socket.Dispose();
+            }
+
+            foreach (var worker in workers)
+            {
+                worker.Dispose();
             }
 
             throw new DirectorStartException($"cannot open an AF_PACKET socket: {e.Message} (needs CAP_NET_RAW; --io pcap uses libpcap instead)", e);
         }
 
-        return new AfPacketPorts([.. sockets], frameSize, spinMicroseconds);
+        return new AfPacketPorts([.. workers], spinMicroseconds);
     }
 
     /// <inheritdoc/>
     public void Start(LiveDirector director)
     {
-        worker = new Thread(() => Run(director)) { IsBackground = true, Name = "lvs-director frames" };
-        worker.Start();
+        threads = [.. workers.Select((worker, i) => new Thread(() => Run(director, worker)) { IsBackground = true, Name = $"lvs-director frames {i}" })];
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
     }
 
     /// <inheritdoc/>
     public void Send(int port, ReadOnlySpan<byte> frame)
     {
-        if (sockets[port].Send(frame) != 0)
+        var worker = workers[0];
+        if (worker.Sockets[port].Send(frame) != 0)
         {
-            Interlocked.Increment(ref sendErrors);
+            Interlocked.Increment(ref worker.SendErrors);
         }
     }
 
@@ -110,24 +132,24 @@ internal sealed class AfPacketPorts : IFramePorts
     public void Dispose()
     {
         stop.Cancel();
-        worker?.Join(TimeSpan.FromSeconds(2));
-        foreach (var socket in sockets)
+        foreach (var thread in threads)
         {
-            socket.Dispose();
+            thread.Join(TimeSpan.FromSeconds(2));
         }
 
-        foreach (var batch in batches)
+        foreach (var worker in workers)
         {
-            batch.Dispose();
+            worker.Dispose();
         }
 
         stop.Dispose();
     }
 
-    private void Run(LiveDirector director)
+    private void Run(LiveDirector director, Worker worker)
     {
         var engine = director.Engine;
         var token = stop.Token;
+        var sockets = worker.Sockets;
         while (!token.IsCancellationRequested)
         {
             var any = false;
@@ -140,18 +162,18 @@ internal sealed class AfPacketPorts : IFramePorts
                     for (var n = 0; n < Budget && socket.TryPeek(out var frame); n++)
                     {
                         any = true;
-                        Process(engine, port, frame, now);
+                        worker.Process(engine, port, frame, now);
                         socket.Release();
                     }
                 }
             }
 
-            for (var port = 0; port < batches.Length; port++)
+            for (var port = 0; port < sockets.Length; port++)
             {
-                Flush(port);
+                worker.Flush(port);
             }
 
-            if (!any && !SpinForFrames())
+            if (!any && !SpinForFrames(sockets))
             {
                 // Nothing queued: sleep in poll until a ring has a frame (or to look at the stop flag).
                 PacketSocket.WaitAny(sockets, 100);
@@ -162,7 +184,7 @@ internal sealed class AfPacketPorts : IFramePorts
     // Busy-polls the rings for up to spinTicks before the worker goes to sleep in poll: a
     // frame that comes within that time is taken without a wakeup (a system call and a
     // context switch, the largest cost per frame at moderate rates), at the price of CPU.
-    private bool SpinForFrames()
+    private bool SpinForFrames(PacketSocket[] sockets)
     {
         if (spinTicks == 0)
         {
@@ -186,45 +208,72 @@ internal sealed class AfPacketPorts : IFramePorts
         return false;
     }
 
-    private void Process(DirectorEngine engine, int port, RingFrame frame, long now)
+    /// <summary>One worker's sockets (one per port), send batches and counters.</summary>
+    private sealed class Worker(PacketSocket[] sockets, int slotSize) : IDisposable
     {
-        if (frame.Truncated)
-        {
-            truncated++;
-            return;
-        }
+        public long SendErrors;
+        public long BatchCount;
+        public long BatchedFrames;
+        public long ChecksumsCompleted;
+        public long Truncated;
+        private readonly FrameBatch[] batches = [.. sockets.Select(_ => new FrameBatch(Budget, slotSize))];
+        private readonly byte[] output = new byte[slotSize];
 
-        var data = frame.Data;
-        if (frame.ChecksumNotReady && data.Length > 14 && data[12] == 0x08 && data[13] == 0x00 && Checksum.CompleteTransport(data[14..]))
-        {
-            checksumsCompleted++;
-        }
+        public PacketSocket[] Sockets => sockets;
 
-        var decision = engine.Process(port, data, output, now);
-        if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
+        public void Process(DirectorEngine engine, int port, RingFrame frame, long now)
         {
-            var batch = batches[decision.Port];
-            if (batch.IsFull)
+            if (frame.Truncated)
             {
-                Flush(decision.Port);
+                Truncated++;
+                return;
             }
 
-            batch.Add(output.AsSpan(0, decision.Length));
-        }
-    }
+            var data = frame.Data;
+            if (frame.ChecksumNotReady && data.Length > 14 && data[12] == 0x08 && data[13] == 0x00 && Checksum.CompleteTransport(data[14..]))
+            {
+                ChecksumsCompleted++;
+            }
 
-    private void Flush(int port)
-    {
-        var batch = batches[port];
-        if (batch.Count == 0)
+            var decision = engine.Process(port, data, output, now);
+            if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
+            {
+                var batch = batches[decision.Port];
+                if (batch.IsFull)
+                {
+                    Flush(decision.Port);
+                }
+
+                batch.Add(output.AsSpan(0, decision.Length));
+            }
+        }
+
+        public void Flush(int port)
         {
-            return;
+            var batch = batches[port];
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var accepted = batch.Send(sockets[port].Descriptor, out _);
+            Interlocked.Add(ref SendErrors, batch.Count - accepted);
+            Interlocked.Increment(ref BatchCount);
+            Interlocked.Add(ref BatchedFrames, accepted);
+            batch.Clear();
         }
 
-        var accepted = batch.Send(sockets[port].Descriptor, out _);
-        Interlocked.Add(ref sendErrors, batch.Count - accepted);
-        Interlocked.Increment(ref batchCount);
-        Interlocked.Add(ref batchedFrames, accepted);
-        batch.Clear();
+        public void Dispose()
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+
+            foreach (var batch in batches)
+            {
+                batch.Dispose();
+            }
+        }
     }
 }

@@ -21,6 +21,9 @@ internal static partial class LibC
     public const int PacketVersion = 10;
     public const int PacketQdiscBypass = 20;
     public const int PacketIgnoreOutgoing = 23;
+    public const int PacketFanout = 18;
+    public const int PacketFanoutHash = 0;
+    public const int PacketFanoutFlagIgnoreOutgoing = 0x4000;
     public const int PacketMrPromisc = 1;
     public const int Tpacket2 = 1;
     public const ushort EthPAll = 0x0003;

@@ -120,6 +120,14 @@ public sealed unsafe class PacketSocket : IDisposable
                 throw Failure(interfaceName, "bind", null);
             }
 
+            if (options.FanoutGroup != 0)
+            {
+                // The group id in the low 16 bits, the spreading mode in the high ones.
+                // A fanout group has its own hook: ignoring outgoing frames is its flag.
+                var flags = LibC.PacketFanoutHash | (options.IgnoreOutgoing ? LibC.PacketFanoutFlagIgnoreOutgoing : 0);
+                SetInt(fd, LibC.SolPacket, LibC.PacketFanout, options.FanoutGroup | (flags << 16), interfaceName, "PACKET_FANOUT");
+            }
+
             if (options.Promiscuous)
             {
                 var membership = new LibC.PacketMreq { InterfaceIndex = index, Type = LibC.PacketMrPromisc };

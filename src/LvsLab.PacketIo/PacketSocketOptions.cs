@@ -18,6 +18,12 @@ public sealed record PacketSocketOptions
     /// <summary>Do not receive the frames this machine sends on the interface (<c>PACKET_IGNORE_OUTGOING</c>, Linux 4.20+).</summary>
     public bool IgnoreOutgoing { get; init; } = true;
 
+    /// <summary>
+    /// Joins this fanout group (<c>PACKET_FANOUT</c>, by flow hash): the interface's frames are
+    /// spread over the group's sockets, each flow always to the same one. 0: no group.
+    /// </summary>
+    public ushort FanoutGroup { get; init; }
+
     /// <summary>Checks the geometry; throws <see cref="ArgumentException"/> naming the bad value.</summary>
     internal void Validate()
     {

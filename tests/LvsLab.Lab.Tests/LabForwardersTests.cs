@@ -41,6 +41,18 @@ public class LabForwardersTests
     }
 
     [Fact]
+    public void TheCSharpDirectorTakesLvsSettingsAndRefusesOthersByName()
+    {
+        var dr = LabForwarders.Apply(StockLabs.Load("dr", "x", 1), "lvslab:LVS_WORKERS=2,LVS_BUSY_POLL=50");
+        var director = dr.Node("director");
+        Assert.Equal("2", director.Environment["LVS_WORKERS"]);
+        Assert.Equal("50", director.Environment["LVS_BUSY_POLL"]);
+        Assert.True(LabForwarders.IsLvsDirector("lvslab:LVS_WORKERS=2"));
+        var bad = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("dr", "x", 1), "lvslab:PATH=/tmp"));
+        Assert.StartsWith("forwarder 'lvslab:PATH=/tmp': 'PATH=/tmp' is not LVS_NAME=VALUE", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AUdpServiceIsAddedOverEveryRealServerWithTheLabsMethod()
     {
         var nat = StockLabs.WithUdpService(StockLabs.Load("nat", "x", 1), 9999);
@@ -56,6 +68,6 @@ public class LabForwardersTests
         var tun = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("tun", "t", 1), LabForwarders.Nftables));
         Assert.StartsWith("the nftables forwarder does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
         var unknown = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("dr", "d", 1), "haproxy"));
-        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, lvslab:LVS_NAME=VALUE,…, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
     }
 }

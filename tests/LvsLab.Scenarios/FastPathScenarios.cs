@@ -11,13 +11,17 @@ namespace LvsLab.Scenarios;
 /// <summary>The DR lab with a UDP service on port 9999 for packet streams, and the director's frame I/O chosen.</summary>
 /// <param name="io">The director's <c>LVS_IO</c>: af-packet or pcap.</param>
 /// <param name="prefix">The short prefix of the lab's name.</param>
-public abstract class FrameIoLabFixture(string io, string prefix) : LabFixture
+/// <param name="workers">The director's <c>LVS_WORKERS</c> (AF_PACKET only).</param>
+public abstract class FrameIoLabFixture(string io, string prefix, int workers = 1) : LabFixture
 {
     /// <summary>The UDP service's port.</summary>
     public const int UdpPort = 9999;
 
     /// <summary>The director's frame I/O.</summary>
     public string Io => io;
+
+    /// <summary>The director's worker threads.</summary>
+    public int Workers => workers;
 
     /// <summary>
     /// A steady rate this frame I/O forwards without loss here: the fast path goes beyond
@@ -30,11 +34,14 @@ public abstract class FrameIoLabFixture(string io, string prefix) : LabFixture
 
     /// <inheritdoc/>
     protected override LabTopology CreateTopology(string name, int slot) =>
-        StockLabs.WithDirectorEnvironment(StockLabs.WithUdpService(StockLabs.Load("dr", name, slot), UdpPort), new Dictionary<string, string> { ["LVS_IO"] = io });
+        StockLabs.WithDirectorEnvironment(StockLabs.WithUdpService(StockLabs.Load("dr", name, slot), UdpPort), new Dictionary<string, string> { ["LVS_IO"] = io, ["LVS_WORKERS"] = workers.ToString(CultureInfo.InvariantCulture) });
 }
 
 /// <summary>The DR lab whose director uses the AF_PACKET fast path (the default, named explicitly).</summary>
 public sealed class AfPacketLabFixture() : FrameIoLabFixture("af-packet", "t-afp");
+
+/// <summary>The DR lab whose director runs two AF_PACKET workers (frames spread by flow hash).</summary>
+public sealed class TwoWorkerLabFixture() : FrameIoLabFixture("af-packet", "t-afp2", workers: 2);
 
 /// <summary>The DR lab whose director uses libpcap.</summary>
 public sealed class PcapLabFixture() : FrameIoLabFixture("pcap", "t-pcap");
@@ -60,7 +67,17 @@ public abstract class FrameIoSuite<TFixture>(TFixture fixture, ITestOutputHelper
         {
             Assert.Contains("qdisc bypass on", line, StringComparison.Ordinal);
             Assert.Contains("ignore outgoing on", line, StringComparison.Ordinal);
+            Assert.Contains(fixture.Workers == 1 ? ", 1 worker" : $", {fixture.Workers} workers (fanout by flow hash)", line, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>Round robin stays exact whatever the frame I/O: one engine schedules, however many threads move frames.</summary>
+    [Fact]
+    public async Task RoundRobinStaysExactlyTenTenTen()
+    {
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{fixture.Topology.Vip}/", 30);
+        Assert.All(replies, r => Assert.NotNull(r));
+        Assert.Equal([10, 10, 10], replies.GroupBy(r => r!.Server).Select(g => g.Count()));
     }
 
     /// <summary>
@@ -145,6 +162,10 @@ public abstract class FrameIoSuite<TFixture>(TFixture fixture, ITestOutputHelper
 /// <summary>The frame I/O suite against the AF_PACKET fast path.</summary>
 public sealed class AfPacketScenarios(AfPacketLabFixture fixture, ITestOutputHelper output)
     : FrameIoSuite<AfPacketLabFixture>(fixture, output), IClassFixture<AfPacketLabFixture>;
+
+/// <summary>The frame I/O suite against two AF_PACKET workers.</summary>
+public sealed class TwoWorkerScenarios(TwoWorkerLabFixture fixture, ITestOutputHelper output)
+    : FrameIoSuite<TwoWorkerLabFixture>(fixture, output), IClassFixture<TwoWorkerLabFixture>;
 
 /// <summary>The frame I/O suite against libpcap: the control of the checksum pitfall.</summary>
 public sealed class PcapScenarios(PcapLabFixture fixture, ITestOutputHelper output)

@@ -17,6 +17,12 @@ public static class LabForwarders
     /// <summary>The C# director with its libpcap frame I/O (<c>LVS_IO=pcap</c>) instead of the AF_PACKET fast path: the baseline the fast path is measured against.</summary>
     public const string LvsLabPcap = "lvslab-pcap";
 
+    /// <summary>
+    /// The prefix of the C# director with its own settings, e.g. <c>lvslab:LVS_WORKERS=2</c> or
+    /// <c>lvslab:LVS_BUSY_POLL=50,LVS_WORKERS=2</c>: <c>LVS_*</c> variables for its image.
+    /// </summary>
+    public const string LvsLabSettingsPrefix = "lvslab:";
+
     /// <summary>The kernel through nftables (DR and NAT): the kernel peer that runs on any kernel with nftables.</summary>
     public const string Nftables = "nftables";
 
@@ -38,8 +44,9 @@ public static class LabForwarders
 
     /// <summary>True when the forwarder is the C# director, whose own tools (counters, control socket) the suite may use.</summary>
     /// <param name="forwarder">A forwarder name.</param>
-    /// <returns>True for <see cref="LvsLab"/> and <see cref="LvsLabPcap"/>.</returns>
-    public static bool IsLvsDirector(string forwarder) => forwarder is LvsLab or LvsLabPcap;
+    /// <returns>True for <see cref="LvsLab"/>, <see cref="LvsLabPcap"/> and <c>lvslab:…</c>.</returns>
+    public static bool IsLvsDirector(string forwarder) =>
+        forwarder is LvsLab or LvsLabPcap || (forwarder?.StartsWith(LvsLabSettingsPrefix, StringComparison.Ordinal) ?? false);
 
     /// <summary>Puts <paramref name="forwarder"/> in the topology's director nodes.</summary>
     /// <param name="topology">The topology (with the C# director).</param>
@@ -58,6 +65,22 @@ public static class LabForwarders
         else if (forwarder == LvsLabPcap)
         {
             return StockLabs.WithDirectorEnvironment(topology, new Dictionary<string, string> { ["LVS_IO"] = "pcap" });
+        }
+        else if (forwarder.StartsWith(LvsLabSettingsPrefix, StringComparison.Ordinal))
+        {
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in forwarder[LvsLabSettingsPrefix.Length..].Split(','))
+            {
+                var parts = pair.Split('=', 2);
+                if (parts.Length != 2 || !System.Text.RegularExpressions.Regex.IsMatch(parts[0], "^LVS_[A-Z_]+$") || parts[1].Length == 0 || parts[1].Any(char.IsWhiteSpace))
+                {
+                    throw new ArgumentException($"forwarder '{forwarder}': '{pair}' is not LVS_NAME=VALUE (e.g. lvslab:LVS_WORKERS=2)", nameof(forwarder));
+                }
+
+                settings[parts[0]] = parts[1];
+            }
+
+            return StockLabs.WithDirectorEnvironment(topology, settings);
         }
         else if (forwarder == Nftables)
         {
@@ -78,7 +101,7 @@ public static class LabForwarders
         }
         else
         {
-            throw new ArgumentException($"unknown forwarder '{forwarder}' (known: {string.Join(", ", Names)}, or image:NAME:TAG)", nameof(forwarder));
+            throw new ArgumentException($"unknown forwarder '{forwarder}' (known: {string.Join(", ", Names)}, lvslab:LVS_NAME=VALUE,…, or image:NAME:TAG)", nameof(forwarder));
         }
 
         return topology with
