@@ -48,7 +48,8 @@ internal sealed class AfPacketPorts : IFramePorts
         workers.Sum(w => Interlocked.Read(ref w.BatchCount)),
         workers.Sum(w => Interlocked.Read(ref w.BatchedFrames)),
         workers.Sum(w => Interlocked.Read(ref w.ChecksumsCompleted)),
-        workers.Sum(w => Interlocked.Read(ref w.Truncated)));
+        workers.Sum(w => Interlocked.Read(ref w.Truncated)),
+        workers.Sum(w => Interlocked.Read(ref w.VlanDropped)));
 
     /// <summary>Opens, for each worker, a packet socket with a receive ring on each port.</summary>
     /// <param name="names">The interfaces, in port order.</param>
@@ -216,6 +217,7 @@ internal sealed class AfPacketPorts : IFramePorts
         public long BatchedFrames;
         public long ChecksumsCompleted;
         public long Truncated;
+        public long VlanDropped;
         private readonly FrameBatch[] batches = [.. sockets.Select(_ => new FrameBatch(Budget, slotSize))];
         private readonly byte[] output = new byte[slotSize];
 
@@ -226,6 +228,14 @@ internal sealed class AfPacketPorts : IFramePorts
             if (frame.Truncated)
             {
                 Truncated++;
+                return;
+            }
+
+            if (frame.VlanTagged)
+            {
+                // The kernel took the 802.1Q tag off; forwarding the rest would move the frame
+                // to the untagged LAN. The director does not serve VLANs: count and drop.
+                VlanDropped++;
                 return;
             }
 

@@ -17,7 +17,8 @@ internal enum FrameIoKind
 /// <param name="BatchedFrames">Frames those calls carried.</param>
 /// <param name="ChecksumsCompleted">Frames whose TCP/UDP checksum the kernel had left to offload and the director filled in.</param>
 /// <param name="Truncated">Frames too long for a receive slot, dropped.</param>
-internal readonly record struct FrameIoCounters(long SendErrors, long RingDrops, long Batches, long BatchedFrames, long ChecksumsCompleted, long Truncated);
+/// <param name="VlanDropped">802.1Q-tagged frames, dropped (the director does not serve VLANs).</param>
+internal readonly record struct FrameIoCounters(long SendErrors, long RingDrops, long Batches, long BatchedFrames, long ChecksumsCompleted, long Truncated, long VlanDropped = 0);
 
 /// <summary>The director's frame I/O on its ports: delivers received frames to the engine and sends what it decides.</summary>
 internal interface IFramePorts : IDisposable

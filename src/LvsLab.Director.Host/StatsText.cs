@@ -46,7 +46,7 @@ internal static class StatsText
 
         text.AppendLine();
         text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  icmp sent {c.IcmpSent}  ignored {c.Ignored}  send errors {io.SendErrors}"));
-        text.AppendLine(Invariant($"frame i/o: {io.BatchedFrames} frames sent in {io.Batches} calls  receive queue drops {io.RingDrops}  checksums completed {io.ChecksumsCompleted}  truncated {io.Truncated}"));
+        text.AppendLine(Invariant($"frame i/o: {io.BatchedFrames} frames sent in {io.Batches} calls  receive queue drops {io.RingDrops}  checksums completed {io.ChecksumsCompleted}  truncated {io.Truncated}  vlan-tagged {io.VlanDropped}"));
         text.AppendLine(Invariant($"dropped {c.Dropped}:"));
         foreach (var (reason, count) in c.EnumerateDrops().Where(d => d.Value > 0))
         {
@@ -115,6 +115,7 @@ internal static class StatsText
                 ["receiveQueueDrops"] = io.RingDrops,
                 ["checksumsCompleted"] = io.ChecksumsCompleted,
                 ["truncated"] = io.Truncated,
+                ["vlanTagged"] = io.VlanDropped,
             },
             ["connections"] = engine.Connections.Count,
             ["connectionCapacity"] = engine.Connections.Capacity,

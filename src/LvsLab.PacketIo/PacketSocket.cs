@@ -15,6 +15,7 @@ public sealed unsafe class PacketSocket : IDisposable
     private const uint StatusUser = 1;
     private const uint StatusCopy = 2;
     private const uint StatusChecksumNotReady = 8;
+    private const uint StatusVlanValid = 0x10;
 
     private readonly byte* ring;
     private readonly nuint ringLength;
@@ -188,7 +189,8 @@ public sealed unsafe class PacketSocket : IDisposable
             new Span<byte>((byte*)header + header->MacOffset, snap),
             (status & StatusCopy) != 0 ? Math.Max((int)header->Length, snap + 1) : (int)header->Length,
             (status & StatusChecksumNotReady) != 0,
-            (header->Seconds * 1_000_000_000L) + header->Nanoseconds);
+            (header->Seconds * 1_000_000_000L) + header->Nanoseconds,
+            (status & StatusVlanValid) != 0 || header->VlanTci != 0);
         return true;
     }
 

@@ -7,8 +7,9 @@ namespace LvsLab.PacketIo;
 public readonly ref struct RingFrame
 {
     /// <summary>Wraps a ring slot.</summary>
-    internal RingFrame(Span<byte> data, int wireLength, bool checksumNotReady, long timestampNanoseconds)
+    internal RingFrame(Span<byte> data, int wireLength, bool checksumNotReady, long timestampNanoseconds, bool vlanTagged)
     {
+        VlanTagged = vlanTagged;
         Data = data;
         WireLength = wireLength;
         ChecksumNotReady = checksumNotReady;
@@ -29,6 +30,12 @@ public readonly ref struct RingFrame
     /// with checksum offload, <c>TP_STATUS_CSUMNOTREADY</c>): a forwarder must complete it.
     /// </summary>
     public bool ChecksumNotReady { get; }
+
+    /// <summary>
+    /// The frame carried an 802.1Q tag, which the kernel took off into the ring's header
+    /// (<c>TP_STATUS_VLAN_VALID</c>): <see cref="Data"/> is the frame without it.
+    /// </summary>
+    public bool VlanTagged { get; }
 
     /// <summary>When the kernel received it (Unix time, nanoseconds).</summary>
     public long TimestampNanoseconds { get; }

@@ -101,6 +101,47 @@ public class LoopbackTests
         Assert.Fail("the long frame never arrived");
     }
 
+    [SkippableFact]
+    public void AVlanTagTakenOffByTheKernelIsReported()
+    {
+        // The kernel moves an 802.1Q tag into the ring's header: the frame in the slot has no
+        // tag, and only the status says there was one (a forwarder must not pass it on as if
+        // it were untagged). An untagged frame says no such thing.
+        SkipUnlessRaw();
+        using var receiver = PacketSocket.Open("lo");
+        using var sender = PacketSocket.Open("lo");
+        var tag = Random.Shared.Next();
+        var plain = new byte[64];
+        Write(plain, tag, 1, 64);
+        var tagged = new byte[68];
+        plain.AsSpan(0, 12).CopyTo(tagged);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(12), 0x8100);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(14), 42);
+        plain.AsSpan(12).CopyTo(tagged.AsSpan(16));
+        BinaryPrimitives.WriteInt32BigEndian(tagged.AsSpan(22), 2);
+        Assert.Equal(0, sender.Send(plain));
+        Assert.Equal(0, sender.Send(tagged));
+
+        var seen = new Dictionary<int, (bool Vlan, int Length)>();
+        var watch = Stopwatch.StartNew();
+        while (seen.Count < 2 && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            PacketSocket.WaitAny([receiver], 100);
+            while (receiver.TryPeek(out var frame))
+            {
+                if (frame.Data.Length >= 22 && Matches(frame.Data, tag))
+                {
+                    seen[BinaryPrimitives.ReadInt32BigEndian(frame.Data[18..])] = (frame.VlanTagged, frame.Data.Length);
+                }
+
+                receiver.Release();
+            }
+        }
+
+        Assert.Equal((false, 64), seen[1]);
+        Assert.Equal((true, 64), seen[2]);
+    }
+
     [Fact]
     public void AMissingInterfaceIsNamed()
     {
