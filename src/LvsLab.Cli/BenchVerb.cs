@@ -112,15 +112,8 @@ internal static class BenchVerb
                             foreach (var (forwarder, lab, url) in offered)
                             {
                                 var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
-                                var before = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
-                                var machineBefore = MachineBusyMicroseconds();
-                                var step = await UdpStepAsync(lab, destination, rate, 2, ct);
-                                var machineAfter = MachineBusyMicroseconds();
-                                var after = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
-                                double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, step.Sent) : null;
-                                long? gcs = before is { } b3 && after is { } a3 ? a3.Collections - b3.Collections : null;
-                                double? machineCpu = machineBefore is { } mb && machineAfter is { } ma ? (ma - mb) / Math.Max(1, step.Sent) : null;
-                                var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cpu, step.Achieved, machineCpu, gcs, udpRun);
+                                var (step, cost) = await CostedAsync(lab, forwarder, () => UdpStepAsync(lab, destination, rate, 2, ct), ct);
+                                var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cost.Per(step.Sent).Director, step.Achieved, cost.Per(step.Sent).Machine, cost.Collections, udpRun);
                                 udpSamples.Add(sample);
                                 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                                     $"  {mode} {forwarder,-9} udp {rate,6}/s run {udpRun}: sent {step.Sent} (at {step.Achieved:F0}/s), received {step.Received}, loss {sample.Loss * 100:F2} %"));
@@ -151,12 +144,10 @@ internal static class BenchVerb
                     foreach (var (forwarder, lab, _) in targets.Where(t => soakPackets > 0 && t.Forwarder == LabForwarders.LvsLab))
                     {
                         var rate = udpSamples.Where(s => s.Mode == mode && s.Forwarder == forwarder).GroupBy(s => s.OfferedPerSecond).Where(g => BenchReport.MedianRun(g).Loss <= 0.001).Select(g => g.Key).DefaultIfEmpty(rates.FirstOrDefault(10_000)).Max();
-                        var before = await DirectorCostAsync(lab, ct);
-                        var step = await UdpStepAsync(lab, lab.Topology.Vip.ToString(), rate, Math.Min(3600, (double)soakPackets / rate), ct);
-                        var after = await DirectorCostAsync(lab, ct);
-                        var loss = step.Sent == 0 ? 0 : Math.Max(0, step.Sent - step.Received) / (double)step.Sent;
+                        var (step, cost) = await CostedAsync(lab, forwarder, () => UdpStepAsync(lab, lab.Topology.Vip.ToString(), rate, Math.Min(3600, (double)soakPackets / rate), ct), ct);
+                        var soaked = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, null, step.Achieved);
                         var line = string.Create(CultureInfo.InvariantCulture,
-                            $"{mode} {forwarder}: {step.Sent:N0} packets offered at {rate}/s (sent at {step.Achieved:F0}/s), loss {loss * 100:F3} %, garbage collections {after!.Value.Collections - before!.Value.Collections}, CPU {(after.Value.CpuMicroseconds - before.Value.CpuMicroseconds) / Math.Max(1, step.Sent):F2} µs/packet");
+                            $"{mode} {forwarder}: {step.Sent:N0} packets offered at {rate}/s (sent at {step.Achieved:F0}/s), loss {soaked.Loss * 100:F3} %, garbage collections {cost.Collections}, CPU {cost.Per(step.Sent).Director:F2} µs/packet");
                         soakLines.Add(line);
                         await Console.Error.WriteLineAsync($"  soak {line}");
                     }
@@ -165,12 +156,8 @@ internal static class BenchVerb
                     {
                         foreach (var (forwarder, lab, url) in targets)
                         {
-                            var before = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
-                            var measured = await AbAsync(lab, url, requestCount, inFlight, ct);
-                            var after = LabForwarders.IsLvsDirector(forwarder) ? await DirectorCostAsync(lab, ct) : null;
-                            double? cpu = before is { } b && after is { } a ? (a.CpuMicroseconds - b.CpuMicroseconds) / Math.Max(1, measured.Complete) : null;
-                            long? gcs = before is { } b2 && after is { } a2 ? a2.Collections - b2.Collections : null;
-                            samples.Add(new BenchSample(mode, forwarder, run, measured, cpu, gcs));
+                            var (measured, cost) = await CostedAsync(lab, forwarder, () => AbAsync(lab, url, requestCount, inFlight, ct), ct);
+                            samples.Add(new BenchSample(mode, forwarder, run, measured, cost.Per(measured.Complete).Director, cost.Collections));
                             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                                 $"  {mode} {forwarder,-9} run {run}: {measured.RequestsPerSecond,8:F0} conn/s  p50 {measured.P50Milliseconds} ms  p99 {measured.P99Milliseconds} ms  failed {measured.Failed}"));
                         }
@@ -337,6 +324,28 @@ internal static class BenchVerb
         var client = lab.Nodes.First(n => n.Role == NodeRole.Client).Name;
         var run = await lab.ExecAsync(client, ["ab", "-q", "-s", "10", "-n", requests.ToString(CultureInfo.InvariantCulture), "-c", concurrency.ToString(CultureInfo.InvariantCulture), url], ct);
         return run.ExitCode == 0 ? ApacheBenchResult.Parse(run.Stdout) : throw new FormatException($"ab failed ({run.ExitCode}): {run.Stderr.Trim()} {run.Stdout.Trim()}");
+    }
+
+    // What some work cost: the C# director's CPU time and garbage collections during it (null for
+    // another forwarder), and the whole machine's busy CPU time.
+    private readonly record struct Cost(double? DirectorMicroseconds, long? Collections, double? MachineMicroseconds)
+    {
+        public (double? Director, double? Machine) Per(long units) =>
+            (DirectorMicroseconds / Math.Max(1, units), MachineMicroseconds / Math.Max(1, units));
+    }
+
+    private static async Task<(T Result, Cost Cost)> CostedAsync<T>(IRunningLab lab, string forwarder, Func<Task<T>> work, CancellationToken ct)
+    {
+        var director = LabForwarders.IsLvsDirector(forwarder);
+        var before = director ? await DirectorCostAsync(lab, ct) : null;
+        var machineBefore = MachineBusyMicroseconds();
+        var result = await work();
+        var machineAfter = MachineBusyMicroseconds();
+        var after = director ? await DirectorCostAsync(lab, ct) : null;
+        return (result, new Cost(
+            before is { } b && after is { } a ? a.CpuMicroseconds - b.CpuMicroseconds : null,
+            before is { } b2 && after is { } a2 ? a2.Collections - b2.Collections : null,
+            machineAfter - machineBefore));
     }
 
     // lvs-director's CPU time (PID 1 of its container: utime + stime, in clock ticks of 10 ms)

@@ -54,6 +54,9 @@ public sealed unsafe class PacketSocket : IDisposable
     /// <summary>The kernel accepted <c>PACKET_IGNORE_OUTGOING</c>: frames this machine sends are not received.</summary>
     public bool IgnoresOutgoing { get; }
 
+    /// <summary>The header of the ring slot the reader is at.</summary>
+    private LibC.Tpacket2Hdr* Current => (LibC.Tpacket2Hdr*)(ring + ((nint)next * frameSize));
+
     /// <summary>The largest frame a ring slot holds whole.</summary>
     public int MaxFrameLength => frameSize - 96;
 
@@ -176,7 +179,7 @@ public sealed unsafe class PacketSocket : IDisposable
     /// <returns>Whether there is one.</returns>
     public bool TryPeek(out RingFrame frame)
     {
-        var header = (LibC.Tpacket2Hdr*)(ring + ((nint)next * frameSize));
+        var header = Current;
         var status = Volatile.Read(ref header->Status);
         if ((status & StatusUser) == 0)
         {
@@ -195,13 +198,12 @@ public sealed unsafe class PacketSocket : IDisposable
     }
 
     /// <summary>Whether the kernel has handed over a frame that <see cref="TryPeek"/> would return (a memory read).</summary>
-    public bool HasFrame => (Volatile.Read(ref ((LibC.Tpacket2Hdr*)(ring + ((nint)next * frameSize)))->Status) & StatusUser) != 0;
+    public bool HasFrame => (Volatile.Read(ref Current->Status) & StatusUser) != 0;
 
     /// <summary>Hands the frame <see cref="TryPeek"/> gave back to the kernel and moves on to the next slot.</summary>
     public void Release()
     {
-        var header = (LibC.Tpacket2Hdr*)(ring + ((nint)next * frameSize));
-        Volatile.Write(ref header->Status, 0);
+        Volatile.Write(ref Current->Status, 0);
         next = next + 1 == frameCount ? 0 : next + 1;
     }
 
