@@ -4,21 +4,24 @@ using SharpPcap.LibPcap;
 namespace LvsLab.Director.Host;
 
 /// <summary>
-/// Frame I/O through libpcap (SharpPcap): each port's capture thread hands every frame to a
-/// callback as a span (no copy), the engine decides under its lock, and the result is injected
-/// with one <c>send</c>. Simple and portable; the AF_PACKET ports are faster.
+/// Frame I/O through libpcap (SharpPcap): each port's receive thread hands every frame to the
+/// engine as a span (no copy, no allocation: <see cref="PcapFrameDevice"/>), the engine decides
+/// under its lock, and the result is injected with one <c>send</c>. Simple and portable; the
+/// AF_PACKET ports are faster.
 /// </summary>
 internal sealed class PcapPorts : IFramePorts
 {
-    private readonly LibPcapLiveDevice[] devices;
+    private readonly PcapFrameDevice[] devices;
     private readonly byte[] output = new byte[65536 + 128];
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<Thread> threads = [];
     private long sendErrors;
     private long sent;
 
-    private PcapPorts(LibPcapLiveDevice[] devices) => this.devices = devices;
+    private PcapPorts(PcapFrameDevice[] devices) => this.devices = devices;
 
     /// <inheritdoc/>
-    public string Description => "libpcap (capture callback, one send per frame, immediate mode)";
+    public string Description => "libpcap (a receive thread per port, one send per frame, immediate mode)";
 
     /// <inheritdoc/>
     public FrameIoCounters Counters => new(Interlocked.Read(ref sendErrors), 0, Interlocked.Read(ref sent), Interlocked.Read(ref sent), 0, 0);
@@ -26,14 +29,15 @@ internal sealed class PcapPorts : IFramePorts
     /// <summary>Opens the ports (promiscuous, immediate mode).</summary>
     public static PcapPorts Open(IReadOnlyList<string> names)
     {
-        var devices = new LibPcapLiveDevice[names.Count];
+        var devices = new PcapFrameDevice[names.Count];
         try
         {
             var all = LibPcapLiveDeviceList.New();
             for (var i = 0; i < names.Count; i++)
             {
-                devices[i] = all.FirstOrDefault(d => d.Name == names[i])
+                var found = all.FirstOrDefault(d => d.Name == names[i])
                     ?? throw new DirectorStartException($"interface '{names[i]}' not found by libpcap");
+                devices[i] = new PcapFrameDevice(found.Interface ?? throw new DirectorStartException($"interface '{names[i]}' has no libpcap description"));
             }
         }
         catch (DllNotFoundException e)
@@ -65,8 +69,11 @@ internal sealed class PcapPorts : IFramePorts
         for (var i = 0; i < devices.Length; i++)
         {
             var port = i;
-            devices[i].OnPacketArrival += (_, capture) => OnPacketArrival(director, port, capture);
-            devices[i].StartCapture();
+            var device = devices[i];
+            FrameReceiver receiver = frame => OnFrame(director, port, frame);
+            var thread = new Thread(() => device.Receive(receiver, stop.Token)) { IsBackground = true, Name = $"pcap {device.Name}" };
+            threads.Add(thread);
+            thread.Start();
         }
     }
 
@@ -87,28 +94,25 @@ internal sealed class PcapPorts : IFramePorts
     /// <inheritdoc/>
     public void Dispose()
     {
+        stop.Cancel();
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
         foreach (var device in devices.Where(d => d is not null))
         {
-            try
-            {
-                if (device.Started)
-                {
-                    device.StopCapture();
-                }
-            }
-            catch (PcapException)
-            {
-            }
-
             device.Close();
         }
+
+        stop.Dispose();
     }
 
-    private void OnPacketArrival(LiveDirector director, int port, PacketCapture capture)
+    private void OnFrame(LiveDirector director, int port, ReadOnlySpan<byte> frame)
     {
         lock (director.Gate)
         {
-            var decision = director.Engine.Process(port, capture.Data, output, director.NowMilliseconds);
+            var decision = director.Engine.Process(port, frame, output, director.NowMilliseconds);
             if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
             {
                 Send(decision.Port, output.AsSpan(0, decision.Length));
