@@ -11,7 +11,7 @@ namespace LvsLab.Testing.Expectations;
 ///                               ^^
 /// </code>
 /// Bytes the template ignores are <c>..</c> on the expected line; bytes the frame lacks are
-/// <c>--</c>; then one line per differing byte with its field. Deterministic.
+/// <c>--</c>; then one line per run of adjacent differing bytes of one field. Deterministic.
 /// </summary>
 internal static class HexDiffText
 {
@@ -73,11 +73,14 @@ internal static class HexDiffText
             text.Append(c, $"      seen has {seen.Length - expected.Length} more bytes (Ethernet padding), not compared").AppendLine();
         }
 
-        foreach (var d in differences)
+        foreach (var run in Runs(differences))
         {
-            string got = d.Seen is byte b ? b.ToString("x2", c) : "--";
-            string bits = d.Mask == 0xFF ? string.Empty : $" (bits 0x{d.Mask:x2})";
-            text.Append(c, $"  offset {d.Offset,4}: expected {d.Expected:x2}, seen {got}{bits}  {d.FieldName}").AppendLine();
+            var first = run[0];
+            string where = run.Count == 1 ? first.Offset.ToString(c) : $"{first.Offset}-{run[^1].Offset}";
+            string bits = first.Mask == 0xFF ? string.Empty : $" (bits 0x{first.Mask:x2})";
+            string exp = string.Join(' ', run.Select(d => d.Expected.ToString("x2", c)));
+            string got = string.Join(' ', run.Select(d => d.Seen is byte b ? b.ToString("x2", c) : "--"));
+            text.Append(c, $"  offset {where,-7} {first.FieldName}{bits}: expected {exp}, seen {got}").AppendLine();
         }
 
         return text.ToString();
@@ -102,5 +105,24 @@ internal static class HexDiffText
         }
 
         return text.ToString();
+    }
+
+    // Adjacent differing bytes of the same field and mask, as one line.
+    private static List<List<ByteDifference>> Runs(IReadOnlyList<ByteDifference> differences)
+    {
+        var runs = new List<List<ByteDifference>>();
+        foreach (var d in differences)
+        {
+            if (runs.Count > 0 && runs[^1][^1] is var last && last.Offset + 1 == d.Offset && last.FieldName == d.FieldName && last.Mask == d.Mask)
+            {
+                runs[^1].Add(d);
+            }
+            else
+            {
+                runs.Add([d]);
+            }
+        }
+
+        return runs;
     }
 }

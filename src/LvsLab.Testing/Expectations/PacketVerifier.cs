@@ -50,7 +50,7 @@ public static class PacketVerifier
 
         int closest = Closest(comparisons);
         var nearest = comparisons[closest];
-        var why = string.Create(c, $"closest of {frames.Count} frames: #{closest}, {nearest.Differences.Count} differing bytes, {nearest.ChecksumProblems.Count} wrong checksums");
+        var why = string.Create(c, $"closest of {Frames(frames.Count)}: #{closest}, {Count(nearest.Differences.Count, "differing byte")}, {Count(nearest.ChecksumProblems.Count, "wrong checksum")}");
         return new VerificationResult(
             PacketCheck,
             false,
@@ -72,7 +72,7 @@ public static class PacketVerifier
         var matches = Indices(comparisons, x => x.Matched);
         if (matches.Count == 0)
         {
-            return new VerificationResult(NoPacketCheck, true, string.Create(c, $"{template.Description}: none of {frames.Count} frames matched"), [], []);
+            return new VerificationResult(NoPacketCheck, true, string.Create(c, $"{template.Description}: no match among {Frames(frames.Count)}"), [], []);
         }
 
         var evidence = matches.Select(i => new PacketEvidence(string.Create(c, $"unwanted match #{i}"), frames[i], i, comparisons[i])).ToList();
@@ -92,7 +92,7 @@ public static class PacketVerifier
         var hits = Enumerable.Range(0, frames.Count).Where(i => forbidden.Matches(frames[i])).ToList();
         if (hits.Count == 0)
         {
-            return new VerificationResult(NoPacketCheck, true, string.Create(c, $"{forbidden.Name}: none of {frames.Count} frames"), [], []);
+            return new VerificationResult(NoPacketCheck, true, string.Create(c, $"{forbidden.Name}: none among {Frames(frames.Count)}"), [], []);
         }
 
         var evidence = hits.Select(i => new PacketEvidence(string.Create(c, $"unwanted frame #{i}"), frames[i], i, null)).ToList();
@@ -169,5 +169,7 @@ public static class PacketVerifier
         return best;
     }
 
-    private static string Frames(int n) => n == 1 ? "1 frame" : string.Create(CultureInfo.InvariantCulture, $"{n} frames");
+    private static string Frames(int n) => Count(n, "frame");
+
+    private static string Count(int n, string what) => string.Create(CultureInfo.InvariantCulture, $"{n} {what}{(n == 1 ? string.Empty : "s")}");
 }
