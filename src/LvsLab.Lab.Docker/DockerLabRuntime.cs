@@ -108,7 +108,7 @@ public sealed class DockerLabRuntime : ILabRuntime
 
             var running = await Task.WhenAll(topology.Nodes.Select(n => DescribeAsync(n, containers[n.Name], cancellationToken)));
             var lab = new DockerRunningLab(this, topology, running, containers);
-            await Task.WhenAll(lab.WaitForDirectorsAsync(cancellationToken), lab.WaitForReadinessCommandsAsync(cancellationToken));
+            await lab.WaitForReadinessAsync(cancellationToken);
             progress?.Report($"lab '{topology.Name}' ready in {watch.Elapsed.TotalSeconds:F1} s");
             return lab;
         }

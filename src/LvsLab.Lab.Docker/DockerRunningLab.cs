@@ -8,9 +8,6 @@ namespace LvsLab.Lab.Docker;
 /// <summary>A lab brought up by <see cref="DockerLabRuntime"/>.</summary>
 internal sealed class DockerRunningLab : IRunningLab
 {
-    /// <summary>What a forwarder prints on standard output once it serves (the readiness signal).</summary>
-    internal const string ReadyMarker = "lvs-director: ready";
-
     private readonly DockerLabRuntime runtime;
     private readonly IReadOnlyDictionary<string, IContainer> containers;
     private int disposed;
@@ -47,20 +44,14 @@ internal sealed class DockerRunningLab : IRunningLab
     {
         var container = ContainerOf(node);
         var spec = Topology.Node(node);
+        var readyBefore = spec.Readiness is LogLineReadiness log ? log.CountMatches(await OutputAsync(container, cancellationToken)) : 0;
         // Straight through the engine: Testcontainers' own start is for containers it has not started yet.
         await runtime.Client.Containers.StartContainerAsync(container.Id, new global::Docker.DotNet.Models.ContainerStartParameters(), cancellationToken);
         await DockerLabRuntime.ConfigureAsync(container, spec, cancellationToken);
         // A restarted container has new veths: taps must use the new host-side names.
         var index = Array.FindIndex(nodes, n => n.Name == node);
         nodes[index] = await DockerLabRuntime.DescribeAsync(spec, container, cancellationToken);
-        if (spec.ReadinessCommand.Count > 0)
-        {
-            await Eventually.TrueAsync(
-                async ct => (await ExecAsync(node, spec.ReadinessCommand, ct)).ExitCode == 0,
-                TimeSpan.FromSeconds(60),
-                $"node '{node}' to be ready again",
-                cancellationToken);
-        }
+        await WaitUntilReadyAsync(spec, readyBefore, cancellationToken);
     }
 
     public async Task<(string Stdout, string Stderr)> LogsAsync(string node, CancellationToken cancellationToken = default) =>
@@ -74,37 +65,48 @@ internal sealed class DockerRunningLab : IRunningLab
         }
     }
 
-    /// <summary>Waits until every node with a readiness command passes it.</summary>
-    internal async Task WaitForReadinessCommandsAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until every node that says how it is ready is ready (or fails with its output if it exits first).</summary>
+    internal async Task WaitForReadinessAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(Topology.Nodes.Where(n => n.Readiness is not null).Select(n => WaitUntilReadyAsync(n, 0, cancellationToken)));
+
+    private static async Task<string> OutputAsync(IContainer container, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(Topology.Nodes.Where(n => n.ReadinessCommand.Count > 0).Select(n => Eventually.TrueAsync(
-            async ct => (await ExecAsync(n.Name, n.ReadinessCommand, ct)).ExitCode == 0,
-            TimeSpan.FromSeconds(60),
-            $"node '{n.Name}' to be ready ({string.Join(' ', n.ReadinessCommand)})",
-            cancellationToken)));
+        // Without timestamps: a pattern anchored at the start of a line must see the line itself.
+        var (stdout, stderr) = await container.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken);
+        return stdout + "\n" + stderr;
     }
 
-    /// <summary>Waits until every director prints its readiness line (or fails with its log if it exits).</summary>
-    internal async Task WaitForDirectorsAsync(CancellationToken cancellationToken)
+    // Ready by the node's own signal; a log line counts once more lines match than before a restart.
+    private async Task WaitUntilReadyAsync(LabNode node, int matchesBefore, CancellationToken cancellationToken)
     {
-        var directors = Topology.NodesWith(NodeRole.Director);
-        await Task.WhenAll(directors.Select(d => Eventually.TrueAsync(
+        if (node.Readiness is not { } readiness)
+        {
+            return;
+        }
+
+        var container = ContainerOf(node.Name);
+        await Eventually.TrueAsync(
             async ct =>
             {
-                var container = ContainerOf(d.Name);
-                var (stdout, stderr) = await container.GetLogsAsync(ct: ct);
-                if (stdout.Contains(ReadyMarker, StringComparison.Ordinal))
+                var ready = readiness switch
+                {
+                    LogLineReadiness log => log.CountMatches(await OutputAsync(container, ct)) > matchesBefore,
+                    CommandReadiness command => (await ExecAsync(node.Name, command.Arguments, ct)).ExitCode == 0,
+                    FileReadiness file => (await ExecAsync(node.Name, ["test", "-e", file.Path], ct)).ExitCode == 0,
+                    _ => throw new InvalidOperationException($"unknown readiness {readiness.GetType().Name}"),
+                };
+                if (ready)
                 {
                     return true;
                 }
 
                 return container.State is TestcontainersStates.Exited or TestcontainersStates.Dead
-                    ? throw new InvalidOperationException($"director '{d.Name}' exited before it was ready:\n{stdout}{stderr}")
+                    ? throw new InvalidOperationException($"node '{node.Name}' exited before it was ready ({readiness.Describe()}):\n{await OutputAsync(container, ct)}")
                     : false;
             },
-            TimeSpan.FromSeconds(60),
-            $"director '{d.Name}' to print '{ReadyMarker}'",
-            cancellationToken)));
+            NodeReadiness.Timeout,
+            $"node '{node.Name}' to be ready ({readiness.Describe()})",
+            cancellationToken);
     }
 
     private IContainer ContainerOf(string node) =>

@@ -6,10 +6,25 @@ namespace LvsLab.Lab.Tests;
 public class LabForwardersTests
 {
     [Fact]
-    public void TheCSharpDirectorLeavesTheTopologyAsItIs()
+    public void TheCSharpDirectorKeepsTheLabsDirectorNodeAndSaysHowItIsReady()
     {
         var dr = StockLabs.Load("dr", "x", 1);
-        Assert.Same(dr, LabForwarders.Apply(dr, LabForwarders.LvsLab));
+        var applied = LabForwarders.Apply(dr, LabForwarders.LvsLab);
+        var director = applied.Node("director");
+        var expected = dr with { Nodes = [.. dr.Nodes.Select(n => n.Role == NodeRole.Director ? n with { Readiness = director.Readiness } : n)] };
+        Assert.Equal(TopologyText.Of(expected), TopologyText.Of(applied));
+        Assert.Equal("^lvs-director: ready$", Assert.IsType<LogLineReadiness>(director.Readiness).Pattern);
+        Assert.All(applied.Nodes.Where(n => n.Role != NodeRole.Director), n => Assert.Same(dr.Node(n.Name), n));
+    }
+
+    [Theory]
+    [InlineData("nftables", "^nft-director: ready$")]
+    [InlineData("ipvs", "^ipvs-director: ready$")]
+    [InlineData("image:myorg/lb:1.2", "^(\\S+: )?ready$")]
+    public void EachForwarderBringsItsOwnReadinessSignal(string forwarder, string pattern)
+    {
+        var director = LabForwarders.Apply(StockLabs.Load("dr", "x", 1), forwarder).Node("director");
+        Assert.Equal(pattern, Assert.IsType<LogLineReadiness>(director.Readiness).Pattern);
     }
 
     [Theory]
@@ -66,8 +81,8 @@ public class LabForwardersTests
     public void NftablesRefusesTunAndUnknownForwardersAreNamed()
     {
         var tun = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("tun", "t", 1), LabForwarders.Nftables));
-        Assert.StartsWith("the nftables forwarder does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
+        Assert.StartsWith("the forwarder 'nftables' does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
         var unknown = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("dr", "d", 1), "haproxy"));
-        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, lvslab:LVS_NAME=VALUE,…, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, lvslab:LVS_NAME=VALUE,…, FILE.forwarder.yml, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
     }
 }

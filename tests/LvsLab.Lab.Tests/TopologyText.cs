@@ -8,7 +8,7 @@ public static class TopologyText
 {
     /// <summary>The properties of <see cref="LabNode"/> that <see cref="Of"/> writes; a new one must be added there.</summary>
     public static IReadOnlyList<string> NodeFields { get; } =
-        ["Name", "Role", "Image", "Interfaces", "LoopbackAddresses", "Routes", "Sysctls", "Capabilities", "Environment", "Commands", "Devices", "ReadinessCommand", "Files"];
+        ["Name", "Role", "Image", "Interfaces", "LoopbackAddresses", "Routes", "Sysctls", "Capabilities", "Environment", "Commands", "Devices", "Readiness", "Files"];
 
     public static string Of(LabTopology lab)
     {
@@ -63,7 +63,14 @@ public static class TopologyText
                 text.AppendLine($"  device {device}");
             }
 
-            text.AppendLine($"  readiness [{string.Join(", ", node.ReadinessCommand.Select(Quote))}]");
+            text.AppendLine($"  readiness {node.Readiness switch
+            {
+                null => "none",
+                CommandReadiness command => $"command [{string.Join(", ", command.Arguments.Select(Quote))}]",
+                LogLineReadiness log => $"log {Quote(log.Pattern)}",
+                FileReadiness file => $"file {Quote(file.Path)}",
+                _ => node.Readiness.Describe(),
+            }}");
             foreach (var (path, content) in node.Files)
             {
                 text.AppendLine($"  file {path} {Quote(content)}");

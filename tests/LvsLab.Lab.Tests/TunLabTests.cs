@@ -29,7 +29,7 @@ public sealed class TunLabTests
             Assert.Equal("1", rs.Sysctls["net.ipv4.conf.all.arp_ignore"]);
             Assert.Contains("/dev/net/tun", rs.Devices);
             Assert.Equal("1", rs.Environment["LVSLAB_TUN"]);
-            Assert.NotEmpty(rs.ReadinessCommand);
+            Assert.NotEmpty(Assert.IsType<CommandReadiness>(rs.Readiness).Arguments);
         });
     }
 

@@ -16,9 +16,12 @@ namespace LvsLab.Scenarios;
 [Collection(DrLabCollection.Name)]
 public sealed class BadFrameScenarios(DrLabFixture fixture, ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public async Task MalformedFramesAreCountedAndDroppedAndTheDirectorKeepsServing()
     {
+        // The drops are read from lvs-director's counters (the conformance case for any
+        // forwarder checks with packets only that malformed frames are never forwarded).
+        fixture.SkipUnlessLvsDirector();
         var director = fixture.Lab.Node("director").On("lan");
         var router = fixture.Lab.Node("router").On("lan");
         var cip = fixture.Topology.Node("client").AddressOn("front");

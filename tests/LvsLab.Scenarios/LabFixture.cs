@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LvsLab.Lab.Docker;
+using LvsLab.Lab.Forwarders;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
@@ -13,6 +14,7 @@ namespace LvsLab.Scenarios;
 public abstract class LabFixture : IAsyncLifetime
 {
     private IRunningLab? lab;
+    private ForwarderDescription? description;
 
     /// <summary>The runtime.</summary>
     public DockerLabRuntime Runtime { get; } = new();
@@ -26,8 +28,11 @@ public abstract class LabFixture : IAsyncLifetime
     /// <summary>The lab's topology.</summary>
     public LabTopology Topology => Lab.Topology;
 
-    /// <summary>What forwards in the director (see <see cref="LabForwarders"/>); the C# director unless a fixture says otherwise.</summary>
+    /// <summary>What forwards in the director, as named (see <see cref="ForwarderCatalog.Resolve"/>); the C# director unless a fixture says otherwise.</summary>
     public virtual string Forwarder => LabForwarders.LvsLab;
+
+    /// <summary>The forwarder's description: what it claims, how it is ready.</summary>
+    public ForwarderDescription Description => description ??= ForwarderCatalog.Resolve(Forwarder);
 
     /// <summary>Why this lab cannot run on this machine (then it is not brought up and its tests skip), or null.</summary>
     public string? UnavailableReason { get; private set; }
@@ -35,25 +40,30 @@ public abstract class LabFixture : IAsyncLifetime
     /// <summary>Skips the calling test, with the reason, when the lab cannot run here.</summary>
     public void SkipIfUnavailable() => Skip.If(UnavailableReason is not null, UnavailableReason);
 
-    /// <summary>Skips the calling test when the forwarder is not the C# director, whose own tools (counters, control socket) it uses.</summary>
-    public void SkipUnlessLvsDirector()
+    /// <summary>Skips the calling test when the forwarder does not offer lvs-director's control socket (counters, run-time rules), which it uses.</summary>
+    public void SkipUnlessLvsDirector() => SkipUnlessClaims(ForwarderCapabilities.LvsDirectorControl);
+
+    /// <summary>Skips the calling test when the forwarder does not claim every one of <paramref name="capabilities"/>.</summary>
+    /// <param name="capabilities">What the test needs (<see cref="ForwarderCapabilities"/>).</param>
+    public void SkipUnlessClaims(params string[] capabilities)
     {
         SkipIfUnavailable();
-        Skip.IfNot(LabForwarders.IsLvsDirector(Forwarder), $"uses lvs-director's own tools; the forwarder here is '{Forwarder}'");
+        var missing = capabilities.Where(c => !Description.Claims(c)).ToList();
+        Skip.If(missing.Count > 0, $"needs {string.Join(" and ", missing.Select(m => $"'{m}' ({ForwarderCapabilities.Known[m]})"))}, which the forwarder '{Description.Name}' does not claim");
     }
 
     /// <inheritdoc/>
     public async Task InitializeAsync()
     {
-        if (Forwarder == LabForwarders.Ipvs && !File.Exists("/proc/net/ip_vs"))
+        if (Description.UnavailableReason() is { } reason)
         {
-            UnavailableReason = "the kernel has no ip_vs (no /proc/net/ip_vs): the kernel IPVS forwarder cannot run here";
+            UnavailableReason = reason;
             return;
         }
 
         await Runtime.SweepAsync();
         var slot = await Runtime.FreeSlotAsync();
-        var topology = LabForwarders.Apply(CreateTopology(UniqueName(NamePrefix), slot), Forwarder);
+        var topology = Description.ApplyTo(CreateTopology(UniqueName(NamePrefix), slot));
         var watch = Stopwatch.StartNew();
         lab = await Runtime.UpAsync(topology, LabOwner.CurrentProcess());
         UpTime = watch.Elapsed;

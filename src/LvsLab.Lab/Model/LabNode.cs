@@ -39,10 +39,11 @@ public sealed record LabNode
     public IReadOnlyList<string> Devices { get; init; } = [];
 
     /// <summary>
-    /// A command that exits 0 once the node is ready (run inside it and polled while the lab
-    /// comes up), e.g. a user-space decapsulator that must be listening before traffic flows.
+    /// How the node says it is ready (waited for while the lab comes up and when the node
+    /// restarts), e.g. a real server's services listening or a forwarder's log line; null: ready
+    /// once wired.
     /// </summary>
-    public IReadOnlyList<string> ReadinessCommand { get; init; } = [];
+    public NodeReadiness? Readiness { get; init; }
 
     /// <summary>
     /// Files placed in the container once its interfaces, addresses and routes are in place

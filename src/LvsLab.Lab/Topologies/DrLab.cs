@@ -104,7 +104,7 @@ public static class DrLab
                 Routes = [LabRoute.Default(routerLan)],
                 Sysctls = sysctls,
                 Environment = new Dictionary<string, string> { ["LVSLAB_NODE"] = rs },
-                ReadinessCommand = RealServerReadiness.Command,
+                Readiness = RealServerReadiness.Command,
             });
         }
 

@@ -90,7 +90,7 @@ public static class NatLab
                 Interfaces = [new NodeInterface("back", rips[i])],
                 Routes = [LabRoute.Default(gateway)],
                 Environment = new Dictionary<string, string> { ["LVSLAB_NODE"] = rs },
-                ReadinessCommand = RealServerReadiness.Command,
+                Readiness = RealServerReadiness.Command,
             });
         }
 

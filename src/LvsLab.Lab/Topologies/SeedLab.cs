@@ -66,7 +66,7 @@ public static class SeedLab
             Interfaces = [new NodeInterface(network, A(address))],
             Routes = gateway is null ? [] : [LabRoute.Default(A(gateway))],
             Environment = new Dictionary<string, string> { ["LVSLAB_NODE"] = nodeName },
-            ReadinessCommand = role == NodeRole.RealServer ? RealServerReadiness.Command : [],
+            Readiness = role == NodeRole.RealServer ? RealServerReadiness.Command : null,
         };
 
         return new LabTopology

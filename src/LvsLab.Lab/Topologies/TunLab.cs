@@ -108,7 +108,7 @@ public static class TunLab
                 Sysctls = rsSysctls,
                 Devices = ["/dev/net/tun"],
                 Environment = new Dictionary<string, string> { ["LVSLAB_NODE"] = rsName, ["LVSLAB_TUN"] = "1" },
-                ReadinessCommand = RealServerReadiness.WithTunnel(PathFile),
+                Readiness = RealServerReadiness.WithTunnel(PathFile),
             });
         }
 

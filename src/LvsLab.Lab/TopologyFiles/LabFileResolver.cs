@@ -265,7 +265,7 @@ internal sealed partial class LabFileResolver
             Environment = node.Environment.ToDictionary(v => v.Key, v => Text(v, node, starLines: false), StringComparer.Ordinal),
             Commands = node.Commands.Select(v => Text(v, node, starLines: false)).ToList(),
             Devices = node.Devices.Select(v => v.Text).ToList(),
-            ReadinessCommand = node.Readiness.Select(v => Text(v, node, starLines: false)).ToList(),
+            Readiness = node.Readiness.Count == 0 ? null : NodeReadiness.Command([.. node.Readiness.Select(v => Text(v, node, starLines: false))]),
             Files = node.Files.ToDictionary(v => v.Key, v => Text(v, node, starLines: true), StringComparer.Ordinal),
         };
         return node.Capabilities is { } capabilities ? result with { Capabilities = capabilities.Select(v => v.Text).ToList() } : result;
