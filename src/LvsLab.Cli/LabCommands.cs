@@ -28,6 +28,7 @@ public static class LabCommands
         root.Subcommands.Add(LabVerbs.Run());
         root.Subcommands.Add(LabVerbs.Flow());
         root.Subcommands.Add(BenchVerb.Build());
+        root.Subcommands.Add(ConformVerb.Build());
         return root;
     }
 

@@ -1,0 +1,35 @@
+using LvsLab.Conformance.Results;
+
+namespace LvsLab.Conformance.Catalog;
+
+/// <summary>
+/// One forwarder-agnostic behaviour of an LVS forwarder, checked with packets captured outside
+/// it: a stable ID (<c>DR-ARP-1</c>), the sentence it checks, how binding it is, the mode, what
+/// the forwarder must claim for it to apply, and where the LVS literature says so.
+/// </summary>
+public sealed record ConformanceCase
+{
+    /// <summary>The stable ID: MODE-TOPIC-N.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>dr, nat or tun.</summary>
+    public required string Mode { get; init; }
+
+    /// <summary>MUST or SHOULD.</summary>
+    public required CaseLevel Level { get; init; }
+
+    /// <summary>What it checks, in a sentence.</summary>
+    public required string Sentence { get; init; }
+
+    /// <summary>Where the LVS literature or the kernel's IPVS says so.</summary>
+    public required string Reference { get; init; }
+
+    /// <summary>The capabilities the forwarder must claim (<see cref="Lab.Forwarders.ForwarderCapabilities"/>); else unsupported.</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>The scheduler the case's lab uses, which the forwarder must honour; else unsupported.</summary>
+    public string Scheduler { get; init; } = "rr";
+
+    /// <summary>Runs the case.</summary>
+    public required Func<CaseContext, CancellationToken, Task<CaseFinding>> Run { get; init; }
+}
