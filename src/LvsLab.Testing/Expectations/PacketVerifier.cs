@@ -116,6 +116,7 @@ public static class PacketVerifier
         ArgumentNullException.ThrowIfNull(filter);
         var c = CultureInfo.InvariantCulture;
         var evidence = new List<PacketEvidence>();
+        var expected = new List<CapturedFrame>();
         int considered = 0;
         for (int i = 0; i < frames.Count; i++)
         {
@@ -128,6 +129,7 @@ public static class PacketVerifier
             var comparisons = allowed.Select(t => t.Compare(frames[i].Data)).ToList();
             if (comparisons.Any(x => x.Matched))
             {
+                expected.Add(frames[i]);
                 continue;
             }
 
@@ -148,7 +150,7 @@ public static class PacketVerifier
         string summary = evidence.Count == 0
             ? string.Create(c, $"{Frames(considered)} ({filter.Name}) all expected")
             : string.Create(c, $"{Frames(evidence.Count)} of {considered} ({filter.Name}) unexpected: {evidence[0].Summary}");
-        return new VerificationResult(NoOtherCheck, evidence.Count == 0, summary, [], evidence);
+        return new VerificationResult(NoOtherCheck, evidence.Count == 0, summary, expected, evidence);
     }
 
     private static List<int> Indices(List<FrameComparison> comparisons, Func<FrameComparison, bool> predicate) =>

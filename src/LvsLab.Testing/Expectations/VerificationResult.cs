@@ -28,7 +28,7 @@ public sealed class VerificationResult
     /// <summary>One line, e.g. <c>DR frame to rs2: destination MAC 02:00:0a:00:00:0c expected, 02:00:0a:00:00:0d seen</c>.</summary>
     public string Summary { get; }
 
-    /// <summary>The frames that matched the template (verify packet, verify no packet).</summary>
+    /// <summary>The frames that matched: the template (verify packet, verify no packet) or an allowed template (verify no other packets).</summary>
     public IReadOnlyList<CapturedFrame> Matches { get; }
 
     /// <summary>The evidence: on a failure, the closest frame or each offending frame.</summary>
