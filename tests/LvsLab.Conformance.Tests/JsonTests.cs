@@ -103,4 +103,12 @@ public class JsonTests
         var error = Assert.Throws<ConformanceReportException>(() => ReportJsonReader.Parse(json));
         Assert.StartsWith(start, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SecondsJsonCannotHoldAreRefusedNamingTheCase()
+    {
+        var report = new ConformanceReport([new ForwarderResult("a", "stock", [Reports.Case("DR-ARP-1", "dr", CaseVerdict.Pass, seconds: double.NaN)], 1)], Reports.Started);
+        var error = Assert.Throws<ArgumentException>(() => ReportJsonWriter.ToJson(report));
+        Assert.StartsWith("a DR-ARP-1: seconds is NaN", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -26,6 +26,7 @@ public static class ReportJsonWriter
     }
 
     /// <summary>Writes the report as UTF-8 JSON to a stream.</summary>
+    /// <exception cref="ArgumentException">A forwarder's or case's seconds is not finite.</exception>
     /// <param name="report">The report.</param>
     /// <param name="stream">Where to write; left open.</param>
     public static void Write(ConformanceReport report, Stream stream)
@@ -59,7 +60,7 @@ public static class ReportJsonWriter
         json.WriteStartObject();
         json.WriteString("name", forwarder.Name);
         json.WriteString("source", forwarder.Source);
-        json.WriteNumber("seconds", forwarder.Seconds);
+        json.WriteNumber("seconds", Seconds(forwarder.Seconds, forwarder.Name));
         json.WriteStartArray("cases");
         foreach (var outcome in forwarder.Cases)
         {
@@ -71,13 +72,16 @@ public static class ReportJsonWriter
             json.WriteString("verdict", VerdictNames.Json(outcome.Verdict));
             WriteStrings(json, "evidence", outcome.Evidence);
             WriteStrings(json, "pcaps", outcome.Pcaps);
-            json.WriteNumber("seconds", outcome.Seconds);
+            json.WriteNumber("seconds", Seconds(outcome.Seconds, $"{forwarder.Name} {outcome.Id}"));
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteEndObject();
     }
+
+    private static double Seconds(double seconds, string what) =>
+        double.IsFinite(seconds) ? seconds : throw new ArgumentException($"{what}: seconds is {seconds}, which JSON cannot hold", nameof(seconds));
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
     {
