@@ -111,7 +111,9 @@ public sealed class PacketVerifierTests
 
         Assert.True(pass.Passed);
         Assert.Equal("2 frames (not ARP or LLDP) all expected", pass.Summary);
+        Assert.Equal([good[1], good[2]], pass.Matches);
         Assert.False(fail.Passed);
+        Assert.Equal([extra[1], extra[2]], fail.Matches);
         var evidence = Assert.Single(fail.Evidence);
         Assert.Equal(3, evidence.FrameIndex);
         Assert.Equal("DR frame to rs2", evidence.Template!.Description);
