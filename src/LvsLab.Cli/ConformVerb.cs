@@ -26,9 +26,10 @@ internal static partial class ConformVerb
         var output = new Option<string>("--out") { Description = "where the reports and pcaps go", DefaultValueFactory = _ => "conformance" };
         var shard = new Option<string?>("--shard") { Description = "run shard I of N (I/N): every N-th lab of the plan; join the shards' reports with 'lvslab conform merge'" };
         var list = new Option<bool>("--list") { Description = "list the cases and exit" };
+        var mutants = new Option<bool>("--mutants") { Description = "instead of --forwarder: every mutant (lvs-director with one deliberate fault) against the cases that target it; exit 0 when each is caught" };
         var command = new Command("conform", "check forwarders against the conformance cases with real packets; exit 0 all MUST cases pass, 1 a MUST case failed, 2 a case could not be run")
         {
-            forwarders, modes, cases, output, shard, list,
+            forwarders, modes, cases, output, shard, list, mutants,
         };
         command.Subcommands.Add(Merge());
         command.SetAction(async (result, ct) =>
@@ -74,7 +75,9 @@ internal static partial class ConformVerb
                 }
             }
 
-            var units = ConformanceUnit.Plan(descriptions, selected);
+            var units = result.GetValue(mutants)
+                ? [.. ForwarderCatalog.Mutants.SelectMany(m => ConformanceUnit.Plan([ForwarderCatalog.Resolve(ForwarderCatalog.MutantPrefix + m.Fault)], [.. ConformanceCatalog.Select(m.Cases).Where(c => selected.Contains(c))]))]
+                : ConformanceUnit.Plan(descriptions, selected);
             string? shardText = result.GetValue(shard);
             if (shardText is not null)
             {
@@ -95,6 +98,11 @@ internal static partial class ConformVerb
             var runner = new ConformanceRunner(new DockerLabRuntime(), folder);
             var results = await runner.RunAsync(units, new Progress<string>(line => Console.Error.WriteLine($"  {line}")), ct);
             var report = new ConformanceReport(results, started, shardText);
+            if (result.GetValue(mutants))
+            {
+                return FinishMutants(report, folder);
+            }
+
             return Finish(report, folder);
         });
         return command;
@@ -134,6 +142,20 @@ internal static partial class ConformVerb
         }
 
         return report.ExitCode;
+    }
+
+    // Mutants are caught when each fails a case: the exit code says whether every one was.
+    private static int FinishMutants(ConformanceReport report, string folder)
+    {
+        Finish(report, folder);
+        var escaped = report.Forwarders.Where(f => f.Count(CaseVerdict.Fail) == 0).Select(f => f.Name).ToList();
+        foreach (var mutant in report.Forwarders)
+        {
+            var caughtBy = mutant.Cases.Where(c => c.Verdict == CaseVerdict.Fail).Select(c => c.Id).ToList();
+            Console.WriteLine($"{mutant.Name,-28} {(caughtBy.Count > 0 ? "caught by " + string.Join(", ", caughtBy) : "ESCAPED")}");
+        }
+
+        return escaped.Count == 0 ? 0 : 1;
     }
 
     private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

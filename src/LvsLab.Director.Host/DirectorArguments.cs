@@ -27,6 +27,9 @@ internal sealed record DirectorArguments
     /// <summary>AF_PACKET worker threads (1 to 8): more than one spreads each port's frames over them by flow hash.</summary>
     public int Workers { get; init; } = 1;
 
+    /// <summary>Deliberate faults (<c>--fault</c>): a mutant director for testing the tests.</summary>
+    public DirectorFaults Faults { get; init; }
+
     /// <summary>The firewall-mark rules (iptables mangle MARK lines) for <c>-f</c> services.</summary>
     public string? MarksPath { get; init; }
 
@@ -50,7 +53,7 @@ internal sealed record DirectorArguments
     public string ControlSocket { get; init; } = DefaultControlSocket;
 
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS]
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--fault NAME,...]
                lvs-director check --rules FILE [--marks FILE]
                lvs-director restore --rules FILE [--replace]   (apply a file of ipvsadm commands at once, like ipvsadm -R;
                    --replace clears the running rules first; all or nothing)
@@ -113,6 +116,7 @@ internal sealed record DirectorArguments
                 "--io" => result with { Io = Value() switch { "af-packet" => FrameIoKind.AfPacket, "pcap" => FrameIoKind.Pcap, var v => throw new ArgumentException($"--io '{v}': af-packet or pcap") } },
                 "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },
                 "--control" => result with { ControlSocket = Value() },
+                "--fault" => result with { Faults = ParseFaults(Value()) },
                 "--json" => result with { Json = true },
                 "--replace" => result with { Replace = true },
                 "-t" or "--tcp-service" => result with { Service = "tcp " + Value() },
@@ -150,5 +154,30 @@ internal sealed record DirectorArguments
         return list.Distinct(StringComparer.Ordinal).Count() == list.Count
             ? list
             : throw new ArgumentException($"--interface: an interface is named twice ({string.Join(", ", list)})");
+    }
+
+    /// <summary>The fault names of <c>--fault</c>, comma-separated.</summary>
+    public static IReadOnlyDictionary<string, DirectorFaults> FaultNames { get; } = new Dictionary<string, DirectorFaults>(StringComparer.Ordinal)
+    {
+        ["arp-silent"] = DirectorFaults.ArpSilent,
+        ["dr-source-mac"] = DirectorFaults.DrSourceMac,
+        ["ttl"] = DirectorFaults.Ttl,
+        ["nat-checksum"] = DirectorFaults.NatChecksum,
+        ["nat-reply-unmapped"] = DirectorFaults.NatReplyUnmapped,
+        ["first-server"] = DirectorFaults.FirstServer,
+        ["source-nat"] = DirectorFaults.SourceNat,
+    };
+
+    private static DirectorFaults ParseFaults(string names)
+    {
+        var faults = DirectorFaults.None;
+        foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            faults |= FaultNames.TryGetValue(name, out var fault)
+                ? fault
+                : throw new ArgumentException($"--fault '{name}': unknown (faults: {string.Join(", ", FaultNames.Keys)})");
+        }
+
+        return faults;
     }
 }

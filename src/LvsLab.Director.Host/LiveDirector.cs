@@ -178,7 +178,7 @@ internal sealed class LiveDirector : IDisposable
 
     /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) with the frame I/O <paramref name="ioKind"/> and builds the engine for the effective rules of <paramref name="live"/>.</summary>
     public static async Task<LiveDirector> OpenAsync(
-        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, TextWriter log, CancellationToken stop)
+        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, DirectorFaults faults, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorPort>();
         foreach (var name in interfaceNames)
@@ -187,7 +187,7 @@ internal sealed class LiveDirector : IDisposable
         }
 
         var rules = live.Effective;
-        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, ConnectionCapacity = connectionCapacity }, rules, marks);
+        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, ConnectionCapacity = connectionCapacity, Faults = faults }, rules, marks);
         var names = ports.Select(p => p.Name).ToList();
         IFramePorts io = ioKind == FrameIoKind.Pcap ? PcapPorts.Open(names) : AfPacketPorts.Open(names, ports.Max(p => p.Mtu), spinMicroseconds, workers);
         var director = new LiveDirector(io, engine, live, log);
@@ -198,6 +198,11 @@ internal sealed class LiveDirector : IDisposable
         }
 
         log.WriteLine($"lvs-director: frame i/o {io.Description}");
+        if (faults != DirectorFaults.None)
+        {
+            log.WriteLine($"lvs-director: MUTANT: deliberate faults {faults} (for testing the tests; never in use)");
+        }
+
         log.WriteLine($"lvs-director: {rules.Services.Count} service(s)");
         foreach (var line in IpvsRulePrinter.Print(rules).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -47,6 +47,7 @@ public sealed class DirectorEngine
     private const int AnyPort = -1;
     private const int NeverAnswer = -2;
 
+    private readonly DirectorFaults _faults;
     private readonly PortRuntime[] _ports;
     private readonly int _gatewayPort = -1;
     private readonly HashSet<Ipv4Address> _portAddresses = [];
@@ -81,6 +82,7 @@ public sealed class DirectorEngine
 
         Options = options;
         Ports = options.Ports;
+        _faults = options.Faults;
         _ports = new PortRuntime[options.Ports.Count];
         for (int i = 0; i < _ports.Length; i++)
         {
@@ -575,7 +577,7 @@ public sealed class DirectorEngine
         bool targetIsVip = _virtualAddressPort.TryGetValue(target, out int vipPort);
         bool askerIsOwnOrVirtual = _ownOrVirtualAddresses.Contains(askerIp);
         LearnNeighbour(operation, askerMac, askerIp, askerIsOwnOrVirtual, targetIsVip);
-        if (operation != ArpOperation.Request || !targetIsVip || vipPort == NeverAnswer)
+        if (operation != ArpOperation.Request || !targetIsVip || vipPort == NeverAnswer || _faults.HasFlag(DirectorFaults.ArpSilent))
         {
             // Not a question about a VIP; our ports' own addresses are the kernel's to answer.
             return Decision.Ignore;
@@ -762,12 +764,21 @@ public sealed class DirectorEngine
         var ethernet = new EthernetFrame(output[..length])
         {
             Destination = nextHopMac,
-            Source = _ports[egress].Mac,
+            Source = _faults.HasFlag(DirectorFaults.DrSourceMac) && server.ForwardingMethod == ForwardingMethod.DirectRouting ? new EthernetFrame(input).Source : _ports[egress].Mac,
         };
         if (server.ForwardingMethod == ForwardingMethod.Masquerading)
         {
             // Same offsets as the validated input; only the copy is written.
-            NatRewriter.RewriteDestination(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), server.Address, PortOf(server, transport));
+            var copy = new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]);
+            NatRewriter.RewriteDestination(copy, server.Address, PortOf(server, transport));
+            if (_faults != DirectorFaults.None)
+            {
+                DirectorFaultInjector.AfterNatRequest(_faults, ip, copy, _ports[egress].Address);
+            }
+        }
+        else if (_faults != DirectorFaults.None)
+        {
+            DirectorFaultInjector.AfterDirectRouting(_faults, new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), _ports[egress].Address);
         }
 
         // Direct routing: the IP packet is untouched; only the MAC addresses change.
@@ -844,7 +855,11 @@ public sealed class DirectorEngine
             Destination = nextHopMac,
             Source = _ports[egress].Mac,
         };
-        NatRewriter.RewriteSource(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), key.VirtualAddress, key.VirtualPort);
+        if (!_faults.HasFlag(DirectorFaults.NatReplyUnmapped))
+        {
+            NatRewriter.RewriteSource(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), key.VirtualAddress, key.VirtualPort);
+        }
+
         forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);
         return Decision.Forward(length, egress);
     }
@@ -1028,6 +1043,20 @@ public sealed class DirectorEngine
     // service (-p, per client network under -M) while it lives and its server may take
     // connections, else the scheduler's choice (which a persistent service then records in a
     // template). Returns -1 when no server can be chosen.
+    // The FirstServer fault: the first real server with a weight, whatever the scheduler says.
+    private static int FirstAvailable(ServiceRuntime service)
+    {
+        for (int i = 0; i < service.Servers.Length; i++)
+        {
+            if (service.Servers[i].Weight > 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private int Schedule(ServiceRuntime service, Ipv4Address client, in Transport transport, Ipv4Address vip, long now, out PersistenceKey? persistence)
     {
         persistence = null;
@@ -1055,7 +1084,7 @@ public sealed class DirectorEngine
             transport.SourcePort,
             vip,
             transport.DestinationPort);
-        int chosen = service.Scheduler.Select(service.Servers, context);
+        int chosen = _faults.HasFlag(DirectorFaults.FirstServer) ? FirstAvailable(service) : service.Scheduler.Select(service.Servers, context);
         if (chosen >= 0 && service.PersistenceMilliseconds > 0)
         {
             Connections.SetTemplate(templateKey, chosen, now, service.PersistenceMilliseconds);
@@ -1135,6 +1164,11 @@ public sealed class DirectorEngine
             // Not reached: the inner packet was validated and fits the port's MTU (at most 65535).
             forwarding = default;
             return Decision.Drop(DropReason.TooBig);
+        }
+
+        if (_faults != DirectorFaults.None)
+        {
+            DirectorFaultInjector.AfterTunnel(_faults, new Ipv4Packet(output.Slice(EthernetFrame.HeaderLength + IpInIp.Overhead, ip.TotalLength)), port.Address);
         }
 
         _ = new EthernetFrame(output)

@@ -10,6 +10,9 @@ public sealed record DirectorOptions
 {
     private readonly int _connectionCapacity = ConnectionTable.DefaultCapacity;
 
+    /// <summary>Faults switched on (mutants for testing the tests); <see cref="DirectorFaults.None"/> for a correct director.</summary>
+    public DirectorFaults Faults { get; init; }
+
     /// <summary>
     /// A director with one interface named <c>eth0</c> on which every address is on-link
     /// (prefix length 0): the single-link LVS-DR director.

@@ -83,6 +83,6 @@ public class LabForwardersTests
         var tun = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("tun", "t", 1), LabForwarders.Nftables));
         Assert.StartsWith("the forwarder 'nftables' does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
         var unknown = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("dr", "d", 1), "haproxy"));
-        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, lvslab:LVS_NAME=VALUE,…, FILE.forwarder.yml, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, lvslab:LVS_NAME=VALUE,…, FILE.forwarder.yml, mutant:FAULT, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
     }
 }

@@ -15,6 +15,9 @@ public static partial class ForwarderCatalog
     /// <summary>The prefix of the C# director with its own settings.</summary>
     public const string SettingsPrefix = "lvslab:";
 
+    /// <summary>The prefix of a mutant: the C# director with a deliberate fault (<see cref="Mutants"/>).</summary>
+    public const string MutantPrefix = "mutant:";
+
     /// <summary>The prefix of an image that follows the default contract.</summary>
     public const string ImagePrefix = "image:";
 
@@ -25,6 +28,22 @@ public static partial class ForwarderCatalog
     public const string DefaultReadyPattern = "^(\\S+: )?ready$";
 
     private static readonly Lazy<IReadOnlyDictionary<string, ForwarderDescription>> Stock = new(LoadStock);
+
+    /// <summary>
+    /// The mutants: lvs-director with one deliberate fault (its <c>--fault</c>), the cases that
+    /// target it (a pattern for <c>lvslab conform --cases</c>), and what it breaks. Every MUST
+    /// case targets at least one mutant, and each mutant must fail a case it targets.
+    /// </summary>
+    public static IReadOnlyList<(string Fault, string Cases, string Breaks)> Mutants { get; } =
+    [
+        ("arp-silent", "*-ARP-1", "answers no ARP request for the VIP"),
+        ("dr-source-mac", "DR-FWD-1", "DR: keeps the router's source MAC on the forwarded frame"),
+        ("ttl", "DR-FWD-1,TUN-ENC-1", "DR and TUN: decrements the forwarded packet's TTL like a router"),
+        ("nat-checksum", "NAT-FWD-1", "NAT: leaves the old checksums on the rewritten request"),
+        ("nat-reply-unmapped", "NAT-RET-1,NAT-VIP-1,NAT-UDP-1", "NAT: passes replies on from RIP:RPORT without rewriting them to VIP:VPORT"),
+        ("first-server", "*-RR-1", "schedules every connection to the first real server"),
+        ("source-nat", "*-CLIENT-1,DR-RET-1,TUN-RET-1", "rewrites the client's address to the director's, so replies come back through it"),
+    ];
 
     /// <summary>The stock forwarders' names, in order.</summary>
     public static IReadOnlyList<string> StockNames { get; } = ["lvslab", "lvslab-pcap", "nftables", "ipvs"];
@@ -59,6 +78,19 @@ public static partial class ForwarderCatalog
             return WithSettings(spec);
         }
 
+        if (spec.StartsWith(MutantPrefix, StringComparison.Ordinal))
+        {
+            var fault = spec[MutantPrefix.Length..];
+            return Mutants.Any(m => m.Fault == fault)
+                ? Stock.Value["lvslab"] with
+                {
+                    Name = spec,
+                    Environment = new Dictionary<string, string>(Stock.Value["lvslab"].Environment, StringComparer.Ordinal) { ["LVS_FAULT"] = fault },
+                    Source = "mutant",
+                }
+                : throw new ArgumentException($"unknown mutant '{fault}' (mutants: {string.Join(", ", Mutants.Select(m => m.Fault))})", nameof(spec));
+        }
+
         if (spec.StartsWith(ImagePrefix, StringComparison.Ordinal) && spec.Length > ImagePrefix.Length)
         {
             return DefaultContract(spec[ImagePrefix.Length..]);
@@ -71,7 +103,7 @@ public static partial class ForwarderCatalog
                 : throw new ArgumentException($"forwarder description '{spec}' does not exist", nameof(spec));
         }
 
-        throw new ArgumentException($"unknown forwarder '{spec}' (known: {string.Join(", ", StockNames)}, lvslab:LVS_NAME=VALUE,…, FILE.forwarder.yml, or image:NAME:TAG)", nameof(spec));
+        throw new ArgumentException($"unknown forwarder '{spec}' (known: {string.Join(", ", StockNames)}, lvslab:LVS_NAME=VALUE,…, FILE.forwarder.yml, mutant:FAULT, or image:NAME:TAG)", nameof(spec));
     }
 
     /// <summary>
