@@ -577,7 +577,7 @@ public sealed class DirectorEngine
         bool targetIsVip = _virtualAddressPort.TryGetValue(target, out int vipPort);
         bool askerIsOwnOrVirtual = _ownOrVirtualAddresses.Contains(askerIp);
         LearnNeighbour(operation, askerMac, askerIp, askerIsOwnOrVirtual, targetIsVip);
-        if (operation != ArpOperation.Request || !targetIsVip || vipPort == NeverAnswer || _faults.HasFlag(DirectorFaults.ArpSilent))
+        if (operation != ArpOperation.Request || !targetIsVip || vipPort == NeverAnswer || (_faults & DirectorFaults.ArpSilent) != 0)
         {
             // Not a question about a VIP; our ports' own addresses are the kernel's to answer.
             return Decision.Ignore;
@@ -764,7 +764,7 @@ public sealed class DirectorEngine
         var ethernet = new EthernetFrame(output[..length])
         {
             Destination = nextHopMac,
-            Source = _faults.HasFlag(DirectorFaults.DrSourceMac) && server.ForwardingMethod == ForwardingMethod.DirectRouting ? new EthernetFrame(input).Source : _ports[egress].Mac,
+            Source = (_faults & DirectorFaults.DrSourceMac) != 0 && server.ForwardingMethod == ForwardingMethod.DirectRouting ? new EthernetFrame(input).Source : _ports[egress].Mac,
         };
         if (server.ForwardingMethod == ForwardingMethod.Masquerading)
         {
@@ -855,7 +855,7 @@ public sealed class DirectorEngine
             Destination = nextHopMac,
             Source = _ports[egress].Mac,
         };
-        if (!_faults.HasFlag(DirectorFaults.NatReplyUnmapped))
+        if ((_faults & DirectorFaults.NatReplyUnmapped) == 0)
         {
             NatRewriter.RewriteSource(new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]), key.VirtualAddress, key.VirtualPort);
         }
@@ -1084,7 +1084,7 @@ public sealed class DirectorEngine
             transport.SourcePort,
             vip,
             transport.DestinationPort);
-        int chosen = _faults.HasFlag(DirectorFaults.FirstServer) ? FirstAvailable(service) : service.Scheduler.Select(service.Servers, context);
+        int chosen = (_faults & DirectorFaults.FirstServer) != 0 ? FirstAvailable(service) : service.Scheduler.Select(service.Servers, context);
         if (chosen >= 0 && service.PersistenceMilliseconds > 0)
         {
             Connections.SetTemplate(templateKey, chosen, now, service.PersistenceMilliseconds);

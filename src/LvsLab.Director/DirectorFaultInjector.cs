@@ -8,12 +8,12 @@ internal static class DirectorFaultInjector
     /// <summary>The DR faults, applied to the forwarded packet.</summary>
     public static void AfterDirectRouting(DirectorFaults faults, Ipv4Packet ip, Ipv4Address directorAddress)
     {
-        if (faults.HasFlag(DirectorFaults.Ttl))
+        if ((faults & DirectorFaults.Ttl) != 0)
         {
             DecrementTtl(ip);
         }
 
-        if (faults.HasFlag(DirectorFaults.SourceNat))
+        if ((faults & DirectorFaults.SourceNat) != 0)
         {
             ChangeSource(ip, directorAddress);
         }
@@ -42,12 +42,12 @@ internal static class DirectorFaultInjector
     /// <summary>The NAT request faults, applied to <paramref name="rewritten"/> (the copy already rewritten from <paramref name="original"/>).</summary>
     public static void AfterNatRequest(DirectorFaults faults, Ipv4Packet original, Ipv4Packet rewritten, Ipv4Address directorAddress)
     {
-        if (faults.HasFlag(DirectorFaults.SourceNat))
+        if ((faults & DirectorFaults.SourceNat) != 0)
         {
             ChangeSource(rewritten, directorAddress);
         }
 
-        if (faults.HasFlag(DirectorFaults.NatChecksum))
+        if ((faults & DirectorFaults.NatChecksum) != 0)
         {
             // The checksums of the packet as it came in, no longer right for the rewritten one.
             rewritten.HeaderChecksum = original.HeaderChecksum;
