@@ -27,7 +27,7 @@ internal static partial class ConformVerb
         var shard = new Option<string?>("--shard") { Description = "run shard I of N (I/N): every N-th lab of the plan; join the shards' reports with 'lvslab conform merge'" };
         var list = new Option<bool>("--list") { Description = "list the cases and exit" };
         var mutants = new Option<bool>("--mutants") { Description = "instead of --forwarder: every mutant (lvs-director with one deliberate fault) against the cases that target it; exit 0 when each is caught" };
-        var command = new Command("conform", "check forwarders against the conformance cases with real packets; exit 0 all MUST cases pass, 1 a MUST case failed, 2 a case could not be run")
+        var command = new Command("conform", "check forwarders against the conformance cases with real packets; exit 0 when every MUST case passes, 1 when one fails, 2 for bad input or a case that could not be run")
         {
             forwarders, modes, cases, output, shard, list, mutants,
         };
@@ -41,13 +41,13 @@ internal static partial class ConformVerb
             }
             catch (ArgumentException e)
             {
-                return LabVerbs.Fail(e.Message);
+                return BadInput(Plain(e));
             }
 
             var modeList = Split(result.GetValue(modes)!);
             if (modeList.FirstOrDefault(m => !ForwarderCapabilities.Modes.Contains(m)) is { } badMode)
             {
-                return LabVerbs.Fail($"--modes: unknown mode '{badMode}' (modes: {string.Join(", ", ForwarderCapabilities.Modes)})");
+                return BadInput($"--modes: unknown mode '{badMode}' (modes: {string.Join(", ", ForwarderCapabilities.Modes)})");
             }
 
             selected = [.. selected.Where(c => modeList.Contains(c.Mode))];
@@ -71,7 +71,7 @@ internal static partial class ConformVerb
                 }
                 catch (Exception e) when (e is ArgumentException or TopologyFileException or IOException)
                 {
-                    return LabVerbs.Fail(e.Message);
+                    return BadInput(e is ArgumentException a ? Plain(a) : e.Message);
                 }
             }
 
@@ -86,7 +86,7 @@ internal static partial class ConformVerb
                 var count = match.Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
                 if (index < 1 || index > count)
                 {
-                    return LabVerbs.Fail($"--shard '{shardText}': I/N with 1 ≤ I ≤ N, e.g. 1/2");
+                    return BadInput($"--shard '{shardText}': I/N with 1 ≤ I ≤ N, e.g. 1/2");
                 }
 
                 units = ConformanceUnit.Shard(units, index, count);
@@ -123,7 +123,7 @@ internal static partial class ConformVerb
             }
             catch (Exception e) when (e is ConformanceReportException or IOException or ArgumentException)
             {
-                return LabVerbs.Fail(e.Message);
+                return BadInput(e is ArgumentException a ? Plain(a) : e.Message);
             }
 
             var folder = Path.GetFullPath(result.GetValue(output)!);
@@ -157,6 +157,17 @@ internal static partial class ConformVerb
 
         return escaped.Count == 0 ? 0 : 1;
     }
+
+    // Bad input (an unknown forwarder, case pattern or mode, a malformed description or report):
+    // one line naming it, exit 2, nothing started.
+    private static int BadInput(string message)
+    {
+        Console.Error.WriteLine($"lvslab conform: {message}");
+        return 2;
+    }
+
+    private static string Plain(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
 
     private static List<string> Split(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 

@@ -74,3 +74,38 @@ public sealed class ConformanceScenarios(ITestOutputHelper output)
         public void Report(string value) => report(value);
     }
 }
+
+/// <summary><c>lvslab conform</c> on bad input: one line naming the problem, exit 2, no lab started.</summary>
+public sealed class ConformBadInputScenarios(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("--forwarder haproxy", "lvslab conform: unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs,")]
+    [InlineData("--cases XX-*", "lvslab conform: no case matches 'XX-*' (cases: DR-ARP-1,")]
+    [InlineData("--modes dr,dsr", "lvslab conform: --modes: unknown mode 'dsr' (modes: dr, nat, tun)")]
+    [InlineData("--shard 3/2", "lvslab conform: --shard '3/2': I/N with 1 ≤ I ≤ N, e.g. 1/2")]
+    [InlineData("--forwarder mutant:teleport", "lvslab conform: unknown mutant 'teleport' (mutants: arp-silent,")]
+    public async Task BadInputIsOneLineNamingItAndExitTwo(string arguments, string expected)
+    {
+        var result = await CliRunner.RunAsync(["conform", .. arguments.Split(' '), "--out", Path.Combine(Path.GetTempPath(), "lvslab-conform-bad")], output);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMalformedDescriptionIsRefusedWithFileAndLine()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.forwarder.yml");
+        await File.WriteAllTextAsync(path, "name: x\nimage: y\nmodes: [dr, q]\nreadiness: { log: ready }\n");
+        try
+        {
+            var result = await CliRunner.RunAsync(["conform", "--forwarder", path], output);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Equal($"lvslab conform: {path}:3: modes: unknown 'q' (known: dr, nat, tun)", result.Stderr.Trim());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
