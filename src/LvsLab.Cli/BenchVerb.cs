@@ -15,6 +15,9 @@ namespace LvsLab.Cli;
 /// </summary>
 internal static class BenchVerb
 {
+    /// <summary>The baseline's name in reports: the client straight to a real server, no load balancer.</summary>
+    private const string NoLoadBalancer = "direct";
+
     public static Command Build()
     {
         var modes = new Option<string>("--modes") { Description = "lab modes, comma-separated (dr, nat, tun)", DefaultValueFactory = _ => "dr,nat" };
@@ -92,7 +95,7 @@ internal static class BenchVerb
                         // No load balancer: the same client, straight to one real server (its RIP).
                         var lab = targets[0].Lab;
                         var rip = lab.Topology.NodesWith(NodeRole.RealServer)[0].Interfaces[0].Address;
-                        targets.Insert(0, ("direct", lab, string.Create(CultureInfo.InvariantCulture, $"http://{rip}:{lab.Topology.Port}/")));
+                        targets.Insert(0, (NoLoadBalancer, lab, string.Create(CultureInfo.InvariantCulture, $"http://{rip}:{lab.Topology.Port}/")));
                     }
 
                     foreach (var (forwarder, lab, url) in targets)
@@ -111,7 +114,7 @@ internal static class BenchVerb
                         {
                             foreach (var (forwarder, lab, url) in offered)
                             {
-                                var destination = forwarder == "direct" ? new Uri(url).Host : lab.Topology.Vip.ToString();
+                                var destination = forwarder == NoLoadBalancer ? new Uri(url).Host : lab.Topology.Vip.ToString();
                                 var (step, cost) = await CostedAsync(lab, forwarder, () => UdpStepAsync(lab, destination, rate, 2, ct), ct);
                                 var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cost.Per(step.Sent).Director, step.Achieved, cost.Per(step.Sent).Machine, cost.Collections, udpRun);
                                 udpSamples.Add(sample);
@@ -131,7 +134,7 @@ internal static class BenchVerb
 
                     // Added latency: each forwarder's own links captured from the host while a steady
                     // rate passes, each packet paired with its forwarded copy.
-                    foreach (var (forwarder, lab, _) in targets.Where(t => latencyRate > 0 && t.Forwarder != "direct"))
+                    foreach (var (forwarder, lab, _) in targets.Where(t => latencyRate > 0 && t.Forwarder != NoLoadBalancer))
                     {
                         var measured = await LatencyAsync(lab, latencyRate, ct);
                         latencySamples.Add(new LatencySample(mode, forwarder, latencyRate, measured));
@@ -336,7 +339,8 @@ internal static class BenchVerb
 
     private static async Task<(T Result, Cost Cost)> CostedAsync<T>(IRunningLab lab, string forwarder, Func<Task<T>> work, CancellationToken ct)
     {
-        var director = LabForwarders.IsLvsDirector(forwarder);
+        // The baseline without a load balancer has no director to ask.
+        var director = forwarder != NoLoadBalancer && LabForwarders.IsLvsDirector(forwarder);
         var before = director ? await DirectorCostAsync(lab, ct) : null;
         var machineBefore = MachineBusyMicroseconds();
         var result = await work();
