@@ -11,6 +11,7 @@ namespace LvsLab.Testing.Capture;
 /// </summary>
 public sealed class Tap : IDisposable
 {
+    private const int RingBytes = 64 * 1024 * 1024;
     private static readonly Lock DeviceListGate = new();
     private readonly List<CapturedFrame> frames = [];
     private readonly LibPcapLiveDevice device;
@@ -59,7 +60,11 @@ public sealed class Tap : IDisposable
 
         var tap = new Tap(label, hostInterface, device);
         device.OnPacketArrival += tap.OnPacketArrival;
-        device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 20, Immediate = true, Snaplen = 65535 });
+        // The kernel's ring holds BufferSize / (snaplen + header) frames: with libpcap's default
+        // 2 MB and a 64 KB snaplen that is 32 frames, and a capture thread that does not run for a
+        // few tens of milliseconds on a loaded machine lost the rest of a scenario's frames
+        // (seen in CI: a tap kept the first 32 frames of six requests). 64 MB holds about 1,000.
+        device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 20, Immediate = true, Snaplen = 65535, BufferSize = RingBytes });
         device.StartCapture();
         return tap;
     }
@@ -113,8 +118,13 @@ public sealed class Tap : IDisposable
         FrameInjector.Send(HostInterface, [marker]);
         await Lab.Docker.Eventually.TrueAsync(_ => Task.FromResult(Volatile.Read(ref markerSeen)), limit ?? TimeSpan.FromSeconds(5), $"tap {Label} to read its marker frame");
 
+        // Evidence with holes is no evidence: frames the kernel dropped make the capture fail loudly.
+        var dropped = device.Statistics?.DroppedPackets ?? 0;
         StopCapture();
-        return Save(folder);
+        var path = Save(folder);
+        return dropped == 0
+            ? path
+            : throw new InvalidOperationException($"tap {Label}: the kernel dropped {dropped} frame(s) its ring could not hold; the capture ({path}) is incomplete");
     }
 
     private string Save(string folder)
