@@ -5,7 +5,7 @@ using LvsLab.Lab.Docker;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
-using LvsLab.Testing.Bench;
+using LvsLab.Bench;
 
 namespace LvsLab.Cli;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LvsLab.Lab.Docker;
+using LvsLab.Lab.Runtime;
 
 namespace LvsLab.Lab.Tests;
 

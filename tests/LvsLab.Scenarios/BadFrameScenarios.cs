@@ -1,7 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Text.Json;
-using LvsLab.Lab.Docker;
 using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Scenarios;
 using PacketDotNet;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using LvsLab.Lab.Docker;
 using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Scenarios;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using LvsLab.Lab.Docker;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;

@@ -164,7 +164,7 @@ public sealed class TunScenarios(TunLabFixture fixture, ITestOutputHelper output
         frame.AsSpan(34, 10).Fill(0x45);
         FrameInjector.Send(nic.HostInterface, [frame]);
 
-        await LvsLab.Lab.Docker.Eventually.TrueAsync(
+        await LvsLab.Lab.Runtime.Eventually.TrueAsync(
             async _ => (await DecapStatsAsync(far.Name)).GetProperty("dropped").GetProperty("innerTruncated").GetInt64() > before.GetProperty("dropped").GetProperty("innerTruncated").GetInt64(),
             TimeSpan.FromSeconds(10),
             "lvs-decap to count the truncated inner packet");

@@ -5,7 +5,8 @@ public static class Artifacts
 {
     /// <summary>
     /// The folder for one scenario: <c>$LVSLAB_ARTIFACTS/&lt;suite&gt;/&lt;scenario&gt;</c>, by default
-    /// under <c>TestResults/captures</c> in the repository.
+    /// under <c>TestResults/captures</c> in the repository (the nearest folder above the running
+    /// program that holds <c>LvsLab.sln</c>), or in the current directory outside the repository.
     /// </summary>
     /// <param name="suite">The suite (test class).</param>
     /// <param name="scenario">The scenario (test).</param>
@@ -15,7 +16,7 @@ public static class Artifacts
         var root = Environment.GetEnvironmentVariable("LVSLAB_ARTIFACTS");
         if (string.IsNullOrEmpty(root))
         {
-            root = Path.Combine(Lab.Docker.RepositoryLayout.Root(), "TestResults", "captures");
+            root = Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), "TestResults", "captures");
         }
 
         var folder = Path.Combine(root, suite, scenario);
@@ -26,5 +27,19 @@ public static class Artifacts
 
         Directory.CreateDirectory(folder);
         return folder;
+    }
+
+    /// <summary>The nearest folder above the running program that holds <c>LvsLab.sln</c>, if any.</summary>
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LvsLab.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
     }
 }

@@ -116,7 +116,7 @@ public sealed class Tap : IDisposable
         marker[13] = 0xb5;
         markerBytes.CopyTo(marker.AsSpan(14));
         FrameInjector.Send(HostInterface, [marker]);
-        await Lab.Docker.Eventually.TrueAsync(_ => Task.FromResult(Volatile.Read(ref markerSeen)), limit ?? TimeSpan.FromSeconds(5), $"tap {Label} to read its marker frame");
+        await Lab.Runtime.Eventually.TrueAsync(_ => Task.FromResult(Volatile.Read(ref markerSeen)), limit ?? TimeSpan.FromSeconds(5), $"tap {Label} to read its marker frame");
 
         // Evidence with holes is no evidence: frames the kernel dropped make the capture fail loudly.
         var dropped = device.Statistics?.DroppedPackets ?? 0;

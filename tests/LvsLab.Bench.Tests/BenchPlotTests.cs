@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using LvsLab.Testing.Bench;
 
-namespace LvsLab.Testing.Tests;
+namespace LvsLab.Bench.Tests;
 
 public sealed class BenchPlotTests : IDisposable
 {

@@ -1,6 +1,4 @@
-using LvsLab.Testing.Bench;
-
-namespace LvsLab.Testing.Tests;
+namespace LvsLab.Bench.Tests;
 
 public class BenchReportTests
 {

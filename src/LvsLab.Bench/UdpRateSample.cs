@@ -1,4 +1,4 @@
-namespace LvsLab.Testing.Bench;
+namespace LvsLab.Bench;
 
 /// <summary>One step of the UDP packet-rate search: 64-byte frames offered at a rate, and how many reached the real servers.</summary>
 /// <param name="Mode">dr or nat.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 
-namespace LvsLab.Testing.Bench;
+namespace LvsLab.Bench;
 
 /// <summary>
 /// The bench as a picture: one PNG, two panels. Above, the UDP packet-rate search: packets

@@ -2,7 +2,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace LvsLab.Lab.Docker;
+namespace LvsLab.Lab.Runtime;
 
 /// <summary>Waits on a condition (polled with back-off by Polly), never for a fixed time.</summary>
 public static class Eventually

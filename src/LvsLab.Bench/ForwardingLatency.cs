@@ -5,7 +5,7 @@ using System.Net.NetworkInformation;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Flow;
 
-namespace LvsLab.Testing.Bench;
+namespace LvsLab.Bench;
 
 /// <summary>
 /// The time a forwarder adds to each packet, as its own links saw it: every IPv4 frame sent to

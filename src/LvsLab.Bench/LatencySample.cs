@@ -1,4 +1,4 @@
-namespace LvsLab.Testing.Bench;
+namespace LvsLab.Bench;
 
 /// <summary>What a forwarder added to each packet at a steady offered rate (see <see cref="ForwardingLatency"/>).</summary>
 /// <param name="Mode">dr, nat or tun.</param>

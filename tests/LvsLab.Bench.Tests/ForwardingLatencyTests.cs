@@ -1,9 +1,9 @@
 using System.Net;
-using LvsLab.Testing.Bench;
 using LvsLab.Testing.Capture;
+using LvsLab.Testing.Tests;
 using PacketDotNet;
 
-namespace LvsLab.Testing.Tests;
+namespace LvsLab.Bench.Tests;
 
 /// <summary>Synthetic captures of a forwarder's links, with known times, through <see cref="ForwardingLatency"/>.</summary>
 public class ForwardingLatencyTests

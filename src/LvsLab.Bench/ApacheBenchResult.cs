@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace LvsLab.Testing.Bench;
+namespace LvsLab.Bench;
 
 /// <summary>What one <c>ab</c> (ApacheBench) run measured: one TCP connection per request.</summary>
 /// <param name="Complete">Requests completed.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LvsLab.Testing.Bench;
+namespace LvsLab.Bench;
 
 /// <summary>The medians of the runs, as a markdown table, with the machine described.</summary>
 public static class BenchReport

@@ -1,4 +1,4 @@
-namespace LvsLab.Testing.Bench;
+namespace LvsLab.Bench;
 
 /// <summary>One run of one forwarder in one mode.</summary>
 /// <param name="Mode">dr or nat.</param>
