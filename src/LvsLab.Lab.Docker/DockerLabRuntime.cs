@@ -7,6 +7,7 @@ using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
+using LvsLab.Lab.Docker.Images;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
@@ -29,7 +30,7 @@ public sealed class DockerLabRuntime : ILabRuntime
     public DockerLabRuntime()
     {
         engine = DockerEngine.Connect();
-        images = new LabImages(engine, RepositoryLayout.Root());
+        images = new LabImages(engine, ImageSource.Locate());
     }
 
     /// <summary>The lab images (built on first use).</summary>

@@ -35,4 +35,7 @@ public static class LabLabels
 
     /// <summary>Which lab image an image is (images).</summary>
     public const string Image = "lvslab.image";
+
+    /// <summary>What a lab image was built from: <c>repository</c> or <c>package</c> (images; see <see cref="Images.ImageSource.Kind"/>).</summary>
+    public const string ImageSource = "lvslab.image-source";
 }

@@ -12,7 +12,7 @@ public sealed class ArpProblemScenarios(ArpProblemLabFixture fixture, ITestOutpu
     [Fact]
     public async Task TheArpVipCheckFailsHereNamingTheRealServerThatAnswered()
     {
-        var result = await LabCheckScenarios.RunAsync(fixture, "arp-vip", output);
+        var result = await LabScenario.RunCheckAsync(fixture, "arp-vip", output);
         Assert.False(result.Passed);
         Assert.Contains(result.Evidence, line => line.EndsWith("(rs1)", StringComparison.Ordinal));
         Assert.Contains(result.Evidence, line => line.EndsWith("(director)", StringComparison.Ordinal));
@@ -21,9 +21,9 @@ public sealed class ArpProblemScenarios(ArpProblemLabFixture fixture, ITestOutpu
     [Fact]
     public async Task RealServerWithoutArpSysctlsAlsoAnswersArpForTheVip()
     {
-        await using var taps = DrScenarios.StartTaps(fixture, ["router:lan"]);
+        await using var taps = LabScenario.StartTaps(fixture, ["router:lan"]);
 
-        await DrScenarios.AskRouterForVipAsync(fixture);
+        await LabScenario.AskRouterForVipAsync(fixture);
         await taps.StopAsync();
 
         var answered = ArpEvidence.Owners(taps.On("router:lan"), fixture.Topology.Vip);

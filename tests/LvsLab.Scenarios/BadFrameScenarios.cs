@@ -26,7 +26,7 @@ public sealed class BadFrameScenarios(DrLabFixture fixture, ITestOutputHelper ou
         var router = fixture.Lab.Node("router").On("lan");
         var cip = fixture.Topology.Node("client").AddressOn("front");
         var vip = fixture.Topology.Vip;
-        await using var taps = DrScenarios.StartTaps(fixture, ["director", .. fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name)]);
+        await using var taps = LabScenario.StartTaps(fixture, ["director", .. fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name)]);
         var before = await DirectorStats.ReadAsync(fixture.Lab);
 
         byte[] Syn(ushort sourcePort, byte ttl)

@@ -3,19 +3,6 @@ using LvsLab.Lab.Topologies;
 
 namespace LvsLab.Scenarios;
 
-/// <summary>The DR lab: client → router → LAN with the director and three real servers (rr).</summary>
-public sealed class DrLabFixture : LabFixture
-{
-    /// <inheritdoc/>
-    public override string Forwarder => LabForwarders.FromEnvironment();
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-dr";
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("dr", name, slot);
-}
-
 /// <summary>The DR lab with one real server lacking the ARP sysctls: the "ARP problem".</summary>
 public sealed class ArpProblemLabFixture : LabFixture
 {

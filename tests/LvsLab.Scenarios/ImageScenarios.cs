@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LvsLab.Lab.Docker;
+using LvsLab.Lab.Docker.Images;
 
 namespace LvsLab.Scenarios;
 
@@ -16,7 +17,7 @@ public sealed class ImageScenarios(DrLabFixture fixture, ITestOutputHelper outpu
     {
         Skip.If(fixture.Topology.Nodes.All(n => n.Image != image), $"no node of this lab runs the '{image}' image (the forwarder '{fixture.Description.Name}' runs '{fixture.Description.Image}' in the director)");
         var lines = new List<string>();
-        var images = new LabImages(DockerEngine.Connect(), RepositoryLayout.Root());
+        var images = new LabImages(DockerEngine.Connect(), ImageSource.Locate());
         var watch = Stopwatch.StartNew();
 
         var tag = await images.EnsureAsync(image, new SyncProgress(lines.Add), CancellationToken.None);
@@ -33,10 +34,14 @@ public sealed class ImageScenarios(DrLabFixture fixture, ITestOutputHelper outpu
     public async Task OnlyTheCurrentTagOfEachLabImageIsKept()
     {
         var all = await DockerEngine.Connect().Client.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters());
-        var tags = all.SelectMany(i => i.RepoTags ?? []).Where(t => t.StartsWith("lvslab/", StringComparison.Ordinal) && !t.StartsWith("lvslab/base", StringComparison.Ordinal)).ToList();
+        // One tag per image and kind of source (a source tree's and a package's live side by side).
+        var tags = all
+            .SelectMany(i => (i.RepoTags ?? []).Select(t => (Tag: t, Source: i.Labels?.GetValueOrDefault(LabLabels.ImageSource) ?? "unlabelled")))
+            .Where(t => t.Tag.StartsWith("lvslab/", StringComparison.Ordinal) && !t.Tag.StartsWith("lvslab/base", StringComparison.Ordinal))
+            .ToList();
 
-        output.WriteLine(string.Join('\n', tags));
-        Assert.Equal(tags.Count, tags.Select(t => t.Split(':')[0]).Distinct().Count());
+        output.WriteLine(string.Join('\n', tags.Select(t => $"{t.Tag} ({t.Source})")));
+        Assert.Equal(tags.Count, tags.Select(t => (t.Tag.Split(':')[0], t.Source)).Distinct().Count());
     }
 
     private sealed class SyncProgress(Action<string> report) : IProgress<string>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Checks;
 
@@ -15,7 +14,7 @@ public sealed class LabCheckScenarios(DrLabFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task ANatCheckSaysItDoesNotApplyToADrLab()
     {
-        var result = await RunAsync(fixture, "only-vip", output);
+        var result = await LabScenario.RunCheckAsync(fixture, "only-vip", output);
         Assert.False(result.Passed);
         Assert.Contains("applies to nat labs", result.Evidence[0], StringComparison.Ordinal);
     }
@@ -37,14 +36,5 @@ public sealed class LabCheckScenarios(DrLabFixture fixture, ITestOutputHelper ou
         var unknown = await CliRunner.RunAsync(["run", "no-such-check", "--name", fixture.Topology.Name], output);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no check named 'no-such-check' (checks: spread, true-client, arp-vip, replies-bypass, only-vip)", unknown.Stderr, StringComparison.Ordinal);
-    }
-
-    /// <summary>Runs a check against a fixture's lab, its captures kept with the calling scenario's.</summary>
-    internal static async Task<CheckResult> RunAsync(LabFixture lab, string check, ITestOutputHelper output, [CallerMemberName] string scenario = "")
-    {
-        var result = await LabChecks.Find(check).RunAsync(
-            lab.Lab, Artifacts.For(lab.GetType().Name.Replace("Fixture", string.Empty, StringComparison.Ordinal), $"{scenario}-{check}"));
-        output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")} {check}\n  {string.Join("\n  ", result.Evidence)}");
-        return result;
     }
 }

@@ -3,19 +3,6 @@ using LvsLab.Lab.Topologies;
 
 namespace LvsLab.Scenarios;
 
-/// <summary>The NAT lab: client and director on the front network, three real servers behind the director.</summary>
-public sealed class NatLabFixture : LabFixture
-{
-    /// <inheritdoc/>
-    public override string Forwarder => LabForwarders.FromEnvironment();
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-nat";
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load("nat", name, slot);
-}
-
 /// <summary>The NAT lab with a real server whose default route is the router, not the director.</summary>
 public sealed class NatWrongGatewayLabFixture : LabFixture
 {

@@ -215,5 +215,5 @@ public sealed class SeedScenarios(SeedLabFixture fixture, ITestOutputHelper outp
     }
 
     private TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") =>
-        DrScenarios.StartTaps(fixture, links, scenario);
+        LabScenario.StartTaps(fixture, links, scenario);
 }

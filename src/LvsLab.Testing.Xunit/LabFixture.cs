@@ -5,11 +5,14 @@ using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
 
-namespace LvsLab.Scenarios;
+namespace LvsLab.Testing.Xunit;
 
 /// <summary>
-/// One lab shared by a test class: swept leftovers first, then the lab, owned by this test
-/// process (so a killed run's lab is swept by the next), taken down at the end.
+/// One lab shared by a test class (<c>IClassFixture</c>) or collection: swept leftovers first,
+/// then the lab, owned by this test process (so a killed run's lab is swept by the next), taken
+/// down at the end. Derive from it, or from <see cref="DrLabFixture"/>, <see cref="NatLabFixture"/>
+/// and <see cref="TunLabFixture"/>, and override <see cref="Forwarder"/> to put your own
+/// forwarder in the director.
 /// </summary>
 public abstract class LabFixture : IAsyncLifetime
 {
@@ -91,20 +94,4 @@ public abstract class LabFixture : IAsyncLifetime
     /// <param name="slot">Its address slot.</param>
     /// <returns>The topology.</returns>
     protected abstract LabTopology CreateTopology(string name, int slot);
-}
-
-/// <summary>A stock lab (its topology file) with a given forwarder in the director.</summary>
-/// <param name="kind">The stock lab: dr, nat, tun, seed.</param>
-/// <param name="forwarder">The forwarder (see <see cref="LabForwarders"/>).</param>
-/// <param name="prefix">The short prefix of the lab's name.</param>
-public abstract class StockLabFixture(string kind, string forwarder, string prefix) : LabFixture
-{
-    /// <inheritdoc/>
-    public override string Forwarder => forwarder;
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => prefix;
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot) => StockLabs.Load(kind, name, slot);
 }

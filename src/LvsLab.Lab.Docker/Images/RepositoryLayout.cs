@@ -1,4 +1,4 @@
-namespace LvsLab.Lab.Docker;
+namespace LvsLab.Lab.Docker.Images;
 
 /// <summary>Finds the LvsLab source tree (images and the director's source) at run time.</summary>
 public static class RepositoryLayout

@@ -5,13 +5,14 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
-namespace LvsLab.Lab.Docker;
+namespace LvsLab.Lab.Docker.Images;
 
 /// <summary>
 /// Builds the lab's images on first use and serves them from cache afterwards. Each image is
-/// tagged with a hash of what it is built from (its folder, the base image and, for the
-/// director, the director's source), so a change rebuilds it and an unchanged tree never does;
-/// older tags of the same image are removed so rebuilds leave nothing dangling.
+/// tagged with a hash of what it is built from (the base image and what its
+/// <see cref="ImageSource"/> says: a source tree or the installed package), so a change rebuilds
+/// it and an unchanged source never does; older tags of the same image are removed so rebuilds
+/// leave nothing dangling.
 /// </summary>
 public sealed class LabImages
 {
@@ -21,31 +22,25 @@ public sealed class LabImages
     /// <summary>The base image used where a registry is reachable.</summary>
     public const string RegistryBase = "debian:bookworm-slim";
 
-    /// <summary>Images that carry a .NET program of ours: the project published into the build context's <c>publish/</c>, and the folders its hash covers.</summary>
-    private static readonly Dictionary<string, (string Project, string[] Sources)> Programs = new()
-    {
-        ["director"] = ("src/LvsLab.Director.Host/LvsLab.Director.Host.csproj", ["src/LvsLab.Packets", "src/LvsLab.PacketIo", "src/LvsLab.Director", "src/LvsLab.Director.Host"]),
-        ["client"] = ("src/LvsLab.PacketGen/LvsLab.PacketGen.csproj", ["src/LvsLab.PacketIo", "src/LvsLab.PacketGen"]),
-        ["realserver"] = ("src/LvsLab.Decap/LvsLab.Decap.csproj", ["src/LvsLab.Packets", "src/LvsLab.Decap"]),
-        ["nft-director"] = ("src/LvsLab.Nft/LvsLab.Nft.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Nft"]),
-    };
-    private static readonly string[] BuildFiles = ["Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig"];
-
     private readonly DockerClient client;
-    private readonly string root;
+    private readonly ImageSource source;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, string> built = [];
     private string? baseImage;
 
     /// <summary>Creates the builder.</summary>
     /// <param name="engine">The Docker engine.</param>
-    /// <param name="root">The repository root (see <see cref="RepositoryLayout"/>).</param>
-    public LabImages(DockerEngine engine, string root)
+    /// <param name="source">Where the images are built from (see <see cref="ImageSource.Locate"/>).</param>
+    public LabImages(DockerEngine engine, ImageSource source)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(source);
         client = engine.Client;
-        this.root = root;
+        this.source = source;
     }
+
+    /// <summary>Where the images are built from.</summary>
+    public ImageSource Source => source;
 
     /// <summary>The image names the lab knows.</summary>
     public static IReadOnlyList<string> Known { get; } = ["client", "router", "director", "realserver", "nft-director", "ipvs-director"];
@@ -80,31 +75,13 @@ public sealed class LabImages
 
             var baseRef = baseImage ??= await EnsureBaseAsync(progress, cancellationToken);
             var baseId = (await client.Images.InspectImageAsync(baseRef, cancellationToken)).ID;
-            var folder = Path.Combine(root, "images", name);
-            var hash = ContentHash(name, baseId);
+            var hash = TagHash(name, baseId);
             var tag = $"lvslab/{name}:{hash}";
             if (!await ExistsAsync(tag, cancellationToken))
             {
                 var watch = Stopwatch.StartNew();
-                progress?.Report($"building image {tag}");
-                string? publish = null;
-                try
-                {
-                    if (Programs.TryGetValue(name, out var program))
-                    {
-                        publish = await PublishAsync(program.Project, progress, cancellationToken);
-                    }
-
-                    await BuildAsync(folder, publish, tag, name, baseRef, cancellationToken);
-                }
-                finally
-                {
-                    if (publish is not null && Directory.Exists(publish))
-                    {
-                        Directory.Delete(publish, recursive: true);
-                    }
-                }
-
+                progress?.Report($"building image {tag} from {source.Description}");
+                await BuildAsync(name, tag, baseRef, progress, cancellationToken);
                 progress?.Report($"built image {tag} in {watch.Elapsed.TotalSeconds:F1} s");
                 await RemoveOlderTagsAsync(name, tag, cancellationToken);
             }
@@ -151,49 +128,21 @@ public sealed class LabImages
             progress?.Report($"cannot pull {RegistryBase} ({e.StatusCode}): bootstrapping {OfflineBase} offline");
         }
 
-        var script = Path.Combine(root, "images", "base", "bootstrap.sh");
-        var result = await ProcessRunner.RunAsync("bash", [script, OfflineBase], progress, cancellationToken);
+        var result = await source.WithBootstrapScriptAsync(script => ProcessRunner.RunAsync("bash", [script, OfflineBase], progress, cancellationToken));
         if (result.ExitCode != 0 || !await ExistsAsync(OfflineBase, cancellationToken))
         {
-            throw new InvalidOperationException($"{script} failed (exit {result.ExitCode}): {result.Stderr.Trim()}");
+            throw new InvalidOperationException($"bootstrapping {OfflineBase} (images/base/bootstrap.sh from {source.Description}) failed (exit {result.ExitCode}): {result.Stderr.Trim()}");
         }
 
         return OfflineBase;
     }
 
-    private async Task<string> PublishAsync(string relativeProject, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        var output = Path.Combine(Path.GetTempPath(), $"lvslab-publish-{Guid.NewGuid():N}");
-        progress?.Report($"publishing {Path.GetFileNameWithoutExtension(relativeProject)} (self-contained)");
-        var project = Path.Combine(root, relativeProject);
-        var result = await ProcessRunner.RunAsync(
-            "dotnet",
-            ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishSingleFile=true", "-o", output, "--nologo", "-v", "quiet"],
-            progress: null,
-            cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output, recursive: true);
-            }
-
-            throw new InvalidOperationException($"dotnet publish of {relativeProject} failed (exit {result.ExitCode}): {result.Stdout}{result.Stderr}");
-        }
-
-        return output;
-    }
-
-    private async Task BuildAsync(string folder, string? publish, string tag, string name, string baseRef, CancellationToken cancellationToken)
+    private async Task BuildAsync(string name, string tag, string baseRef, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         using var context = new MemoryStream();
         await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
         {
-            await AddFolderAsync(tar, folder, string.Empty, cancellationToken);
-            if (publish is not null)
-            {
-                await AddFolderAsync(tar, publish, "publish/", cancellationToken);
-            }
+            await source.WriteContextAsync(name, tar, progress, cancellationToken);
         }
 
         context.Position = 0;
@@ -203,7 +152,7 @@ public sealed class LabImages
         {
             Tags = [tag],
             BuildArgs = new Dictionary<string, string> { ["BASE"] = baseRef },
-            Labels = new Dictionary<string, string> { [LabLabels.Marker] = "true", [LabLabels.Image] = name },
+            Labels = new Dictionary<string, string> { [LabLabels.Marker] = "true", [LabLabels.Image] = name, [LabLabels.ImageSource] = source.Kind },
             Remove = true,
             ForceRemove = true,
         };
@@ -224,47 +173,14 @@ public sealed class LabImages
             cancellationToken);
         if (errors.Length > 0 || !await ExistsAsync(tag, cancellationToken))
         {
-            throw new InvalidOperationException($"building {tag} from {folder} failed: {errors}\n{Tail(log.ToString(), 3000)}");
+            throw new InvalidOperationException($"building {tag} from {source.Description} failed: {errors}\n{Tail(log.ToString(), 3000)}");
         }
     }
 
-    private static async Task AddFolderAsync(TarWriter tar, string folder, string prefix, CancellationToken cancellationToken)
+    private string TagHash(string name, string baseId)
     {
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var relative = Path.GetRelativePath(folder, file).Replace('\\', '/');
-            if (prefix.Length == 0 && relative.StartsWith("publish/", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            await tar.WriteEntryAsync(file, prefix + relative, cancellationToken);
-        }
-    }
-
-    private string ContentHash(string name, string baseId)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(baseId));
-        var roots = new List<string> { Path.Combine("images", name) };
-        if (Programs.TryGetValue(name, out var program))
-        {
-            roots.AddRange(program.Sources);
-        }
-
-        var files = roots
-            .SelectMany(r => Directory.EnumerateFiles(Path.Combine(root, r), "*", SearchOption.AllDirectories))
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/publish/", StringComparison.Ordinal))
-            .Concat(Programs.ContainsKey(name) ? BuildFiles : [])
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            sha.AppendData(Encoding.UTF8.GetBytes(file));
-            sha.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
-        }
-
-        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{baseId}\n{source.ContentHash(name)}"));
+        return Convert.ToHexStringLower(digest)[..16];
     }
 
     private async Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken)
@@ -289,7 +205,9 @@ public sealed class LabImages
         var images = await client.Images.ListImagesAsync(
             new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [$"lvslab/{name}"] = true } } },
             cancellationToken);
-        foreach (var image in images)
+        // Only tags from the same kind of source: images from a package and from a source tree
+        // live side by side (a repository's own tests and its packed samples on one machine).
+        foreach (var image in images.Where(i => i.Labels is null || !i.Labels.TryGetValue(LabLabels.ImageSource, out var kind) || kind == source.Kind))
         {
             foreach (var tag in image.RepoTags ?? [])
             {

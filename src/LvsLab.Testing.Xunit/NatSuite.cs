@@ -1,0 +1,164 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
+using LvsLab.Testing.Capture;
+using LvsLab.Testing.Flow;
+using LvsLab.Testing.Scenarios;
+using PacketDotNet;
+
+namespace LvsLab.Testing.Xunit;
+
+/// <summary>
+/// LVS-NAT with real packets (seed idea 6): the director rewrites the destination VIP:80 →
+/// RIP:8080 on the way in and the source RIP:8080 → VIP:80 on the way out; the client only
+/// ever sees the VIP, the real servers see the true client address.
+/// </summary>
+/// <remarks>
+/// Forwarder-agnostic: only packets captured outside the forwarder and the client's own view.
+/// Derive a class from it with a <see cref="NatLabFixture"/> as its class or collection fixture.
+/// </remarks>
+public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
+{
+    /// <summary>The lab.</summary>
+    protected LabFixture Fixture => fixture;
+
+    /// <summary>The test's output.</summary>
+    protected ITestOutputHelper Output => output;
+
+    protected IPAddress Vip => fixture.Topology.Vip;
+
+    protected IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
+
+    protected IReadOnlyList<LabNode> RealServers => fixture.Topology.NodesWith(NodeRole.RealServer);
+
+    [SkippableFact]
+    public async Task CurlToVipReachesEveryServerOn8080AndTheClientOnlyEverSeesTheVip()
+    {
+        fixture.SkipIfUnavailable();
+        await using var taps = StartTaps(["client"]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        // Each real server answered twice (rr) and saw the true client address.
+        Assert.All(replies.GroupBy(r => r!.Server), g => Assert.Equal(2, g.Count()));
+        Assert.Equal(RealServers.Count, replies.Select(r => r!.Server).Distinct().Count());
+        Assert.All(replies, r => Assert.Equal(Cip, r!.Client));
+        var ipFrames = taps.On("client").Where(f => f.Ip is not null).ToList();
+        Assert.NotEmpty(ipFrames);
+        Assert.All(ipFrames, f => Assert.True(f.IsIp(Cip, Vip) || f.IsIp(Vip, Cip), $"the client saw {f}"));
+        Assert.DoesNotContain(ipFrames, f => f.Tcp is { } t && (t.SourcePort == NatLab.RealTcpPort || t.DestinationPort == NatLab.RealTcpPort));
+    }
+
+    [SkippableFact]
+    public async Task DirectorRewritesDestinationInAndSourceOutWithValidChecksums()
+    {
+        fixture.SkipIfUnavailable();
+        await using var taps = StartTaps(["director:front", "director:back"]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var front = taps.On("director:front").Where(f => f.Tcp is not null).ToList();
+        var back = taps.On("director:back").Where(f => f.Tcp is not null).ToList();
+        var rips = RealServers.Select(n => n.AddressOn("back")).ToHashSet();
+
+        var inFront = front.Where(f => f.IsIp(Cip, Vip)).ToList();
+        var outFront = front.Where(f => f.IsIp(Vip, Cip)).ToList();
+        var inBack = back.Where(f => f.IsIp(Cip, null) && rips.Contains(f.Ip!.DestinationAddress)).ToList();
+        var outBack = back.Where(f => rips.Contains(f.Ip!.SourceAddress) && f.Ip.DestinationAddress.Equals(Cip)).ToList();
+        Assert.All(inFront, f => Assert.Equal(80, f.Tcp!.DestinationPort));
+        Assert.All(outFront, f => Assert.Equal(80, f.Tcp!.SourcePort));
+        Assert.All(inBack, f => Assert.Equal(NatLab.RealTcpPort, f.Tcp!.DestinationPort));
+        Assert.All(outBack, f => Assert.Equal(NatLab.RealTcpPort, f.Tcp!.SourcePort));
+        // Nothing else crosses the director's links, and nothing leaves it that did not come in.
+        output.WriteLine($"front in {inFront.Count} out {outFront.Count}; back in {inBack.Count} out {outBack.Count}");
+        Assert.NotEmpty(inFront);
+        Assert.InRange(inBack.Count, 1, inFront.Count);
+        Assert.InRange(outFront.Count, 1, outBack.Count);
+        Assert.Equal(front.Count + back.Count, inFront.Count + outFront.Count + inBack.Count + outBack.Count);
+        // TTL goes down by one through the director, as through any router.
+        Assert.Equal(inFront[0].Ip!.TimeToLive - 1, inBack[0].Ip!.TimeToLive);
+        AssertChecksumsValid(front.Concat(back));
+    }
+
+    [SkippableFact]
+    public async Task UdpServiceWorksThroughNatAndSeesTheClient()
+    {
+        fixture.SkipIfUnavailable();
+        await using var taps = StartTaps(["client", "director:back"]);
+
+        var replies = await HttpProbe.UdpAsync(fixture.Lab, "client", Vip.ToString(), NatLab.UdpPort, 3);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        Assert.Equal(RealServers.Count, replies.Select(r => r!.Server).Distinct().Count());
+        Assert.All(replies, r => Assert.Equal(Cip, r!.Client));
+        var udp = taps.On("client").Where(f => f.Ethernet.Extract<UdpPacket>() is not null).ToList();
+        Assert.All(udp, f => Assert.Contains(Vip, new[] { f.Ip!.SourceAddress, f.Ip.DestinationAddress }));
+        Assert.Contains(taps.On("director:back"), f => f.Ethernet.Extract<UdpPacket>() is { DestinationPort: NatLab.RealUdpPort });
+        AssertChecksumsValid(taps.On("client").Concat(taps.On("director:back")));
+    }
+
+    [SkippableTheory]
+    [InlineData("spread")]
+    [InlineData("true-client")]
+    [InlineData("arp-vip")]
+    [InlineData("only-vip")]
+    public async Task EveryNatCheckPasses(string check)
+    {
+        fixture.SkipIfUnavailable();
+        Assert.True((await LabScenario.RunCheckAsync(fixture, check, output)).Passed);
+    }
+
+    [SkippableFact]
+    public async Task TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut()
+    {
+        fixture.SkipIfUnavailable();
+        var flow = await LabScenario.TraceOneRequestAsync(fixture, nameof(TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut), output);
+        var inbound = flow.Request.Single(h => h.From == "director");
+        Assert.Equal(
+            FlowFields.SourceMac | FlowFields.DestinationMac | FlowFields.DestinationAddress | FlowFields.DestinationPort | FlowFields.TimeToLive,
+            inbound.Changed);
+        var outbound = flow.Reply.Single(h => h.From == "director");
+        Assert.Equal(
+            FlowFields.SourceMac | FlowFields.DestinationMac | FlowFields.SourceAddress | FlowFields.SourcePort | FlowFields.TimeToLive,
+            outbound.Changed);
+        Assert.False(flow.ReplyBypassesDirector);
+    }
+
+    /// <summary>Asserts that every IP, TCP and UDP checksum in <paramref name="frames"/> is valid (a UDP checksum of 0 means none).</summary>
+    /// <param name="frames">Captured frames.</param>
+    public static void AssertChecksumsValid(IEnumerable<CapturedFrame> frames)
+    {
+        foreach (var frame in frames.Where(f => f.Ip is not null))
+        {
+            Assert.True(frame.Ip!.ValidChecksum, $"IP checksum: {frame}");
+            if (frame.Tcp is { } tcp)
+            {
+                Assert.True(tcp.ValidTcpChecksum, $"TCP checksum: {frame}");
+            }
+
+            if (frame.Ethernet.Extract<UdpPacket>() is { } udp && udp.Checksum != 0)
+            {
+                Assert.True(udp.ValidUdpChecksum, $"UDP checksum: {frame}");
+            }
+        }
+    }
+
+    /// <summary>A drop counter of lvs-director's counters.</summary>
+    /// <param name="stats">Counters read with <see cref="DirectorStats.ReadAsync"/>.</param>
+    /// <param name="reason">The drop reason.</param>
+    /// <returns>The count.</returns>
+    protected static long Drops(JsonElement stats, string reason) => DirectorStats.Drops(stats, reason);
+
+    /// <summary>Starts taps on <paramref name="links"/>, their pcaps kept with the calling scenario's.</summary>
+    /// <param name="links">Taps as <c>node</c> or <c>node:network</c>.</param>
+    /// <param name="scenario">The scenario (the caller, by default).</param>
+    /// <returns>The running taps.</returns>
+    protected TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => LabScenario.StartTaps(fixture, links, scenario);
+}

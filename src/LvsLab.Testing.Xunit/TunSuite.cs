@@ -1,0 +1,179 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Runtime.CompilerServices;
+using LvsLab.Lab.Forwarders;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
+using LvsLab.Testing.Capture;
+using LvsLab.Testing.Flow;
+using LvsLab.Testing.Scenarios;
+using PacketDotNet;
+
+namespace LvsLab.Testing.Xunit;
+
+/// <summary>
+/// LVS-TUN with real packets (seed idea 8): the director wraps the client's packet unchanged in
+/// IP-in-IP to a real server that may sit in another subnet; the server unwraps it, holds the
+/// VIP, and answers the client directly, never through the director.
+/// </summary>
+/// <remarks>
+/// Forwarder-agnostic: only packets captured outside the forwarder and the client's own view.
+/// Derive a class from it with a <see cref="TunLabFixture"/> as its class or collection fixture.
+/// </remarks>
+public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output)
+{
+    /// <summary>The lab.</summary>
+    protected LabFixture Fixture => fixture;
+
+    /// <summary>The test's output.</summary>
+    protected ITestOutputHelper Output => output;
+
+    [SkippableTheory]
+    [InlineData("spread")]
+    [InlineData("true-client")]
+    [InlineData("replies-bypass")]
+    public async Task TheTunChecksPassOnTheTunLab(string check)
+    {
+        fixture.SkipIfUnavailable();
+        Assert.True((await LabScenario.RunCheckAsync(fixture, check, output)).Passed);
+    }
+
+    [SkippableFact]
+    public async Task TheTunPictureShowsThePacketWrappedUnchangedAndTheReplyBypassingTheDirector()
+    {
+        fixture.SkipIfUnavailable();
+        var flow = await LabScenario.TraceOneRequestAsync(fixture, nameof(TheTunPictureShowsThePacketWrappedUnchangedAndTheReplyBypassingTheDirector), output);
+        var atDirector = flow.Request.Single(h => h.From == "director");
+        Assert.True(atDirector.Changed.HasFlag(FlowFields.Wrapped), atDirector.Changed.ToString());
+        Assert.False(atDirector.Changed.HasFlag(FlowFields.DestinationAddress));
+        Assert.NotNull(atDirector.Outer);
+        Assert.True(flow.ReplyBypassesDirector);
+    }
+
+    /// <summary>The VIP.</summary>
+    protected IPAddress Vip => fixture.Topology.Vip;
+
+    /// <summary>The client's address.</summary>
+    protected IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
+
+    /// <summary>The director's address on the LAN.</summary>
+    protected IPAddress Dip => fixture.Topology.Node("director").AddressOn("lan");
+
+    /// <summary>The real servers.</summary>
+    protected IReadOnlyList<LabNode> RealServers => fixture.Topology.NodesWith(NodeRole.RealServer);
+
+    [SkippableFact]
+    public async Task CurlReachesEveryRealServerIncludingThoseBehindTheRouter()
+    {
+        fixture.SkipIfUnavailable();
+        var paths = new List<string>();
+        foreach (var rs in RealServers)
+        {
+            paths.Add((await fixture.Lab.ExecAsync(rs.Name, ["cat", TunLab.PathFile])).Stdout.Trim());
+        }
+
+        output.WriteLine($"decapsulation: {string.Join(", ", paths)}; kernel ipip module present: {Directory.Exists("/sys/module/ipip")}");
+        Assert.All(paths, p => Assert.Equal(Directory.Exists("/sys/module/ipip") ? "kernel-ipip" : "user-space", p));
+        await using var taps = StartTaps(["client"]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        Assert.All(replies.GroupBy(r => r!.Server), g => Assert.Equal(2, g.Count()));
+        Assert.Equal(RealServers.Select(n => n.Name).Order(), replies.Select(r => r!.Server).Distinct().Order());
+        Assert.All(replies, r => Assert.Equal(Cip, r!.Client));
+        Assert.Contains(RealServers, n => n.Interfaces[0].Network == "far");
+    }
+
+    [SkippableFact]
+    public async Task DirectorWrapsTheClientsPacketUnchangedInIpInIp()
+    {
+        fixture.SkipIfUnavailable();
+        var far = RealServers.First(n => n.Interfaces[0].Network == "far");
+        await using var taps = StartTaps(["router:lan", "director", far.Name]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
+        var routerMac = fixture.Lab.Node("router").On("lan").Mac;
+        var sentByRouter = taps.On("router:lan").Where(f => f.IsIp(Cip, Vip) && f.SourceMac == routerMac).Select(f => f.AfterEthernet.ToArray()).ToList();
+        var wrapped = taps.On("director").Where(f => f.SourceMac == directorMac && f.Ip is { Protocol: PacketDotNet.ProtocolType.IPv4 }).ToList();
+        Assert.NotEmpty(wrapped);
+        foreach (var frame in wrapped)
+        {
+            Assert.Equal(Dip, frame.Ip!.SourceAddress);
+            Assert.Contains(frame.Ip.DestinationAddress, RealServers.Select(n => n.Interfaces[0].Address));
+            Assert.True(frame.Ip.ValidChecksum, "outer IP checksum");
+            var inner = Inner(frame);
+            Assert.Contains(sentByRouter, s => s.AsSpan().SequenceEqual(inner));
+        }
+
+        // The far server receives the tunnel through the router, still director → RIP, protocol 4.
+        var farAddress = far.Interfaces[0].Address;
+        var arrived = taps.On(far.Name).Where(f => f.IsIp(Dip, farAddress) && f.Ip!.Protocol == PacketDotNet.ProtocolType.IPv4).ToList();
+        Assert.NotEmpty(arrived);
+        Assert.All(arrived, f => Assert.Equal(fixture.Lab.Node("router").On("far").Mac, f.SourceMac));
+        Assert.All(arrived, f => Assert.Contains(sentByRouter, s => s.AsSpan().SequenceEqual(Inner(f))));
+        output.WriteLine($"{wrapped.Count} wrapped packets left the director; {arrived.Count} reached {far.Name} across the router");
+    }
+
+    [SkippableFact]
+    public async Task RepliesCrossSubnetsWithoutTheDirector()
+    {
+        fixture.SkipIfUnavailable();
+        var far = RealServers.First(n => n.Interfaces[0].Network == "far");
+        await using var taps = StartTaps(["director", far.Name]);
+
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
+        await taps.StopAsync();
+
+        Assert.All(replies, r => Assert.NotNull(r));
+        Assert.DoesNotContain(taps.On("director"), f => f.IsIp(Vip, null));
+        var leaving = taps.On(far.Name).Where(f => f.IsIp(Vip, Cip)).ToList();
+        Assert.NotEmpty(leaving);
+        Assert.All(leaving, f => Assert.Equal(fixture.Lab.Node("router").On("far").Mac, f.DestinationMac));
+    }
+
+    [SkippableFact]
+    public async Task UploadLargerThanTheTunnelMtuSucceedsAfterTheDirectorsFragmentationNeeded()
+    {
+        fixture.SkipUnlessClaims(ForwarderCapabilities.FragmentationNeeded);
+        await using var taps = StartTaps(["client", "director"]);
+
+        var upload = await fixture.Lab.ExecAsync("client", ["sh", "-c", $"head -c 1048576 /dev/zero | socat -t 20 - TCP4:{Vip}:{TunLab.UploadPort}"]);
+        await taps.StopAsync();
+
+        output.WriteLine($"server counted: {upload.Stdout.Trim()} {upload.Stderr.Trim()}");
+        Assert.Equal("1048576", upload.Stdout.Trim());
+        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
+        var icmp = taps.On("director").Where(f => f.SourceMac == directorMac && f.Ethernet.Extract<IcmpV4Packet>() is { } i && i.TypeCode == IcmpV4TypeCode.UnreachableFragmentationNeeded).ToList();
+        Assert.NotEmpty(icmp);
+        foreach (var frame in icmp)
+        {
+            Assert.Equal(Cip, frame.Ip!.DestinationAddress);
+            var message = frame.Ethernet.Extract<IcmpV4Packet>()!.Bytes;
+            // RFC 1191: the next-hop MTU sits in the low 16 bits of the second word.
+            Assert.Equal(1480, BinaryPrimitives.ReadUInt16BigEndian(message.AsSpan(6, 2)));
+        }
+
+        Assert.Contains(taps.On("client"), f => f.Ethernet.Extract<IcmpV4Packet>() is { TypeCode: IcmpV4TypeCode.UnreachableFragmentationNeeded });
+    }
+
+    /// <summary>The inner packet of a captured IP-in-IP frame (after the outer header, up to the outer total length).</summary>
+    /// <param name="frame">A frame carrying protocol 4.</param>
+    /// <returns>The inner IP packet's bytes.</returns>
+    protected static byte[] Inner(CapturedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return frame.AfterEthernet[(frame.Ip!.HeaderLength * 4)..frame.Ip.TotalLength].ToArray();
+    }
+
+    /// <summary>Starts taps on <paramref name="links"/>, their pcaps kept with the calling scenario's.</summary>
+    /// <param name="links">Taps as <c>node</c> or <c>node:network</c>.</param>
+    /// <param name="scenario">The scenario (the caller, by default).</param>
+    /// <returns>The running taps.</returns>
+    protected TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => LabScenario.StartTaps(fixture, links, scenario);
+}
