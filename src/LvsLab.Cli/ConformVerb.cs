@@ -144,14 +144,15 @@ internal static partial class ConformVerb
         return report.ExitCode;
     }
 
-    // Mutants are caught when each fails a case: the exit code says whether every one was.
+    // Mutants are caught when a case each targets finds it wrong (fails a MUST case, does not
+    // meet a SHOULD case): the exit code says whether every one was.
     private static int FinishMutants(ConformanceReport report, string folder)
     {
         Finish(report, folder);
-        var escaped = report.Forwarders.Where(f => f.Count(CaseVerdict.Fail) == 0).Select(f => f.Name).ToList();
+        var escaped = report.Forwarders.Where(f => !f.Cases.Any(c => c.FoundFault)).Select(f => f.Name).ToList();
         foreach (var mutant in report.Forwarders)
         {
-            var caughtBy = mutant.Cases.Where(c => c.Verdict == CaseVerdict.Fail).Select(c => c.Id).ToList();
+            var caughtBy = mutant.Cases.Where(c => c.FoundFault).Select(c => c.Id).ToList();
             Console.WriteLine($"{mutant.Name,-28} {(caughtBy.Count > 0 ? "caught by " + string.Join(", ", caughtBy) : "ESCAPED")}");
         }
 

@@ -166,6 +166,9 @@ internal sealed record DirectorArguments
         ["nat-reply-unmapped"] = DirectorFaults.NatReplyUnmapped,
         ["first-server"] = DirectorFaults.FirstServer,
         ["source-nat"] = DirectorFaults.SourceNat,
+        ["frag-silent"] = DirectorFaults.FragmentationSilent,
+        ["icmp-dropped"] = DirectorFaults.IcmpDropped,
+        ["bad-checksum"] = DirectorFaults.ForwardBadChecksum,
     };
 
     private static DirectorFaults ParseFaults(string names)

@@ -736,7 +736,7 @@ public sealed class DirectorEngine
                 {
                     // IPVS would let the stack fragment a DF-clear packet; this engine does not
                     // fragment, so that packet is dropped.
-                    return ip.DontFragment
+                    return ip.DontFragment && (_faults & DirectorFaults.FragmentationSilent) == 0
                         ? FragmentationNeeded(ingress, ip, _ports[egress].Mtu - IpInIp.Overhead, output, now)
                         : Decision.Drop(DropReason.TooBig);
                 }
@@ -877,6 +877,11 @@ public sealed class DirectorEngine
             return Decision.Drop(reason);
         }
 
+        if ((_faults & DirectorFaults.IcmpDropped) != 0)
+        {
+            return Decision.Drop(DropReason.NoConnection);
+        }
+
         var key = new ConnectionKey(
             icmp.QuotedProtocol == IpProtocol.Tcp ? ServiceProtocol.Tcp : ServiceProtocol.Udp,
             icmp.QuotedDestination,
@@ -950,6 +955,11 @@ public sealed class DirectorEngine
         if (!TryReadIcmpError(ip, out IcmpErrorMessage icmp, out DropReason reason, notAnErrorReason: DropReason.None))
         {
             return reason == DropReason.None ? Decision.Ignore : Decision.Drop(reason);
+        }
+
+        if ((_faults & DirectorFaults.IcmpDropped) != 0)
+        {
+            return Decision.Drop(DropReason.NoConnection);
         }
 
         var replyKey = new ReplyKey(
@@ -1100,9 +1110,9 @@ public sealed class DirectorEngine
         (uint)realServerIndex < (uint)service.Servers.Length
         && !(Options.ExpireQuiescentTemplate && service.Servers[realServerIndex].Weight == 0);
 
-    private static DropReason CheckForwardable(Ipv4Packet ip)
+    private DropReason CheckForwardable(Ipv4Packet ip)
     {
-        if (!ip.IsHeaderChecksumValid)
+        if (!ip.IsHeaderChecksumValid && (_faults & DirectorFaults.ForwardBadChecksum) == 0)
         {
             return DropReason.BadIpChecksum;
         }

@@ -31,4 +31,13 @@ public enum DirectorFaults
 
     /// <summary>Rewrites the request's source to the director's own address (source NAT; in TUN the inner packet's), so the real server never sees the client and answers the director.</summary>
     SourceNat = 1 << 6,
+
+    /// <summary>TUN: drops a packet too big to wrap without telling the client (no ICMP fragmentation-needed): a path-MTU black hole.</summary>
+    FragmentationSilent = 1 << 7,
+
+    /// <summary>Drops ICMP errors about a connection instead of relaying them to its other side.</summary>
+    IcmpDropped = 1 << 8,
+
+    /// <summary>Forwards a packet whose IPv4 header checksum is wrong instead of dropping it.</summary>
+    ForwardBadChecksum = 1 << 9,
 }

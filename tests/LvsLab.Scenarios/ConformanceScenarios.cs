@@ -27,9 +27,13 @@ public sealed class ConformanceScenarios(ITestOutputHelper output)
         Assert.All(lvslab.Cases, c => Assert.True(c.Verdict == CaseVerdict.Pass, $"lvslab {c.Id}: {c.Verdict}\n{string.Join('\n', c.Evidence)}"));
         Assert.Equal(ConformanceCatalog.All.Count, lvslab.Cases.Count);
 
-        // nftables claims DR and NAT: TUN is unsupported, everything else passes.
+        // nftables claims DR and NAT: TUN is unsupported, every MUST case passes; of the SHOULD
+        // cases, DR-BAD-1 is not met: its netdev ingress chain rewrites and sends a frame before
+        // any IP layer has looked at its header checksum.
         Assert.All(nftables.Cases, c => Assert.True(
-            c.Mode == "tun" ? c.Verdict == CaseVerdict.Unsupported : c.Verdict == CaseVerdict.Pass,
+            c.Mode == "tun" ? c.Verdict == CaseVerdict.Unsupported
+            : c.Id == "DR-BAD-1" ? c.Verdict == CaseVerdict.NonStrict
+            : c.Verdict == CaseVerdict.Pass,
             $"nftables {c.Id}: {c.Verdict}\n{string.Join('\n', c.Evidence)}"));
         Assert.Equal(0, report.ExitCode);
     }
@@ -44,7 +48,7 @@ public sealed class ConformanceScenarios(ITestOutputHelper output)
 
         foreach (var mutant in report.Forwarders)
         {
-            var caughtBy = mutant.Cases.Where(c => c.Verdict == CaseVerdict.Fail).Select(c => c.Id).ToList();
+            var caughtBy = mutant.Cases.Where(c => c.FoundFault).Select(c => c.Id).ToList();
             output.WriteLine($"{mutant.Name}: caught by {string.Join(", ", caughtBy)}");
             Assert.True(caughtBy.Count > 0, $"{mutant.Name} escaped every case that targets it");
             Assert.DoesNotContain(mutant.Cases, c => c.Verdict == CaseVerdict.Error);

@@ -36,7 +36,7 @@ public sealed class ImageScenarios(DrLabFixture fixture, ITestOutputHelper outpu
         var all = await DockerEngine.Connect().Client.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters());
         // One tag per image and kind of source (a source tree's and a package's live side by side).
         var tags = all
-            .SelectMany(i => (i.RepoTags ?? []).Select(t => (Tag: t, Source: i.Labels?.GetValueOrDefault(LabLabels.ImageSource) ?? "unlabelled")))
+            .SelectMany(i => (i.RepoTags ?? []).Select(t => (Tag: t, Source: i.Labels is not null && i.Labels.TryGetValue(LabLabels.ImageSource, out var kind) ? kind : "unlabelled")))
             .Where(t => t.Tag.StartsWith("lvslab/", StringComparison.Ordinal) && !t.Tag.StartsWith("lvslab/base", StringComparison.Ordinal))
             .ToList();
 

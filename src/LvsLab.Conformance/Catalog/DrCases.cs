@@ -95,6 +95,63 @@ internal static class DrCases
         },
     };
 
+    // Injected from the host side of the director's link, as if the router had sent them: a SYN
+    // with a broken IPv4 header checksum and one whose TCP header is cut short, each marked by
+    // its IP identification. Then the service must still answer.
+    private static ConformanceCase Malformed { get; } = new()
+    {
+        Id = "DR-BAD-1",
+        Mode = "dr",
+        Level = CaseLevel.Should,
+        Sentence = "Malformed frames for the virtual service (a wrong IPv4 header checksum, a TCP header cut short) are not passed on to a real server, and the service keeps answering.",
+        Reference = "RFC 1122 §3.2.1.2 (a host discards a datagram with a bad header checksum); IPVS sees only what ip_rcv accepted (ip_input.c) and drops a TCP header it cannot read (ip_vs_proto_tcp.c, tcp_conn_schedule). SHOULD: a real server's own IP layer discards what a link-layer forwarder passes on",
+        Run = async (context, ct) =>
+        {
+            var lab = context.Lab;
+            var node = LabProbe.Director(lab);
+            var director = node.Interfaces[0];
+            var router = LabProbe.Router(lab).On(director.Network);
+            var cip = LabProbe.ClientAddress(lab);
+            var service = new System.Net.IPEndPoint(lab.Topology.Vip, lab.Topology.Port);
+            var servers = LabProbe.RealServers(lab);
+            const ushort BadChecksumId = 61001;
+            const ushort TruncatedId = 61002;
+            var taps = TapSet.Start(lab, context.Artifacts, [$"{node.Name}:{director.Network}", .. servers.Select(s => s.Name)]);
+            await using (taps.ConfigureAwait(false))
+            {
+                FrameInjector.Send(director.HostInterface, [
+                    MalformedFrames.BadIpChecksum(director.Mac, router.Mac, cip, service, BadChecksumId),
+                    MalformedFrames.TruncatedTcp(director.Mac, router.Mac, cip, service, TruncatedId),
+                ]);
+                var replies = await LabProbe.GetAsync(lab, 3, ct);
+                await taps.StopAsync();
+                static ushort Id(CapturedFrame f) => f.Data.Length >= 20 ? (ushort)((f.Data[18] << 8) | f.Data[19]) : (ushort)0;
+                var injected = taps.On($"{node.Name}:{director.Network}").Count(f => f.DestinationMac == director.Mac && f.IsIp(cip, lab.Topology.Vip) && Id(f) is BadChecksumId or TruncatedId);
+                var evidence = new List<string>
+                {
+                    string.Create(CultureInfo.InvariantCulture, $"injected to the director ({director.Mac}) from the router's MAC: a SYN to {service} with a wrong IPv4 header checksum (IP id {BadChecksumId}) and one whose IPv4 total length ends 10 bytes into the TCP header (IP id {TruncatedId}); {injected} seen on the director's link"),
+                    LabProbe.Answered(replies),
+                };
+                // Judged where the frames leave the director: the lab's bridges verify IPv4 header
+                // checksums themselves (br_netfilter), so a bad one sent on would not show at a real server.
+                var passedOn = taps.On($"{node.Name}:{director.Network}").Where(f => f.SourceMac == director.Mac && f.IsIp(cip, lab.Topology.Vip) && Id(f) is BadChecksumId or TruncatedId).ToList();
+                foreach (var frame in passedOn)
+                {
+                    evidence.Add(string.Create(CultureInfo.InvariantCulture, $"the director passed on {(Id(frame) == BadChecksumId ? "the bad-checksum SYN" : "the truncated SYN")} to MAC {frame.DestinationMac}"));
+                }
+
+                foreach (var server in servers)
+                {
+                    var arrived = taps.On(server.Name).Count(f => f.IsIp(cip, lab.Topology.Vip) && Id(f) is BadChecksumId or TruncatedId);
+                    evidence.Add(string.Create(CultureInfo.InvariantCulture, $"{server.Name}: received {arrived} of them"));
+                }
+
+                var held = replies.All(r => r is not null) && passedOn.Count == 0 && injected > 0;
+                return new CaseFinding(held, evidence, taps.Pcaps);
+            }
+        },
+    };
+
     // Last: the cases above are initialised first.
     public static IReadOnlyList<ConformanceCase> All { get; } =
     [
@@ -104,5 +161,6 @@ internal static class DrCases
         CommonCases.TrueClient("dr"),
         CommonCases.ExactRoundRobin("dr"),
         NotForAVip,
+        Malformed,
     ];
 }

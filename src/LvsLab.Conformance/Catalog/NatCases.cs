@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using LvsLab.Conformance.Results;
+using LvsLab.Lab.Forwarders;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Checks;
@@ -66,6 +67,74 @@ internal static class NatCases
         },
     };
 
+    // The client sends a datagram to VIP:53 from a socket it closes at once: the real server's
+    // answer (VIP:53 -> CIP:port once rewritten) finds no socket, and the client's kernel sends
+    // ICMP port unreachable to the VIP about it. The director must pass that error to the real
+    // server that answered, about its own packet: outer destination RIP, quote RIP:5353 -> CIP.
+    private static ConformanceCase IcmpRelayed { get; } = new()
+    {
+        Id = "NAT-ICMP-1",
+        Mode = "nat",
+        Level = CaseLevel.Must,
+        Capabilities = [ForwarderCapabilities.IcmpErrors],
+        Sentence = "An ICMP error from the client about a reply (port unreachable) reaches the real server that sent the reply, rewritten: to RIP, quoting RIP:5353 -> CIP, with valid checksums.",
+        Reference = "ip_vs_core.c, ip_vs_in_icmp and ip_vs_nat_icmp: an ICMP error about a connection goes to its real server with the embedded packet rewritten",
+        Run = async (context, ct) =>
+        {
+            var lab = context.Lab;
+            var client = LabProbe.Client(lab);
+            var cip = LabProbe.ClientAddress(lab);
+            var vip = lab.Topology.Vip;
+            var servers = LabProbe.RealServers(lab);
+            var taps = TapSet.Start(lab, context.Artifacts, [client.Name, .. servers.Select(s => s.Name)]);
+            await using (taps.ConfigureAwait(false))
+            {
+                for (var i = 0; i < servers.Count; i++)
+                {
+                    await lab.ExecAsync(client.Name, ["sh", "-c", $"echo icmp-probe | socat -u - UDP4-SENDTO:{vip}:{NatLab.UdpPort}"], ct);
+                }
+
+                await taps.StopAsync();
+                var sent = taps.On(client.Name).Where(f => f.IsIp(cip, vip) && IcmpUnreachable(f, 3)).ToList();
+                if (sent.Count == 0)
+                {
+                    throw new InvalidOperationException($"the client sent no ICMP port unreachable about a reply from {vip}:{NatLab.UdpPort} (did any reply reach it?): the case has nothing to judge");
+                }
+
+                var evidence = new List<string> { string.Create(CultureInfo.InvariantCulture, $"the client sent {sent.Count} ICMP port unreachable to {vip} about replies from {vip}:{NatLab.UdpPort}") };
+                var relayed = 0;
+                var misdelivered = false;
+                foreach (var server in servers)
+                {
+                    var rip = server.On("back").Address;
+                    var arrived = taps.On(server.Name).Where(f => f.IsIp(cip, rip) && IcmpUnreachable(f, 3)).ToList();
+                    foreach (var frame in arrived)
+                    {
+                        var problem = QuoteProblem(frame, rip, NatLab.RealUdpPort, cip);
+                        evidence.Add(problem is null
+                            ? $"{server.Name}: received the error from {cip}, quoting {rip}:{NatLab.RealUdpPort} -> {cip}, checksums valid"
+                            : $"{server.Name}: received an error from {cip}, but {problem}");
+                        relayed += problem is null ? 1 : 0;
+                    }
+
+                    var leaked = taps.On(server.Name).Where(f => f.IsIp(cip, null) && IcmpUnreachable(f, 3) && !f.IsIp(cip, rip)).ToList();
+                    if (leaked.Count > 0)
+                    {
+                        evidence.Add($"{server.Name}: received {leaked.Count} error(s) not addressed to it ({leaked[0]})");
+                        misdelivered = true;
+                    }
+                }
+
+                if (relayed <= 0)
+                {
+                    evidence.Add("no real server received the client's ICMP error rewritten for it");
+                }
+
+                return new CaseFinding(relayed > 0 && !misdelivered, evidence, taps.Pcaps);
+            }
+        },
+    };
+
     // Last: the cases above are initialised first.
     public static IReadOnlyList<ConformanceCase> All { get; } =
     [
@@ -76,7 +145,39 @@ internal static class NatCases
         Udp,
         CommonCases.TrueClient("nat"),
         CommonCases.ExactRoundRobin("nat"),
+        IcmpRelayed,
     ];
+
+    private static bool IcmpUnreachable(CapturedFrame frame, int code) =>
+        frame.Ip is { Protocol: PacketDotNet.ProtocolType.Icmp } ip
+        && frame.AfterEthernet.Length >= (ip.HeaderLength * 4) + 8
+        && frame.AfterEthernet[ip.HeaderLength * 4] == 3
+        && frame.AfterEthernet[(ip.HeaderLength * 4) + 1] == code;
+
+    // What is wrong with the quote of an ICMP error that should quote from:port -> to (UDP), or null.
+    private static string? QuoteProblem(CapturedFrame frame, IPAddress from, int port, IPAddress to)
+    {
+        var packet = frame.AfterEthernet[..frame.Ip!.TotalLength];
+        var icmp = packet[(frame.Ip.HeaderLength * 4)..];
+        if (InternetChecksum.Compute(icmp) != 0 || InternetChecksum.Compute(packet[..(frame.Ip.HeaderLength * 4)]) != 0)
+        {
+            return "its IP or ICMP checksum is wrong";
+        }
+
+        var quote = icmp[8..];
+        if (quote.Length < 28)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"it quotes only {quote.Length} bytes");
+        }
+
+        var quotedFrom = new IPAddress(quote[12..16]);
+        var quotedTo = new IPAddress(quote[16..20]);
+        var quoteHeader = (quote[0] & 0x0F) * 4;
+        var quotedPort = (quote[quoteHeader] << 8) | quote[quoteHeader + 1];
+        return quotedFrom.Equals(from) && quotedTo.Equals(to) && quotedPort == port
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"it quotes {quotedFrom}:{quotedPort} -> {quotedTo}, not {from}:{port} -> {to}");
+    }
 
     private static async Task<CaseFinding> RewriteAsync(CaseContext context, bool inbound, CancellationToken ct)
     {

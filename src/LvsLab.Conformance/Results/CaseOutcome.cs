@@ -17,4 +17,8 @@ public sealed record CaseOutcome(
     CaseVerdict Verdict,
     IReadOnlyList<string> Evidence,
     IReadOnlyList<string> Pcaps,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>Whether the case found the forwarder wrong: a MUST case failed, or a SHOULD case was not met (how a mutant is caught).</summary>
+    public bool FoundFault => Verdict is CaseVerdict.Fail or CaseVerdict.NonStrict;
+}

@@ -43,6 +43,9 @@ public static partial class ForwarderCatalog
         ("nat-reply-unmapped", "NAT-RET-1,NAT-VIP-1,NAT-UDP-1", "NAT: passes replies on from RIP:RPORT without rewriting them to VIP:VPORT"),
         ("first-server", "*-RR-1", "schedules every connection to the first real server"),
         ("source-nat", "*-CLIENT-1,DR-RET-1,TUN-RET-1", "rewrites the client's address to the director's, so replies come back through it"),
+        ("frag-silent", "TUN-FRAG-1", "TUN: drops a packet too big to wrap without ICMP fragmentation-needed (a path-MTU black hole)"),
+        ("icmp-dropped", "NAT-ICMP-1", "drops ICMP errors about a connection instead of relaying them"),
+        ("bad-checksum", "DR-BAD-1", "forwards a packet whose IPv4 header checksum is wrong"),
     ];
 
     /// <summary>The stock forwarders' names, in order.</summary>
