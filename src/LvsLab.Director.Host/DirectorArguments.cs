@@ -169,6 +169,7 @@ internal sealed record DirectorArguments
         ["frag-silent"] = DirectorFaults.FragmentationSilent,
         ["icmp-dropped"] = DirectorFaults.IcmpDropped,
         ["bad-checksum"] = DirectorFaults.ForwardBadChecksum,
+        ["no-affinity"] = DirectorFaults.NoAffinity,
     };
 
     private static DirectorFaults ParseFaults(string names)

@@ -48,6 +48,7 @@ public sealed class DirectorEngine
     private const int NeverAnswer = -2;
 
     private readonly DirectorFaults _faults;
+    private int _faultTurn;
     private readonly PortRuntime[] _ports;
     private readonly int _gatewayPort = -1;
     private readonly HashSet<Ipv4Address> _portAddresses = [];
@@ -1053,6 +1054,22 @@ public sealed class DirectorEngine
     // service (-p, per client network under -M) while it lives and its server may take
     // connections, else the scheduler's choice (which a persistent service then records in a
     // template). Returns -1 when no server can be chosen.
+    // The NoAffinity fault: the next real server with a weight, in turn, whatever the scheduler
+    // and persistence say.
+    private int NextInTurn(ServiceRuntime service)
+    {
+        for (int tried = 0; tried < service.Servers.Length; tried++)
+        {
+            int i = (int)((uint)_faultTurn++ % (uint)service.Servers.Length);
+            if (service.Servers[i].Weight > 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     // The FirstServer fault: the first real server with a weight, whatever the scheduler says.
     private static int FirstAvailable(ServiceRuntime service)
     {
@@ -1070,6 +1087,11 @@ public sealed class DirectorEngine
     private int Schedule(ServiceRuntime service, Ipv4Address client, in Transport transport, Ipv4Address vip, long now, out PersistenceKey? persistence)
     {
         persistence = null;
+        if ((_faults & DirectorFaults.NoAffinity) != 0)
+        {
+            return NextInTurn(service);
+        }
+
         PersistenceKey templateKey = default;
         if (service.PersistenceMilliseconds > 0)
         {

@@ -40,4 +40,7 @@ public enum DirectorFaults
 
     /// <summary>Forwards a packet whose IPv4 header checksum is wrong instead of dropping it.</summary>
     ForwardBadChecksum = 1 << 9,
+
+    /// <summary>Ignores persistence and the scheduler: every new connection goes to the next real server in turn (no client keeps its server, no weight counts).</summary>
+    NoAffinity = 1 << 10,
 }

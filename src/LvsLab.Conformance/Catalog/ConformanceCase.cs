@@ -1,4 +1,5 @@
 using LvsLab.Conformance.Results;
+using LvsLab.Lab.Model;
 
 namespace LvsLab.Conformance.Catalog;
 
@@ -29,6 +30,15 @@ public sealed record ConformanceCase
 
     /// <summary>The scheduler the case's lab uses, which the forwarder must honour; else unsupported.</summary>
     public string Scheduler { get; init; } = "rr";
+
+    /// <summary>
+    /// The lab variant the case needs, when the stock lab's rules do not serve it (another
+    /// scheduler, weights, persistence): cases of one variant share a lab. Null: the stock lab.
+    /// </summary>
+    public string? Variant { get; init; }
+
+    /// <summary>The director's rules (ipvsadm-save text) for <see cref="Variant"/>, made from the lab's topology; null for the stock rules.</summary>
+    public Func<LabTopology, string>? Rules { get; init; }
 
     /// <summary>Runs the case.</summary>
     public required Func<CaseContext, CancellationToken, Task<CaseFinding>> Run { get; init; }

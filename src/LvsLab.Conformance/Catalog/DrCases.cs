@@ -152,6 +152,56 @@ internal static class DrCases
         },
     };
 
+    // The stock DR service under wrr with weights n, n-1, …, 1 (3, 2, 1 for three servers): one
+    // cycle of 6 connections gives 3, 2 and 1; five cycles give exactly 15, 10 and 5.
+    private static ConformanceCase WeightedShares { get; } = new()
+    {
+        Id = "DR-WRR-1",
+        Mode = "dr",
+        Level = CaseLevel.Must,
+        Scheduler = "wrr",
+        Variant = "wrr 3:2:1",
+        Rules = topology => LabRules.DirectRouting(topology, "wrr", i => topology.NodesWith(Lab.Model.NodeRole.RealServer).Count - i),
+        Sentence = "Weighted round robin with weights 3, 2 and 1 gives the real servers exactly 15, 10 and 5 of 30 new connections.",
+        Reference = "ip_vs_wrr.c: in every cycle each real server gets as many connections as its weight",
+        Run = async (context, ct) =>
+        {
+            var servers = LabProbe.RealServers(context.Lab);
+            var weights = servers.Select((_, i) => servers.Count - i).ToList();
+            var total = 5 * weights.Sum();
+            var replies = await LabProbe.GetAsync(context.Lab, total, ct);
+            var counts = servers.Select((s, i) => (s.Name, Count: replies.Count(r => r?.Server == s.Name), Expected: 5 * weights[i])).ToList();
+            var evidence = counts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} (weight {c.Expected / 5}): {c.Count} of {total} (expected {c.Expected})")).Append(LabProbe.Answered(replies)).ToList();
+            return new CaseFinding(replies.All(r => r is not null) && counts.All(c => c.Count == c.Expected), evidence, []);
+        },
+    };
+
+    private static ConformanceCase SourceHashing { get; } = new()
+    {
+        Id = "DR-SH-1",
+        Mode = "dr",
+        Level = CaseLevel.Must,
+        Scheduler = "sh",
+        Variant = "sh",
+        Rules = topology => LabRules.DirectRouting(topology, "sh", _ => 1),
+        Sentence = "Source hashing sends every connection from one client address to the same real server.",
+        Reference = "ip_vs_sh.c: the real server is chosen by a hash of the client's address",
+        Run = (context, ct) => OneServerAsync(context, 12, ct),
+    };
+
+    private static ConformanceCase Persistence { get; } = new()
+    {
+        Id = "DR-PERSIST-1",
+        Mode = "dr",
+        Level = CaseLevel.Must,
+        Capabilities = [Lab.Forwarders.ForwarderCapabilities.Persistence],
+        Variant = "rr -p 60",
+        Rules = topology => LabRules.DirectRouting(topology, "rr", _ => 1, persistenceSeconds: 60),
+        Sentence = "A persistent service (rr, -p 60) keeps every connection from one client on the real server its first connection got.",
+        Reference = "ip_vs_core.c, ip_vs_sched_persist: a template per client sends its connections to one real server until it expires",
+        Run = (context, ct) => OneServerAsync(context, 12, ct),
+    };
+
     // Last: the cases above are initialised first.
     public static IReadOnlyList<ConformanceCase> All { get; } =
     [
@@ -162,5 +212,22 @@ internal static class DrCases
         CommonCases.ExactRoundRobin("dr"),
         NotForAVip,
         Malformed,
+        WeightedShares,
+        SourceHashing,
+        Persistence,
     ];
+
+    private static async Task<CaseFinding> OneServerAsync(CaseContext context, int connections, CancellationToken ct)
+    {
+        var replies = await LabProbe.GetAsync(context.Lab, connections, ct);
+        var chosen = replies.Where(r => r is not null).Select(r => r!.Server).Distinct().ToList();
+        var evidence = new List<string>
+        {
+            LabProbe.Answered(replies),
+            chosen.Count == 1
+                ? string.Create(CultureInfo.InvariantCulture, $"all {connections} connections from {LabProbe.ClientAddress(context.Lab)} went to {chosen[0]}")
+                : $"the connections from {LabProbe.ClientAddress(context.Lab)} went to {string.Join(", ", chosen.Select(c => $"{c} ({replies.Count(r => r?.Server == c)})"))}",
+        };
+        return new CaseFinding(replies.All(r => r is not null) && chosen.Count == 1, evidence, []);
+    }
 }

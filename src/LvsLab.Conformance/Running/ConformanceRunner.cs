@@ -81,7 +81,8 @@ public sealed class ConformanceRunner(DockerLabRuntime runtime, string folder)
         {
             await runtime.SweepAsync(cancellationToken);
             var slot = await runtime.FreeSlotAsync(cancellationToken);
-            var topology = forwarder.ApplyTo(StockLabs.Load(unit.Mode, $"cf-{unit.Mode}-{Guid.NewGuid().ToString("N")[..6]}", slot));
+            var stock = StockLabs.Load(unit.Mode, $"cf-{unit.Mode}-{Guid.NewGuid().ToString("N")[..6]}", slot);
+            var topology = forwarder.ApplyTo(unit.Cases[0].Rules is { } rules ? LabRules.Replace(stock, rules(stock)) : stock);
             lab = await runtime.UpAsync(topology, LabOwner.CurrentProcess(), null, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -93,7 +94,7 @@ public sealed class ConformanceRunner(DockerLabRuntime runtime, string folder)
 
         await using (lab)
         {
-            progress?.Report($"{forwarder.Name} {unit.Mode}: lab '{lab.Topology.Name}' up in {up.Elapsed.TotalSeconds:F1} s");
+            progress?.Report($"{forwarder.Name} {unit.Mode}{(unit.Variant is null ? string.Empty : $" ({unit.Variant})")}: lab '{lab.Topology.Name}' up in {up.Elapsed.TotalSeconds:F1} s");
             foreach (var @case in runnable)
             {
                 var outcome = await RunCaseAsync(@case, lab, forwarder, cancellationToken);

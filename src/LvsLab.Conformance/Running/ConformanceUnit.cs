@@ -3,13 +3,14 @@ using LvsLab.Lab.Forwarders;
 
 namespace LvsLab.Conformance.Running;
 
-/// <summary>One lab's worth of work: a forwarder, a mode and the cases of that mode (the unit a shard takes).</summary>
+/// <summary>One lab's worth of work: a forwarder, a mode, a lab variant and the cases of that mode and variant (the unit a shard takes).</summary>
 /// <param name="Forwarder">The forwarder.</param>
 /// <param name="Mode">dr, nat or tun.</param>
-/// <param name="Cases">The selected cases of the mode.</param>
-public sealed record ConformanceUnit(ForwarderDescription Forwarder, string Mode, IReadOnlyList<ConformanceCase> Cases)
+/// <param name="Cases">The selected cases of the mode and variant.</param>
+/// <param name="Variant">The lab variant (see <see cref="ConformanceCase.Variant"/>); null for the stock lab.</param>
+public sealed record ConformanceUnit(ForwarderDescription Forwarder, string Mode, IReadOnlyList<ConformanceCase> Cases, string? Variant = null)
 {
-    /// <summary>The units of a run: forwarder by forwarder, mode by mode (dr, nat, tun), only modes with selected cases.</summary>
+    /// <summary>The units of a run: forwarder by forwarder, mode by mode (dr, nat, tun), the stock lab then each variant, only those with selected cases.</summary>
     /// <param name="forwarders">The forwarders.</param>
     /// <param name="cases">The selected cases.</param>
     /// <returns>The units in order.</returns>
@@ -19,9 +20,11 @@ public sealed record ConformanceUnit(ForwarderDescription Forwarder, string Mode
         ArgumentNullException.ThrowIfNull(cases);
         return
         [
-            .. forwarders.SelectMany(f => ForwarderCapabilities.Modes
-                .Select(m => new ConformanceUnit(f, m, [.. cases.Where(c => c.Mode == m)]))
-                .Where(u => u.Cases.Count > 0)),
+            .. forwarders.SelectMany(f => ForwarderCapabilities.Modes.SelectMany(m => cases
+                .Where(c => c.Mode == m)
+                .GroupBy(c => c.Variant)
+                .OrderBy(g => g.Key is null ? 0 : 1)
+                .Select(g => new ConformanceUnit(f, m, [.. g], g.Key)))),
         ];
     }
 

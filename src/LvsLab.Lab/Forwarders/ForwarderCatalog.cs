@@ -41,11 +41,12 @@ public static partial class ForwarderCatalog
         ("ttl", "DR-FWD-1,TUN-ENC-1", "DR and TUN: decrements the forwarded packet's TTL like a router"),
         ("nat-checksum", "NAT-FWD-1", "NAT: leaves the old checksums on the rewritten request"),
         ("nat-reply-unmapped", "NAT-RET-1,NAT-VIP-1,NAT-UDP-1", "NAT: passes replies on from RIP:RPORT without rewriting them to VIP:VPORT"),
-        ("first-server", "*-RR-1", "schedules every connection to the first real server"),
+        ("first-server", "*-RR-1,DR-WRR-1", "schedules every connection to the first real server"),
         ("source-nat", "*-CLIENT-1,DR-RET-1,TUN-RET-1", "rewrites the client's address to the director's, so replies come back through it"),
         ("frag-silent", "TUN-FRAG-1", "TUN: drops a packet too big to wrap without ICMP fragmentation-needed (a path-MTU black hole)"),
         ("icmp-dropped", "NAT-ICMP-1", "drops ICMP errors about a connection instead of relaying them"),
         ("bad-checksum", "DR-BAD-1", "forwards a packet whose IPv4 header checksum is wrong"),
+        ("no-affinity", "DR-SH-1,DR-PERSIST-1,DR-WRR-1", "ignores persistence and the scheduler: each new connection to the next real server in turn"),
     ];
 
     /// <summary>The stock forwarders' names, in order.</summary>
