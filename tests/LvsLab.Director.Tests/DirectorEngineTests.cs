@@ -2,7 +2,7 @@ using LvsLab.Director.Rules;
 using LvsLab.Director.Tests.Fixtures;
 using LvsLab.Packets;
 using Xunit;
-using static LvsLab.Director.Tests.Fixtures.Lab;
+using static LvsLab.Director.Tests.Fixtures.DrLab;
 
 namespace LvsLab.Director.Tests;
 
@@ -373,7 +373,7 @@ public class DirectorEngineTests
                 if (random.Next(2) == 0 && length >= 14)
                 {
                     // Random bytes behind a header that reaches the interesting paths.
-                    Lab.DirectorMac.WriteTo(frame);
+                    DrLab.DirectorMac.WriteTo(frame);
                     frame[12] = 0x08;
                     frame[13] = random.Next(2) == 0 ? (byte)0x00 : (byte)0x06;
                 }

@@ -12,12 +12,12 @@ public class DirectorOptionsTests
     [Fact]
     public void MacAndAddressMakeOnePortNamedEth0WhereEverythingIsOnLink()
     {
-        var options = new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp);
+        var options = new DirectorOptions(DrLab.DirectorMac, DrLab.DirectorIp);
         DirectorPort port = Assert.Single(options.Ports);
-        Assert.Equal(new DirectorPort("eth0", Lab.DirectorMac, Lab.DirectorIp, 0), port);
+        Assert.Equal(new DirectorPort("eth0", DrLab.DirectorMac, DrLab.DirectorIp, 0), port);
         Assert.Null(port.Gateway);
-        Assert.Equal(Lab.DirectorMac, options.Mac);
-        Assert.Equal(Lab.DirectorIp, options.Address);
+        Assert.Equal(DrLab.DirectorMac, options.Mac);
+        Assert.Equal(DrLab.DirectorIp, options.Address);
         Assert.True(port.IsOnLink(Ipv4Address.Parse("203.0.113.9")));
     }
 
@@ -38,7 +38,7 @@ public class DirectorOptionsTests
         Assert.Equal(NatLab.Options().GetHashCode(), NatLab.Options().GetHashCode());
         Assert.NotEqual(NatLab.Options(), NatLab.Options(withGateway: false));
         Assert.NotEqual(NatLab.Options(), NatLab.Options() with { NeighbourCapacity = 5 });
-        Assert.Equal(new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp), new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp));
+        Assert.Equal(new DirectorOptions(DrLab.DirectorMac, DrLab.DirectorIp), new DirectorOptions(DrLab.DirectorMac, DrLab.DirectorIp));
     }
 
     [Fact]
@@ -54,16 +54,16 @@ public class DirectorOptionsTests
     public static TheoryData<string, DirectorPort[]> InvalidPorts() => new()
     {
         { "at least one port", [] },
-        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Broadcast, Lab.DirectorIp, 24)] },
-        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Parse("01:00:5e:00:00:01"), Lab.DirectorIp, 24)] },
-        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Zero, Lab.DirectorIp, 24)] },
-        { "two ports are named 'eth0'", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24), new DirectorPort("eth0", Mac2, Lab.DirectorIp, 24)] },
-        { "outside 0..32", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 33)] },
-        { "outside 0..32", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, -1)] },
-        { "has no name", [new DirectorPort(" ", Mac1, Lab.DirectorIp, 24)] },
-        { "the MTU 67 of port 'eth0' is outside 68..65535", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24) { Mtu = 67 }] },
-        { "the MTU 65536 of port 'eth0' is outside 68..65535", [new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24) { Mtu = 65536 }] },
-        { "the MTU 0 of port 'b' is outside 68..65535", [new DirectorPort("a", Mac1, Lab.DirectorIp, 24), new DirectorPort("b", Mac2, Lab.DirectorIp, 24) { Mtu = 0 }] },
+        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Broadcast, DrLab.DirectorIp, 24)] },
+        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Parse("01:00:5e:00:00:01"), DrLab.DirectorIp, 24)] },
+        { "must be a unicast address", [new DirectorPort("eth0", MacAddress.Zero, DrLab.DirectorIp, 24)] },
+        { "two ports are named 'eth0'", [new DirectorPort("eth0", Mac1, DrLab.DirectorIp, 24), new DirectorPort("eth0", Mac2, DrLab.DirectorIp, 24)] },
+        { "outside 0..32", [new DirectorPort("eth0", Mac1, DrLab.DirectorIp, 33)] },
+        { "outside 0..32", [new DirectorPort("eth0", Mac1, DrLab.DirectorIp, -1)] },
+        { "has no name", [new DirectorPort(" ", Mac1, DrLab.DirectorIp, 24)] },
+        { "the MTU 67 of port 'eth0' is outside 68..65535", [new DirectorPort("eth0", Mac1, DrLab.DirectorIp, 24) { Mtu = 67 }] },
+        { "the MTU 65536 of port 'eth0' is outside 68..65535", [new DirectorPort("eth0", Mac1, DrLab.DirectorIp, 24) { Mtu = 65536 }] },
+        { "the MTU 0 of port 'b' is outside 68..65535", [new DirectorPort("a", Mac1, DrLab.DirectorIp, 24), new DirectorPort("b", Mac2, DrLab.DirectorIp, 24) { Mtu = 0 }] },
     };
 
     [Theory]
@@ -77,13 +77,13 @@ public class DirectorOptionsTests
     [Fact]
     public void MtuDefaultsTo1500AndTakesPartInEquality()
     {
-        var port = new DirectorPort("eth0", Mac1, Lab.DirectorIp, 24);
+        var port = new DirectorPort("eth0", Mac1, DrLab.DirectorIp, 24);
         Assert.Equal(1500, port.Mtu);
-        Assert.Equal(1500, Assert.Single(new DirectorOptions(Lab.DirectorMac, Lab.DirectorIp).Ports).Mtu);
+        Assert.Equal(1500, Assert.Single(new DirectorOptions(DrLab.DirectorMac, DrLab.DirectorIp).Ports).Mtu);
         Assert.NotEqual(port, port with { Mtu = 9000 });
         Assert.Equal(port with { Mtu = 9000 }, port with { Mtu = 9000 });
         Assert.NotEqual(new DirectorOptions([port]), new DirectorOptions([port with { Mtu = 1400 }]));
-        Assert.Equal([68, 65535], new DirectorOptions([port with { Mtu = 68 }, new DirectorPort("eth1", Mac2, Lab.DirectorIp, 24) { Mtu = 65535 }]).Ports.Select(p => p.Mtu));
+        Assert.Equal([68, 65535], new DirectorOptions([port with { Mtu = 68 }, new DirectorPort("eth1", Mac2, DrLab.DirectorIp, 24) { Mtu = 65535 }]).Ports.Select(p => p.Mtu));
     }
 
     [Fact]

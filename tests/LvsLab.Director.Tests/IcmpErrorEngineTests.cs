@@ -118,7 +118,7 @@ public class IcmpErrorEngineTests
         OpenNatConnection(engine);
         byte[] error = IcmpFrames.Error(RouterMac, ExtMac, RouterIp, Vip, IcmpFrames.DestinationUnreachable, 1, Frames.Tcp(Vip, 80, ClientIp, 40000, TcpFlags.Ack), 24);
         Assert.Equal(DropReason.MalformedIcmpError, engine.Process(Ext, error, _output, 2).Reason);
-        Lab.AssertCountedOnce(engine.Counters);
+        DrLab.AssertCountedOnce(engine.Counters);
     }
 
     [Fact]

@@ -156,7 +156,7 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
 
         DirectorCounters counters = _engine.Counters;
         Assert.Equal(frameCount, counters.FramesIn);
-        Lab.AssertCountedOnce(counters);
+        DrLab.AssertCountedOnce(counters);
         Assert.Equal(_decisions[(int)DecisionKind.Forward], counters.ForwardedPackets);
         Assert.Equal(_decisions[(int)DecisionKind.Ignore], counters.Ignored);
         Assert.Equal(_decisions[(int)DecisionKind.Reply], counters.ArpReplies + counters.ArpRequests + counters.IcmpSent);
@@ -207,8 +207,8 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
         }
 
         // The echo request of Frames.IcmpEcho (no payload), from our own ICMP checksum.
-        length = FrameWriter.IcmpEcho(frame, Lab.ClientMac, Lab.DirectorMac, Lab.ClientIp, Lab.Vip);
-        byte[] echo = Frames.IcmpEcho(Lab.ClientIp, Lab.Vip);
+        length = FrameWriter.IcmpEcho(frame, DrLab.ClientMac, DrLab.DirectorMac, DrLab.ClientIp, DrLab.Vip);
+        byte[] echo = Frames.IcmpEcho(DrLab.ClientIp, DrLab.Vip);
         Assert.Equal(echo[..18], frame[..18]);
         Assert.Equal(echo[22..], frame[22..length]);
         Assert.True(new Ipv4Packet(frame.AsSpan(14, length - 14)).IsHeaderChecksumValid);

@@ -92,7 +92,7 @@ public class NatEngineTests
         Assert.Equal(5, counters.ReplyPackets);
         Assert.Equal(counters.GetServiceReplyTraffic(0).Bytes, counters.ReplyBytes);
         Assert.Equal(counters.GetServiceTraffic(0).Bytes + counters.ReplyBytes, counters.ForwardedBytes);
-        Lab.AssertCountedOnce(counters);
+        DrLab.AssertCountedOnce(counters);
     }
 
     [Fact]

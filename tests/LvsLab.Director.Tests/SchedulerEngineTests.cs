@@ -3,7 +3,7 @@ using LvsLab.Director.Scheduling;
 using LvsLab.Director.Tests.Fixtures;
 using LvsLab.Packets;
 using Xunit;
-using static LvsLab.Director.Tests.Fixtures.Lab;
+using static LvsLab.Director.Tests.Fixtures.DrLab;
 
 namespace LvsLab.Director.Tests;
 
@@ -183,7 +183,7 @@ public class SchedulerEngineTests
         }
     }
 
-    private static string RulesFor(string scheduler) => Lab.DefaultRules.Replace("-s rr", "-s " + scheduler, StringComparison.Ordinal);
+    private static string RulesFor(string scheduler) => DrLab.DefaultRules.Replace("-s rr", "-s " + scheduler, StringComparison.Ordinal);
 
     // Opens an established connection (SYN, then ACK) and returns its server.
     private int Open(DirectorEngine engine, ushort port, long now)

@@ -43,7 +43,7 @@ public class TunEngineTests
         Assert.Equal(1, counters.ArpReplies);
         Assert.Equal(0, counters.ArpRequests);
         Assert.Equal(7, counters.FramesIn);
-        Lab.AssertCountedOnce(counters);
+        DrLab.AssertCountedOnce(counters);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class TunEngineTests
         Decision decision = engine.Process(Ext, syn, enough, 1);
         Assert.Equal(new Decision(DecisionKind.Forward, syn.Length + 20, DropReason.None, Int), decision);
         Assert.Equal(Tunnelled(syn, IntIp, Rs1, IntMac, Rs1Mac), enough);
-        Lab.AssertCountedOnce(engine.Counters);
+        DrLab.AssertCountedOnce(engine.Counters);
     }
 
     [Fact]
@@ -117,19 +117,19 @@ public class TunEngineTests
     [Fact]
     public void TunnelRealServerInAServiceWithNatAndDrServersGetsItsShareTunnelled()
     {
-        DirectorEngine engine = Lab.Engine("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:8080 -m\n-a -t 10.0.0.100:80 -r 10.0.0.12 -i\n-a -t 10.0.0.100:80 -r 10.0.0.13 -g\n");
-        byte[][] syns = [.. Enumerable.Range(1, 3).Select(p => Frames.Tcp(Lab.ClientIp, (ushort)p, Lab.Vip, 80, TcpFlags.Syn))];
+        DirectorEngine engine = DrLab.Engine("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.11:8080 -m\n-a -t 10.0.0.100:80 -r 10.0.0.12 -i\n-a -t 10.0.0.100:80 -r 10.0.0.13 -g\n");
+        byte[][] syns = [.. Enumerable.Range(1, 3).Select(p => Frames.Tcp(DrLab.ClientIp, (ushort)p, DrLab.Vip, 80, TcpFlags.Syn))];
 
         Decision nat = engine.Process(syns[0], _output, 0);
         Assert.Equal(DecisionKind.Forward, nat.Kind);
-        Assert.Equal(Lab.RealServerIps[0], Ipv4Address.ReadFrom(_output.AsSpan(30)));
+        Assert.Equal(DrLab.RealServerIps[0], Ipv4Address.ReadFrom(_output.AsSpan(30)));
 
         Decision tunnel = engine.Process(syns[1], _output, 0);
         Assert.Equal(new Decision(DecisionKind.Forward, syns[1].Length + 20, DropReason.None), tunnel);
-        Assert.Equal(Tunnelled(syns[1], Lab.DirectorIp, Lab.RealServerIps[1], Lab.DirectorMac, Lab.RealServerMacs[1]), _output[..tunnel.Length]);
+        Assert.Equal(Tunnelled(syns[1], DrLab.DirectorIp, DrLab.RealServerIps[1], DrLab.DirectorMac, DrLab.RealServerMacs[1]), _output[..tunnel.Length]);
 
         Decision direct = engine.Process(syns[2], _output, 0);
-        Assert.Equal(Frames.DirectRouted(syns[2], Lab.RealServerMacs[2]), _output[..direct.Length]);
+        Assert.Equal(Frames.DirectRouted(syns[2], DrLab.RealServerMacs[2]), _output[..direct.Length]);
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public class TunEngineTests
         Assert.Equal(7 * 1_000, engine.Counters.ForwardedPackets - forwardedBefore);
         Assert.Equal(2 * 1_000, engine.Counters.IcmpSent - icmpBefore);
         Assert.True(engine.Counters.ArpRequests - arpBefore > 0);
-        Lab.AssertCountedOnce(engine.Counters);
+        DrLab.AssertCountedOnce(engine.Counters);
     }
 
     // Adds a 4-byte option (NOP, NOP, NOP, end of list) to the IPv4 header: IHL 6.

@@ -171,7 +171,7 @@ public class TunFuzzTests
 
         DirectorCounters counters = engine.Counters;
         Assert.Equal(FrameCount, counters.FramesIn);
-        Lab.AssertCountedOnce(counters);
+        DrLab.AssertCountedOnce(counters);
         Assert.Equal(kinds[(int)DecisionKind.Forward], counters.ForwardedPackets);
         Assert.Equal(kinds[(int)DecisionKind.Ignore], counters.Ignored);
         Assert.Equal(kinds[(int)DecisionKind.Reply], counters.ArpReplies + counters.ArpRequests + counters.IcmpSent);

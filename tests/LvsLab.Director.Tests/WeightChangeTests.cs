@@ -1,7 +1,7 @@
 using LvsLab.Packets;
 using LvsLab.Director.Tests.Fixtures;
 using Xunit;
-using static LvsLab.Director.Tests.Fixtures.Lab;
+using static LvsLab.Director.Tests.Fixtures.DrLab;
 
 namespace LvsLab.Director.Tests;
 

@@ -59,7 +59,7 @@ internal static class Frames
             Protocol = PacketDotNet.ProtocolType.Icmp,
             PayloadData = [8, 0, 0xf7, 0xfd, 0, 1, 0, 1],
         };
-        var ethernet = new EthernetPacket(Physical(Lab.ClientMac), Physical(Lab.DirectorMac), EthernetType.IPv4) { PayloadPacket = ip };
+        var ethernet = new EthernetPacket(Physical(DrLab.ClientMac), Physical(DrLab.DirectorMac), EthernetType.IPv4) { PayloadPacket = ip };
         ip.TotalLength = 28;
         ip.UpdateIPChecksum();
         return ethernet.Bytes;
@@ -122,7 +122,7 @@ internal static class Frames
     {
         byte[] copy = (byte[])frame.Clone();
         realServerMac.WriteTo(copy);
-        Lab.DirectorMac.WriteTo(copy.AsSpan(6));
+        DrLab.DirectorMac.WriteTo(copy.AsSpan(6));
         return copy;
     }
 
@@ -157,8 +157,8 @@ internal static class Frames
         };
         ip.FragmentFlags = 0x2; // DF, as Linux sets on TCP
         var ethernet = new EthernetPacket(
-            Physical(sourceMac ?? Lab.ClientMac),
-            Physical(destinationMac ?? Lab.DirectorMac),
+            Physical(sourceMac ?? DrLab.ClientMac),
+            Physical(destinationMac ?? DrLab.DirectorMac),
             EthernetType.IPv4)
         {
             PayloadPacket = ip,

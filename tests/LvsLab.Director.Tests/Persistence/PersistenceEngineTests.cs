@@ -3,7 +3,7 @@ using LvsLab.Director.Rules;
 using LvsLab.Director.Tests.Fixtures;
 using LvsLab.Packets;
 using Xunit;
-using static LvsLab.Director.Tests.Fixtures.Lab;
+using static LvsLab.Director.Tests.Fixtures.DrLab;
 
 namespace LvsLab.Director.Tests.Persistence;
 

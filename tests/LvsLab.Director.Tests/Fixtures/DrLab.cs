@@ -4,7 +4,7 @@ using LvsLab.Packets;
 namespace LvsLab.Director.Tests.Fixtures;
 
 /// <summary>The addresses of a small DR lab: one client, one director, three real servers.</summary>
-internal static class Lab
+internal static class DrLab
 {
     public const string DefaultRules = """
         # A TCP web service and a UDP DNS service on the same VIP.
