@@ -1,7 +1,4 @@
-using System.Net;
-using System.Runtime.CompilerServices;
 using LvsLab.Lab.Model;
-using LvsLab.Testing.Capture;
 using LvsLab.Testing.Expectations;
 using LvsLab.Testing.Flow;
 using LvsLab.Testing.Scenarios;
@@ -17,35 +14,25 @@ namespace LvsLab.Testing.Xunit;
 /// Derive a class from it with a <see cref="DrLabFixture"/> (your forwarder in its director) as
 /// its class or collection fixture, and every test here runs against that forwarder.
 /// </remarks>
-public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output)
+public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output) : LabSuite(fixture, output)
 {
-    /// <summary>The lab.</summary>
-    protected LabFixture Fixture => fixture;
+    protected string Url => $"http://{Vip}:{Fixture.Topology.Port}/";
 
-    /// <summary>The test's output.</summary>
-    protected ITestOutputHelper Output => output;
-
-    protected IPAddress Vip => fixture.Topology.Vip;
-
-    protected IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
-
-    protected string Url => $"http://{Vip}:{fixture.Topology.Port}/";
-
-    protected IEnumerable<string> RealServerNames => fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name);
+    protected IEnumerable<string> RealServerNames => Fixture.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name);
 
     [SkippableFact]
     public async Task CurlToVipSucceedsAndRoundRobinGivesEachServerTenOfThirty()
     {
-        fixture.SkipIfUnavailable();
-        output.WriteLine($"lab up in {fixture.UpTime.TotalSeconds:F2} s");
+        Fixture.SkipIfUnavailable();
+        Output.WriteLine($"lab up in {Fixture.UpTime.TotalSeconds:F2} s");
         await using var taps = StartTaps(["client", "director"]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 30);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", Url, 30);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
         var counts = replies.GroupBy(r => r!.Server).ToDictionary(g => g.Key, g => g.Count());
-        output.WriteLine(string.Join(", ", counts.Select(kv => $"{kv.Key}={kv.Value}")));
+        Output.WriteLine(string.Join(", ", counts.Select(kv => $"{kv.Key}={kv.Value}")));
         Assert.Equal(RealServerNames.Order(), counts.Keys.Order());
         Assert.All(counts.Values, c => Assert.Equal(10, c));
     }
@@ -53,10 +40,10 @@ public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output)
     [SkippableFact]
     public async Task RepliesBypassTheDirector()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["director:lan", "router:lan"]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 6);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", Url, 6);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
@@ -67,7 +54,7 @@ public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output)
         // …and not one reply.
         Assert.DoesNotContain(director, f => f.IsIp(Vip, null));
         // The replies reach the router straight from the real servers' MACs, with source VIP.
-        var realServerMacs = RealServerNames.Select(n => fixture.Lab.Node(n).On("lan").Mac).ToHashSet();
+        var realServerMacs = RealServerNames.Select(n => Fixture.Lab.Node(n).On("lan").Mac).ToHashSet();
         var repliesAtRouter = router.Where(f => f.IsIp(Vip, Cip)).ToList();
         Assert.NotEmpty(repliesAtRouter);
         Assert.All(repliesAtRouter, f => Assert.Contains(f.SourceMac, realServerMacs));
@@ -77,16 +64,16 @@ public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output)
     [SkippableFact]
     public async Task RequestReachesRealServerWithIpHeaderUnchangedAndOnlyEthernetRewritten()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["router:lan", .. RealServerNames]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", Url, 3);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", Url, 3);
         await taps.StopAsync();
 
         // The server saw the true client address (no NAT on the way).
         Assert.All(replies, r => Assert.Equal(Cip, r!.Client));
-        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
-        var routerMac = fixture.Lab.Node("router").On("lan").Mac;
+        var directorMac = Fixture.Lab.Node("director").On("lan").Mac;
+        var routerMac = Fixture.Lab.Node("router").On("lan").Mac;
         var sent = taps.On("router:lan").Where(f => f.IsIp(Cip, Vip) && f.SourceMac == routerMac).ToList();
         Assert.NotEmpty(sent);
         Assert.All(sent, f => Assert.Equal(directorMac, f.DestinationMac));
@@ -96,34 +83,28 @@ public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output)
         var checkedFrames = 0;
         foreach (var server in RealServerNames)
         {
-            var dr = new DirectRoutingRewrite(directorMac, fixture.Lab.Node(server).On("lan").Mac, server);
+            var dr = new DirectRoutingRewrite(directorMac, Fixture.Lab.Node(server).On("lan").Mac, server);
             var result = PacketAssert.NoOtherPackets(taps.On(server), [.. sent.Select(f => dr.Expect(f.Data))], requests);
             checkedFrames += result.Matches.Count;
         }
 
-        output.WriteLine($"{checkedFrames} request frames matched byte for byte after the Ethernet header");
+        Output.WriteLine($"{checkedFrames} request frames matched byte for byte after the Ethernet header");
         Assert.True(checkedFrames >= 3 * 3, $"only {checkedFrames} frames reached the real servers");
     }
 
     [SkippableFact]
     public async Task OnlyTheDirectorAnswersArpForTheVip()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["router:lan"]);
 
-        var owners = await LabScenario.AskRouterForVipAsync(fixture);
+        var owners = await LabScenario.AskRouterForVipAsync(Fixture);
         await taps.StopAsync();
 
         var answered = ArpEvidence.Owners(taps.On("router:lan"), Vip);
-        Assert.Equal([fixture.Lab.Node("director").On("lan").Mac], answered);
-        Assert.Equal(fixture.Lab.Node("director").On("lan").Mac, owners);
+        Assert.Equal([Fixture.Lab.Node("director").On("lan").Mac], answered);
+        Assert.Equal(Fixture.Lab.Node("director").On("lan").Mac, owners);
     }
-
-    /// <summary>Starts taps on <paramref name="links"/>, their pcaps kept with the calling scenario's.</summary>
-    /// <param name="links">Taps as <c>node</c> or <c>node:network</c>.</param>
-    /// <param name="scenario">The scenario (the caller, by default).</param>
-    /// <returns>The running taps.</returns>
-    protected TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => LabScenario.StartTaps(fixture, links, scenario);
 
     [SkippableTheory]
     [InlineData("spread")]
@@ -132,15 +113,15 @@ public abstract class DrSuite(LabFixture fixture, ITestOutputHelper output)
     [InlineData("replies-bypass")]
     public async Task EveryDrCheckPasses(string check)
     {
-        fixture.SkipIfUnavailable();
-        Assert.True((await LabScenario.RunCheckAsync(fixture, check, output)).Passed);
+        Fixture.SkipIfUnavailable();
+        Assert.True((await LabScenario.RunCheckAsync(Fixture, check, Output)).Passed);
     }
 
     [SkippableFact]
     public async Task TheDrPictureShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt()
     {
-        fixture.SkipIfUnavailable();
-        var flow = await LabScenario.TraceOneRequestAsync(fixture, nameof(TheDrPictureShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt), output);
+        Fixture.SkipIfUnavailable();
+        var flow = await LabScenario.TraceOneRequestAsync(Fixture, nameof(TheDrPictureShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt), Output);
         Assert.Equal(["client", "router", "director"], flow.Request.Select(h => h.From).Take(3));
         var atDirector = flow.Request.Single(h => h.From == "director");
         Assert.StartsWith("rs", atDirector.To, StringComparison.Ordinal);

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using LvsLab.Lab.Model;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Expectations;
@@ -18,29 +16,17 @@ namespace LvsLab.Testing.Xunit;
 /// </summary>
 /// <remarks>
 /// Forwarder-agnostic: only packets captured outside the forwarder and the client's own view.
-/// Derive a class from it with a <see cref="NatLabFixture"/> as its class or collection fixture.
+/// Derive a class from it with a <see cref="NatLabFixture"/> as its class or collection Fixture.
 /// </remarks>
-public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
+public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output) : LabSuite(fixture, output)
 {
-    /// <summary>The lab.</summary>
-    protected LabFixture Fixture => fixture;
-
-    /// <summary>The test's output.</summary>
-    protected ITestOutputHelper Output => output;
-
-    protected IPAddress Vip => fixture.Topology.Vip;
-
-    protected IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
-
-    protected IReadOnlyList<LabNode> RealServers => fixture.Topology.NodesWith(NodeRole.RealServer);
-
     [SkippableFact]
     public async Task CurlToVipReachesEveryServerOn8080AndTheClientOnlyEverSeesTheVip()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["client"]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Vip}/", 6);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
@@ -57,10 +43,10 @@ public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
     [SkippableFact]
     public async Task DirectorRewritesDestinationInAndSourceOutWithValidChecksums()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["director:front", "director:back"]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Vip}/", 3);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
@@ -68,22 +54,22 @@ public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
         var back = taps.On("director:back").Where(f => f.Tcp is not null).ToList();
         var rips = RealServers.Select(n => n.AddressOn("back")).ToHashSet();
 
-        var director = fixture.Lab.Node("director");
+        var director = Fixture.Lab.Node("director");
         var frontMac = director.On("front").Mac;
         var backMac = director.On("back").Mac;
         var inFront = front.Where(f => f.IsIp(Cip, Vip) && f.DestinationMac == frontMac).ToList();
         var outFront = front.Where(f => f.IsIp(Vip, Cip)).ToList();
         var inBack = back.Where(f => f.IsIp(Cip, null) && rips.Contains(f.Ip!.DestinationAddress)).ToList();
         var outBack = back.Where(f => rips.Contains(f.Ip!.SourceAddress) && f.Ip.DestinationAddress.Equals(Cip) && f.DestinationMac == backMac).ToList();
-        output.WriteLine($"front in {inFront.Count} out {outFront.Count}; back in {inBack.Count} out {outBack.Count}");
+        Output.WriteLine($"front in {inFront.Count} out {outFront.Count}; back in {inBack.Count} out {outBack.Count}");
         Assert.NotEmpty(inFront);
         Assert.NotEmpty(outBack);
         // Every request that left towards a real server is one that came in, rewritten as NAT
         // rewrites it (VIP:80 → RIP:8080, TTL − 1, checksums recomputed, all else unchanged)…
-        var requestModels = RealServers.Select(n => new NatRequestRewrite(new IPEndPoint(n.AddressOn("back"), NatLab.RealTcpPort), backMac, fixture.Lab.Node(n.Name).On("back").Mac, n.Name)).ToList();
+        var requestModels = RealServers.Select(n => new NatRequestRewrite(new IPEndPoint(n.AddressOn("back"), NatLab.RealTcpPort), backMac, Fixture.Lab.Node(n.Name).On("back").Mac, n.Name)).ToList();
         PacketAssert.NoOtherPackets(back, [.. inFront.SelectMany(f => requestModels.Select(m => m.Expect(f.Data)))], new FrameFilter($"{Cip} → a real server, from the director", f => f.SourceMac == backMac && f.IsIp(Cip, null)));
         // …and every reply that left towards the client is one a real server sent, rewritten back.
-        var replyModel = new NatReplyRewrite(new IPEndPoint(Vip, fixture.Topology.Port), frontMac, fixture.Lab.Node("client").On("front").Mac, "client");
+        var replyModel = new NatReplyRewrite(new IPEndPoint(Vip, Fixture.Topology.Port), frontMac, Fixture.Lab.Node("client").On("front").Mac, "client");
         PacketAssert.NoOtherPackets(front, [.. outBack.Select(f => replyModel.Expect(f.Data))], new FrameFilter($"replies → {Cip}, from the director", f => f.SourceMac == frontMac && f.IsIp(null, Cip)));
         // Nothing else crosses the director's links, and nothing leaves it that did not come in.
         Assert.InRange(inBack.Count, 1, inFront.Count);
@@ -95,10 +81,10 @@ public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
     [SkippableFact]
     public async Task UdpServiceWorksThroughNatAndSeesTheClient()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         await using var taps = StartTaps(["client", "director:back"]);
 
-        var replies = await HttpProbe.UdpAsync(fixture.Lab, "client", Vip.ToString(), NatLab.UdpPort, 3);
+        var replies = await HttpProbe.UdpAsync(Fixture.Lab, "client", Vip.ToString(), NatLab.UdpPort, 3);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
@@ -117,15 +103,15 @@ public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
     [InlineData("only-vip")]
     public async Task EveryNatCheckPasses(string check)
     {
-        fixture.SkipIfUnavailable();
-        Assert.True((await LabScenario.RunCheckAsync(fixture, check, output)).Passed);
+        Fixture.SkipIfUnavailable();
+        Assert.True((await LabScenario.RunCheckAsync(Fixture, check, Output)).Passed);
     }
 
     [SkippableFact]
     public async Task TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut()
     {
-        fixture.SkipIfUnavailable();
-        var flow = await LabScenario.TraceOneRequestAsync(fixture, nameof(TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut), output);
+        Fixture.SkipIfUnavailable();
+        var flow = await LabScenario.TraceOneRequestAsync(Fixture, nameof(TheNatPictureShowsTheDestinationRewrittenInAndTheSourceRewrittenOut), Output);
         var inbound = flow.Request.Single(h => h.From == "director");
         Assert.Equal(
             FlowFields.SourceMac | FlowFields.DestinationMac | FlowFields.DestinationAddress | FlowFields.DestinationPort | FlowFields.TimeToLive,
@@ -161,10 +147,4 @@ public abstract class NatSuite(LabFixture fixture, ITestOutputHelper output)
     /// <param name="reason">The drop reason.</param>
     /// <returns>The count.</returns>
     protected static long Drops(JsonElement stats, string reason) => DirectorStats.Drops(stats, reason);
-
-    /// <summary>Starts taps on <paramref name="links"/>, their pcaps kept with the calling scenario's.</summary>
-    /// <param name="links">Taps as <c>node</c> or <c>node:network</c>.</param>
-    /// <param name="scenario">The scenario (the caller, by default).</param>
-    /// <returns>The running taps.</returns>
-    protected TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => LabScenario.StartTaps(fixture, links, scenario);
 }

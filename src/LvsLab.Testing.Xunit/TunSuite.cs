@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Runtime.CompilerServices;
 using LvsLab.Lab.Forwarders;
-using LvsLab.Lab.Model;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Expectations;
@@ -19,31 +17,25 @@ namespace LvsLab.Testing.Xunit;
 /// </summary>
 /// <remarks>
 /// Forwarder-agnostic: only packets captured outside the forwarder and the client's own view.
-/// Derive a class from it with a <see cref="TunLabFixture"/> as its class or collection fixture.
+/// Derive a class from it with a <see cref="TunLabFixture"/> as its class or collection Fixture.
 /// </remarks>
-public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output)
+public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output) : LabSuite(fixture, output)
 {
-    /// <summary>The lab.</summary>
-    protected LabFixture Fixture => fixture;
-
-    /// <summary>The test's output.</summary>
-    protected ITestOutputHelper Output => output;
-
     [SkippableTheory]
     [InlineData("spread")]
     [InlineData("true-client")]
     [InlineData("replies-bypass")]
     public async Task TheTunChecksPassOnTheTunLab(string check)
     {
-        fixture.SkipIfUnavailable();
-        Assert.True((await LabScenario.RunCheckAsync(fixture, check, output)).Passed);
+        Fixture.SkipIfUnavailable();
+        Assert.True((await LabScenario.RunCheckAsync(Fixture, check, Output)).Passed);
     }
 
     [SkippableFact]
     public async Task TheTunPictureShowsThePacketWrappedUnchangedAndTheReplyBypassingTheDirector()
     {
-        fixture.SkipIfUnavailable();
-        var flow = await LabScenario.TraceOneRequestAsync(fixture, nameof(TheTunPictureShowsThePacketWrappedUnchangedAndTheReplyBypassingTheDirector), output);
+        Fixture.SkipIfUnavailable();
+        var flow = await LabScenario.TraceOneRequestAsync(Fixture, nameof(TheTunPictureShowsThePacketWrappedUnchangedAndTheReplyBypassingTheDirector), Output);
         var atDirector = flow.Request.Single(h => h.From == "director");
         Assert.True(atDirector.Changed.HasFlag(FlowFields.Wrapped), atDirector.Changed.ToString());
         Assert.False(atDirector.Changed.HasFlag(FlowFields.DestinationAddress));
@@ -51,33 +43,24 @@ public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output)
         Assert.True(flow.ReplyBypassesDirector);
     }
 
-    /// <summary>The VIP.</summary>
-    protected IPAddress Vip => fixture.Topology.Vip;
-
-    /// <summary>The client's address.</summary>
-    protected IPAddress Cip => fixture.Topology.Node("client").AddressOn("front");
-
     /// <summary>The director's address on the LAN.</summary>
-    protected IPAddress Dip => fixture.Topology.Node("director").AddressOn("lan");
-
-    /// <summary>The real servers.</summary>
-    protected IReadOnlyList<LabNode> RealServers => fixture.Topology.NodesWith(NodeRole.RealServer);
+    protected IPAddress Dip => Fixture.Topology.Node("director").AddressOn("lan");
 
     [SkippableFact]
     public async Task CurlReachesEveryRealServerIncludingThoseBehindTheRouter()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         var paths = new List<string>();
         foreach (var rs in RealServers)
         {
-            paths.Add((await fixture.Lab.ExecAsync(rs.Name, ["cat", TunLab.PathFile])).Stdout.Trim());
+            paths.Add((await Fixture.Lab.ExecAsync(rs.Name, ["cat", TunLab.PathFile])).Stdout.Trim());
         }
 
-        output.WriteLine($"decapsulation: {string.Join(", ", paths)}; kernel ipip module present: {Directory.Exists("/sys/module/ipip")}");
+        Output.WriteLine($"decapsulation: {string.Join(", ", paths)}; kernel ipip module present: {Directory.Exists("/sys/module/ipip")}");
         Assert.All(paths, p => Assert.Equal(Directory.Exists("/sys/module/ipip") ? "kernel-ipip" : "user-space", p));
         await using var taps = StartTaps(["client"]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Vip}/", 6);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
@@ -90,16 +73,16 @@ public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output)
     [SkippableFact]
     public async Task DirectorWrapsTheClientsPacketUnchangedInIpInIp()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         var far = RealServers.First(n => n.Interfaces[0].Network == "far");
         await using var taps = StartTaps(["router:lan", "director", far.Name]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 3);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Vip}/", 3);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
-        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
-        var routerMac = fixture.Lab.Node("router").On("lan").Mac;
+        var directorMac = Fixture.Lab.Node("director").On("lan").Mac;
+        var routerMac = Fixture.Lab.Node("router").On("lan").Mac;
         var sentFrames = taps.On("router:lan").Where(f => f.IsIp(Cip, Vip) && f.SourceMac == routerMac && f.DestinationMac == directorMac).ToList();
         var sentByRouter = sentFrames.Select(f => f.AfterEthernet.ToArray()).ToList();
         // Every IP-in-IP frame that left the director is a frame the router sent it, wrapped as
@@ -108,7 +91,7 @@ public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output)
         var models = RealServers.Select(n =>
         {
             var onLan = n.Interfaces.FirstOrDefault(i => i.Network == "lan");
-            var nextHop = onLan is not null ? fixture.Lab.Node(n.Name).On("lan").Mac : routerMac;
+            var nextHop = onLan is not null ? Fixture.Lab.Node(n.Name).On("lan").Mac : routerMac;
             return new TunnelRewrite(Dip, n.Interfaces[0].Address, directorMac, nextHop, n.Name);
         }).ToList();
         var wrapped = PacketAssert.NoOtherPackets(
@@ -121,40 +104,40 @@ public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output)
         var farAddress = far.Interfaces[0].Address;
         var arrived = taps.On(far.Name).Where(f => f.IsIp(Dip, farAddress) && f.Ip!.Protocol == PacketDotNet.ProtocolType.IPv4).ToList();
         Assert.NotEmpty(arrived);
-        Assert.All(arrived, f => Assert.Equal(fixture.Lab.Node("router").On("far").Mac, f.SourceMac));
+        Assert.All(arrived, f => Assert.Equal(Fixture.Lab.Node("router").On("far").Mac, f.SourceMac));
         Assert.All(arrived, f => Assert.Contains(sentByRouter, s => s.AsSpan().SequenceEqual(Inner(f))));
-        output.WriteLine($"{wrapped.Matches.Count} wrapped packets left the director; {arrived.Count} reached {far.Name} across the router");
+        Output.WriteLine($"{wrapped.Matches.Count} wrapped packets left the director; {arrived.Count} reached {far.Name} across the router");
     }
 
     [SkippableFact]
     public async Task RepliesCrossSubnetsWithoutTheDirector()
     {
-        fixture.SkipIfUnavailable();
+        Fixture.SkipIfUnavailable();
         var far = RealServers.First(n => n.Interfaces[0].Network == "far");
         await using var taps = StartTaps(["director", far.Name]);
 
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{Vip}/", 6);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Vip}/", 6);
         await taps.StopAsync();
 
         Assert.All(replies, r => Assert.NotNull(r));
         Assert.DoesNotContain(taps.On("director"), f => f.IsIp(Vip, null));
         var leaving = taps.On(far.Name).Where(f => f.IsIp(Vip, Cip)).ToList();
         Assert.NotEmpty(leaving);
-        Assert.All(leaving, f => Assert.Equal(fixture.Lab.Node("router").On("far").Mac, f.DestinationMac));
+        Assert.All(leaving, f => Assert.Equal(Fixture.Lab.Node("router").On("far").Mac, f.DestinationMac));
     }
 
     [SkippableFact]
     public async Task UploadLargerThanTheTunnelMtuSucceedsAfterTheDirectorsFragmentationNeeded()
     {
-        fixture.SkipUnlessClaims(ForwarderCapabilities.FragmentationNeeded);
+        Fixture.SkipUnlessClaims(ForwarderCapabilities.FragmentationNeeded);
         await using var taps = StartTaps(["client", "director"]);
 
-        var upload = await fixture.Lab.ExecAsync("client", ["sh", "-c", $"head -c 1048576 /dev/zero | socat -t 20 - TCP4:{Vip}:{TunLab.UploadPort}"]);
+        var upload = await Fixture.Lab.ExecAsync("client", ["sh", "-c", $"head -c 1048576 /dev/zero | socat -t 20 - TCP4:{Vip}:{TunLab.UploadPort}"]);
         await taps.StopAsync();
 
-        output.WriteLine($"server counted: {upload.Stdout.Trim()} {upload.Stderr.Trim()}");
+        Output.WriteLine($"server counted: {upload.Stdout.Trim()} {upload.Stderr.Trim()}");
         Assert.Equal("1048576", upload.Stdout.Trim());
-        var directorMac = fixture.Lab.Node("director").On("lan").Mac;
+        var directorMac = Fixture.Lab.Node("director").On("lan").Mac;
         var icmp = taps.On("director").Where(f => f.SourceMac == directorMac && f.Ethernet.Extract<IcmpV4Packet>() is { } i && i.TypeCode == IcmpV4TypeCode.UnreachableFragmentationNeeded).ToList();
         Assert.NotEmpty(icmp);
         foreach (var frame in icmp)
@@ -176,10 +159,4 @@ public abstract class TunSuite(LabFixture fixture, ITestOutputHelper output)
         ArgumentNullException.ThrowIfNull(frame);
         return frame.AfterEthernet[(frame.Ip!.HeaderLength * 4)..frame.Ip.TotalLength].ToArray();
     }
-
-    /// <summary>Starts taps on <paramref name="links"/>, their pcaps kept with the calling scenario's.</summary>
-    /// <param name="links">Taps as <c>node</c> or <c>node:network</c>.</param>
-    /// <param name="scenario">The scenario (the caller, by default).</param>
-    /// <returns>The running taps.</returns>
-    protected TapSet StartTaps(string[] links, [CallerMemberName] string scenario = "") => LabScenario.StartTaps(fixture, links, scenario);
 }
