@@ -27,6 +27,10 @@ public static class LabCommands
         root.Subcommands.Add(LabVerbs.Capture());
         root.Subcommands.Add(LabVerbs.Run());
         root.Subcommands.Add(LabVerbs.Flow());
+        root.Subcommands.Add(FaultVerbs.Stop());
+        root.Subcommands.Add(FaultVerbs.Start());
+        root.Subcommands.Add(FaultVerbs.Restart());
+        root.Subcommands.Add(FaultVerbs.Link());
         root.Subcommands.Add(BenchVerb.Build());
         root.Subcommands.Add(ConformVerb.Build());
         return root;
@@ -81,7 +85,7 @@ public static class LabCommands
             }
 
             var status = (await runtime.ListAsync(ct)).First(l => l.Name == labName);
-            PrintTable(status);
+            PrintTable(status, await HealthStates.ReadAsync(runtime, status, ct));
             Console.WriteLine();
             Console.WriteLine("next:");
             Console.WriteLine($"  lvslab probe --name {labName}                 # requests from the client: which server answered");
@@ -157,17 +161,23 @@ public static class LabCommands
                 }
             }
 
+            var health = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var lab in labs)
+            {
+                health[lab.Name] = await HealthStates.ReadAsync(runtime, lab, ct);
+            }
+
             if (result.GetValue(json))
             {
                 Console.WriteLine(result.GetValue(name) is null
-                    ? JsonSerializer.Serialize(labs.Select(ToJson), JsonOptions)
-                    : JsonSerializer.Serialize(ToJson(labs[0]), JsonOptions));
+                    ? JsonSerializer.Serialize(labs.Select(l => ToJson(l, health[l.Name])), JsonOptions)
+                    : JsonSerializer.Serialize(ToJson(labs[0], health[labs[0].Name]), JsonOptions));
                 return 0;
             }
 
             foreach (var lab in labs)
             {
-                PrintTable(lab);
+                PrintTable(lab, health[lab.Name]);
             }
 
             if (labs.Count == 0)
@@ -180,23 +190,26 @@ public static class LabCommands
         return command;
     }
 
-    private static object ToJson(LabStatus lab) => new
+    // Real servers carry "health" (up, down, unchecked, or "-" when the director cannot say).
+    private static object ToJson(LabStatus lab, IReadOnlyDictionary<string, string> health) => new
     {
         name = lab.Name,
         mode = lab.Mode,
         vip = lab.Vip,
         port = lab.Port,
         owner = lab.Owner,
-        nodes = lab.Nodes.Select(n => new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips }),
+        nodes = lab.Nodes.Select(n => health.TryGetValue(n.Name, out var h)
+            ? (object)new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips, health = h }
+            : new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips }),
     };
 
-    private static void PrintTable(LabStatus lab)
+    private static void PrintTable(LabStatus lab, IReadOnlyDictionary<string, string> health)
     {
         Console.WriteLine($"lab {lab.Name}: mode {lab.Mode}, VIP {lab.Vip}:{lab.Port}");
-        Console.WriteLine($"  {"NODE",-10} {"ROLE",-11} {"CONTAINER",-28} {"STATE",-8} ADDRESSES");
+        Console.WriteLine($"  {"NODE",-10} {"ROLE",-11} {"CONTAINER",-28} {"STATE",-8} {"HEALTH",-9} ADDRESSES");
         foreach (var node in lab.Nodes)
         {
-            Console.WriteLine($"  {node.Name,-10} {node.Role,-11} {node.Container,-28} {node.State,-8} {string.Join(", ", node.Ips)}");
+            Console.WriteLine($"  {node.Name,-10} {node.Role,-11} {node.Container,-28} {node.State,-8} {health.GetValueOrDefault(node.Name, ""),-9} {string.Join(", ", node.Ips)}");
         }
     }
 

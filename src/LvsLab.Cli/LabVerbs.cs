@@ -261,7 +261,7 @@ internal static class LabVerbs
         {
             var client = LabSelection.NodeWith(lab, NodeRole.Client).Name;
             var folder = Path.Combine(Path.GetTempPath(), $"lvslab-flow-{Environment.ProcessId}");
-            var taps = TapSet.Start(lab, folder, [.. lab.Nodes.Select(n => n.Name)]);
+            var taps = TapSet.Start(lab, folder, [.. lab.Nodes.Where(n => n.IsRunning).Select(n => n.Name)]);
             await using (taps)
             {
                 var url = string.Create(CultureInfo.InvariantCulture, $"http://{lab.Topology.Vip}:{lab.Topology.Port}/");
@@ -308,6 +308,12 @@ internal static class LabVerbs
         try
         {
             await using var lab = await LabSelection.AttachAsync(runtime, name, cancellationToken);
+            var down = lab.Nodes.Where(n => !n.IsRunning).ToList();
+            if (down.Count > 0)
+            {
+                await Console.Error.WriteLineAsync($"lvslab: down in lab '{lab.Topology.Name}': {string.Join(", ", down.Select(n => $"{n.Name} ({n.State})"))}");
+            }
+
             return await body(lab);
         }
         catch (LabConfigurationException e)
@@ -335,6 +341,11 @@ internal static class LabVerbs
         var node = lab.Nodes.FirstOrDefault(n => n.Name == parts[0]);
         if (node is not null)
         {
+            if (!node.IsRunning)
+            {
+                throw new LabConfigurationException($"node '{node.Name}' is {node.State}: nothing to capture until it runs (lvslab start {node.Name})");
+            }
+
             var nics = node.Interfaces.Where(i => parts.Length == 1 || i.Network == parts[1]).ToList();
             return nics.Count > 0
                 ? nics.Select(i => ($"{node.Name}-{i.Network}", i.HostInterface)).ToList()

@@ -95,7 +95,7 @@ internal sealed class ControlServer : IAsyncDisposable
                 }
 
                 return Has("--stats")
-                    ? director.Read(e => StatsText.Table(e, director.IoCounters))
+                    ? director.Read(e => StatsText.Table(e, director.IoCounters, director))
                     : director.Read(StatsText.List);
             case "-S" or "--save":
                 return director.ConfiguredRules;
@@ -149,8 +149,8 @@ internal sealed class ControlServer : IAsyncDisposable
 
                 var answer = command switch
                 {
-                    "stats" => director.Read(e => StatsText.Table(e, director.IoCounters)),
-                    "stats-json" => StatsText.Json(director.Engine, director.IoCounters),
+                    "stats" => director.Read(e => StatsText.Table(e, director.IoCounters, director)),
+                    "stats-json" => StatsText.Json(director.Engine, director.IoCounters, director),
                     "list" => director.Read(StatsText.List),
                     "connections" => director.Read(e => StatsText.Connections(e, director.NowMilliseconds)),
                     _ when command.StartsWith("edit ", StringComparison.Ordinal) => Edit(director, command),

@@ -52,6 +52,7 @@ internal sealed class HealthChecker : IAsyncDisposable
             return null;
         }
 
+        director.HealthKind = settings.Kind;
         var checker = new HealthChecker(director, settings, log);
         checker.loops.Add(Task.Run(checker.CheckLoopAsync));
         var sorry = settings.SorryServer is { } s ? $", sorry server {s}" : string.Empty;

@@ -22,6 +22,7 @@ internal sealed class LiveDirector : IDisposable
     private readonly Lock engineGate = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly LiveConfiguration live;
+    private volatile RealServerEndpoint[] healthDown = [];
     private readonly RateTracker rates = new();
     private CancellationToken stopping;
 
@@ -55,6 +56,21 @@ internal sealed class LiveDirector : IDisposable
             return read(Engine);
         }
     }
+
+    /// <summary>The kind of health checks that run (<c>tcp</c>, <c>http</c>), or <c>none</c>.</summary>
+    public string HealthKind { get; set; } = "none";
+
+    /// <summary>A real server's health as the checks see it: <c>up</c>, <c>down</c> or <c>unchecked</c> (from any thread).</summary>
+    /// <param name="real">A real server of the effective rules.</param>
+    /// <returns>Its state.</returns>
+    public string HealthOf(RealServer real)
+    {
+        ArgumentNullException.ThrowIfNull(real);
+        return HealthKind == "none" ? "unchecked" : healthDown.Contains(new RealServerEndpoint(real.Address, real.Port)) ? "down" : "up";
+    }
+
+    /// <summary>The endpoints health checks hold down (a snapshot, from any thread).</summary>
+    public IReadOnlyCollection<RealServerEndpoint> HealthDown => healthDown;
 
     /// <summary>The rules as configured (the file, then ipvsadm commands), without health checks' changes.</summary>
     public string ConfiguredRules => Read(_ => IpvsRulePrinter.Print(live.Configured));
@@ -141,6 +157,8 @@ internal sealed class LiveDirector : IDisposable
             {
                 ApplyLocked();
             }
+
+            healthDown = [.. live.Down];
         }
     }
 
@@ -153,6 +171,8 @@ internal sealed class LiveDirector : IDisposable
             {
                 ApplyLocked();
             }
+
+            healthDown = [.. live.Down];
         }
     }
 

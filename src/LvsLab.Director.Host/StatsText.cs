@@ -21,12 +21,12 @@ internal static class StatsText
         CultureInfo.InvariantCulture,
         $"frames in {engine.Counters.FramesIn}, forwarded {engine.Counters.ForwardedPackets}, dropped {engine.Counters.Dropped}, ignored {engine.Counters.Ignored}");
 
-    public static string Table(DirectorEngine engine, FrameIoCounters io)
+    public static string Table(DirectorEngine engine, FrameIoCounters io, LiveDirector health)
     {
         var c = engine.Counters;
         var text = new StringBuilder();
         text.AppendLine("IP Virtual Server (lvs-director)");
-        text.AppendLine("Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes");
+        text.AppendLine("Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes Health");
         text.AppendLine("  -> RemoteAddress:Port");
         for (var s = 0; s < engine.Rules.Services.Count; s++)
         {
@@ -39,9 +39,14 @@ internal static class StatsText
                 var real = service.RealServers[r];
                 var t = c.GetRealServerTraffic(s, r);
                 var o = c.GetRealServerReplyTraffic(s, r);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {c.GetRealServerConnectionCount(s, r),7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8}"));
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {c.GetRealServerConnectionCount(s, r),7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8} {health.HealthOf(real)}"));
             }
         }
+
+        text.AppendLine();
+        text.AppendLine(health.HealthKind == "none"
+            ? "health checks: none"
+            : Invariant($"health checks: {health.HealthKind}; down: {(health.HealthDown.Count == 0 ? "none" : string.Join(", ", health.HealthDown.Select(d => $"{d.Address}:{d.Port}").Order(StringComparer.Ordinal)))}"));
 
         text.AppendLine();
         text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  icmp sent {c.IcmpSent}  ignored {c.Ignored}  send errors {io.SendErrors}"));
@@ -61,7 +66,7 @@ internal static class StatsText
     /// allocated a call). The garbage collector's figures are sampled last, so the allocations
     /// of this call fall before them and the next call's sample sees only what happened between.
     /// </summary>
-    public static string Json(DirectorEngine engine, FrameIoCounters io)
+    public static string Json(DirectorEngine engine, FrameIoCounters io, LiveDirector health)
     {
         var c = engine.Counters;
         var buffer = new ArrayBufferWriter<byte>(8192);
@@ -86,6 +91,7 @@ internal static class StatsText
             json.WriteNumber("truncated", io.Truncated);
             json.WriteNumber("vlanTagged", io.VlanDropped);
             json.WriteEndObject();
+            json.WriteString("healthChecks", health.HealthKind);
             json.WriteNumber("connections", engine.Connections.Count);
             json.WriteNumber("connectionCapacity", engine.Connections.Capacity);
             json.WriteNumber("connectionsEvicted", engine.Connections.Evicted);
@@ -129,6 +135,7 @@ internal static class StatsText
                     json.WriteNumber("port", real.Port);
                     json.WriteString("method", real.ForwardingMethod.ToString());
                     json.WriteNumber("weight", real.Weight);
+                    json.WriteString("health", health.HealthOf(real));
                     json.WriteNumber("activeConnections", active);
                     json.WriteNumber("inactiveConnections", inactive);
                     json.WriteNumber("connectionsScheduled", c.GetRealServerConnectionCount(s, r));

@@ -17,12 +17,13 @@ internal sealed class AttachedLab : IRunningLab
 {
     private readonly DockerClient client;
     private readonly IReadOnlyDictionary<string, string> containerIds;
+    private readonly RunningNode[] nodes;
 
     private AttachedLab(DockerClient client, LabTopology topology, IReadOnlyList<RunningNode> nodes, IReadOnlyDictionary<string, string> containerIds)
     {
         this.client = client;
         Topology = topology;
-        Nodes = nodes;
+        this.nodes = [.. nodes];
         this.containerIds = containerIds;
     }
 
@@ -30,10 +31,10 @@ internal sealed class AttachedLab : IRunningLab
     public LabTopology Topology { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<RunningNode> Nodes { get; }
+    public IReadOnlyList<RunningNode> Nodes => nodes;
 
     /// <summary>Finds a running lab by name from its labels.</summary>
-    /// <exception cref="LabConfigurationException">No such lab, or one of its nodes is not running.</exception>
+    /// <exception cref="LabConfigurationException">No such lab.</exception>
     public static async Task<AttachedLab> AttachAsync(DockerClient client, string labName, CancellationToken cancellationToken)
     {
         var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{LabLabels.Lab}={labName}"] = true } };
@@ -58,10 +59,6 @@ internal sealed class AttachedLab : IRunningLab
         foreach (var container in containers.OrderBy(c => Label(c.Labels, LabLabels.Node), StringComparer.Ordinal))
         {
             var name = Label(container.Labels, LabLabels.Node) ?? container.Names[0].TrimStart('/');
-            if (!string.Equals(container.State, "running", StringComparison.Ordinal))
-            {
-                throw new LabConfigurationException($"node '{name}' of lab '{labName}' is {container.State}, not running");
-            }
 
             var role = Enum.TryParse<NodeRole>(Label(container.Labels, LabLabels.Role), ignoreCase: true, out var r) ? r : NodeRole.Client;
             var order = (Label(container.Labels, LabLabels.Interfaces) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -82,7 +79,10 @@ internal sealed class AttachedLab : IRunningLab
                 Interfaces = interfaces,
             });
             ids[name] = container.ID;
-            running.Add(await DescribeAsync(client, container.ID, name, role, interfaces, cancellationToken));
+            var containerName = container.Names.FirstOrDefault()?.TrimStart('/') ?? name;
+            running.Add(string.Equals(container.State, "running", StringComparison.Ordinal)
+                ? await DescribeAsync(client, container.ID, name, containerName, role, interfaces, cancellationToken)
+                : new RunningNode(name, role, containerName, [.. interfaces.Select((nic, i) => new RunningInterface($"eth{i}", nic.Network, nic.Address, string.Empty, string.Empty))]) { State = container.State });
         }
 
         var first = containers[0].Labels;
@@ -104,16 +104,44 @@ internal sealed class AttachedLab : IRunningLab
         ?? throw new KeyNotFoundException($"lab '{Topology.Name}' has no node '{name}' (nodes: {string.Join(", ", Nodes.Select(n => n.Name))})");
 
     /// <inheritdoc/>
-    public Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
-        ExecAsync(client, IdOf(node), command, cancellationToken);
+    public async Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ExecAsync(client, IdOf(node), command, cancellationToken);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new LabConfigurationException($"node '{node}' of lab '{Topology.Name}' is not running (lvslab start {node})");
+        }
+    }
 
     /// <inheritdoc/>
-    public Task StopNodeAsync(string node, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("an attached lab's nodes are stopped and started by the lab's owner");
+    public async Task StopNodeAsync(string node, CancellationToken cancellationToken = default)
+    {
+        await NodeControl.StopAsync(client, IdOf(node), cancellationToken);
+        Replace(Node(node) with { State = "exited" });
+    }
 
     /// <inheritdoc/>
-    public Task StartNodeAsync(string node, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("an attached lab's nodes are stopped and started by the lab's owner");
+    /// <remarks>An attached lab knows no readiness signal: this waits until the node has wired itself.</remarks>
+    public async Task StartNodeAsync(string node, CancellationToken cancellationToken = default)
+    {
+        var spec = Topology.Node(node);
+        Replace(await NodeControl.StartAsync(client, IdOf(node), spec.Name, spec.Role, spec.Interfaces, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>An attached lab knows no readiness signal: this waits until the node has wired itself.</remarks>
+    public async Task RestartNodeAsync(string node, CancellationToken cancellationToken = default)
+    {
+        var spec = Topology.Node(node);
+        Replace(await NodeControl.RestartAsync(client, IdOf(node), spec.Name, spec.Role, spec.Interfaces, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> SetLinkAsync(string node, string? network, bool up, CancellationToken cancellationToken = default) =>
+        await NodeControl.SetLinkAsync(Node(node), network, up, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<(string Stdout, string Stderr)> LogsAsync(string node, CancellationToken cancellationToken = default)
@@ -140,11 +168,13 @@ internal sealed class AttachedLab : IRunningLab
     }
 
     private static async Task<RunningNode> DescribeAsync(
-        DockerClient client, string id, string name, NodeRole role, IReadOnlyList<NodeInterface> interfaces, CancellationToken cancellationToken)
+        DockerClient client, string id, string name, string containerName, NodeRole role, IReadOnlyList<NodeInterface> interfaces, CancellationToken cancellationToken)
     {
-        var result = await ExecAsync(client, id, ["sh", "-c", DockerLabRuntime.InterfaceScript(interfaces.Count)], cancellationToken);
-        return new RunningNode(name, role, name, DockerLabRuntime.ParseInterfaces(result.Stdout, interfaces));
+        var result = await ExecAsync(client, id, ["sh", "-c", NodeWiring.DescribeCommands(interfaces.Count)], cancellationToken);
+        return new RunningNode(name, role, containerName, DockerLabRuntime.ParseInterfaces(result.Stdout, interfaces));
     }
+
+    private void Replace(RunningNode node) => nodes[Array.FindIndex(nodes, n => n.Name == node.Name)] = node;
 
     private static string? Label(IDictionary<string, string>? labels, string key) =>
         labels is not null && labels.TryGetValue(key, out var value) ? value : null;

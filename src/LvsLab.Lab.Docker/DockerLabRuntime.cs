@@ -5,6 +5,7 @@ using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
 using LvsLab.Lab.Docker.Images;
@@ -78,11 +79,17 @@ public sealed class DockerLabRuntime : ILabRuntime
             }));
             progress?.Report($"networks up ({watch.Elapsed.TotalSeconds:F1} s)");
 
-            await Task.WhenAll(topology.Nodes.Select(async node =>
+            var launches = await Task.WhenAll(imageTags.Values.Distinct().Select(async tag => (Tag: tag, Launch: await ImageLaunch.InspectAsync(Client, tag, cancellationToken))));
+            var launchOf = launches.ToDictionary(l => l.Tag, l => l.Launch, StringComparer.Ordinal);
+            var timings = new ConcurrentDictionary<string, (TimeSpan Start, TimeSpan Attach, TimeSpan Wire)>();
+            var running = await Task.WhenAll(topology.Nodes.Select(async node =>
             {
-                var container = BuildContainer(topology, node, owner, imageTags[node.Image], networks[node.Interfaces[0].Network]);
+                var tag = imageTags[node.Image];
+                var container = BuildContainer(topology, node, owner, tag, launchOf[tag], networks[node.Interfaces[0].Network]);
                 containers[node.Name] = container;
+                var nodeWatch = Stopwatch.StartNew();
                 await container.StartAsync(cancellationToken);
+                var started = nodeWatch.Elapsed;
                 for (var i = 1; i < node.Interfaces.Count; i++)
                 {
                     var nic = node.Interfaces[i];
@@ -96,18 +103,18 @@ public sealed class DockerLabRuntime : ILabRuntime
                         cancellationToken);
                 }
 
-                await ConfigureAsync(container, node, cancellationToken);
+                var attached = nodeWatch.Elapsed;
 
-                // Files come last: a forwarder waiting for its rules starts on a fully wired node
-                // (every interface attached, every route in place).
-                foreach (var (path, content) in node.Files)
-                {
-                    await container.CopyAsync(System.Text.Encoding.UTF8.GetBytes(content), path, ct: cancellationToken);
-                }
+                // The node wires itself (NodeWiring) once its last interface is attached.
+                var described = await NodeControl.WaitUntilWiredAsync(Client, container.Id, node.Name, node.Role, node.Interfaces, cancellationToken);
+                timings[node.Name] = (started, attached - started, nodeWatch.Elapsed - attached);
+                return described;
             }));
-            progress?.Report($"nodes up ({watch.Elapsed.TotalSeconds:F1} s)");
+            var slowest = timings.MaxBy(t => t.Value.Start + t.Value.Attach + t.Value.Wire);
+            progress?.Report(string.Create(
+                CultureInfo.InvariantCulture,
+                $"nodes up ({watch.Elapsed.TotalSeconds:F1} s; slowest {slowest.Key}: created and started {slowest.Value.Start.TotalSeconds:F2} s, networks attached {slowest.Value.Attach.TotalSeconds:F2} s, wired {slowest.Value.Wire.TotalSeconds:F2} s)"));
 
-            var running = await Task.WhenAll(topology.Nodes.Select(n => DescribeAsync(n, containers[n.Name], cancellationToken)));
             var lab = new DockerRunningLab(this, topology, running, containers);
             await lab.WaitForReadinessAsync(cancellationToken);
             progress?.Report($"lab '{topology.Name}' ready in {watch.Elapsed.TotalSeconds:F1} s");
@@ -153,6 +160,14 @@ public sealed class DockerLabRuntime : ILabRuntime
     /// <exception cref="LabConfigurationException">No such lab, or a node of it is not running.</exception>
     public async Task<IRunningLab> AttachAsync(string labName, CancellationToken cancellationToken = default) =>
         await AttachedLab.AttachAsync(Client, labName, cancellationToken);
+
+    /// <summary>Runs a command in a lab container by its Docker name (e.g. to ask a director for its health states).</summary>
+    /// <param name="container">The container's name.</param>
+    /// <param name="command">The command and its arguments.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>What it printed and returned.</returns>
+    public Task<Runtime.ExecResult> ExecInContainerAsync(string container, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
+        AttachedLab.ExecAsync(Client, container, command, cancellationToken);
 
     /// <summary>The host-side bridge of one of a running lab's networks (capture on it to see the whole network).</summary>
     /// <param name="labName">The lab's name.</param>
@@ -392,10 +407,13 @@ public sealed class DockerLabRuntime : ILabRuntime
         return builder.Build();
     }
 
-    private static IContainer BuildContainer(LabTopology topology, LabNode node, LabOwner owner, string image, INetwork firstNetwork)
+    private static IContainer BuildContainer(LabTopology topology, LabNode node, LabOwner owner, string image, ImageLaunch launch, INetwork firstNetwork)
     {
         var first = node.Interfaces[0];
         var builder = new ContainerBuilder(image)
+            .WithEntrypoint("/bin/sh", NodeWiring.ScriptPath)
+            .WithCommand([.. launch.Entrypoint, .. launch.Command])
+            .WithResourceMapping(System.Text.Encoding.UTF8.GetBytes(NodeWiring.Script(node)), NodeWiring.ScriptPath, 0, 0, UnixFileModes.UserRead | UnixFileModes.UserWrite | UnixFileModes.UserExecute | UnixFileModes.GroupRead | UnixFileModes.GroupExecute | UnixFileModes.OtherRead | UnixFileModes.OtherExecute)
             .WithName(ContainerName(topology.Name, node.Name))
             .WithHostname(node.Name)
             .WithLogger(NullLogger.Instance)
@@ -426,40 +444,17 @@ public sealed class DockerLabRuntime : ILabRuntime
             builder = builder.WithEnvironment(key, value);
         }
 
+        // Files are in place before the node starts; a forwarder waiting for them starts only
+        // after the node has wired itself.
+        foreach (var (path, content) in node.Files)
+        {
+            builder = builder.WithResourceMapping(System.Text.Encoding.UTF8.GetBytes(content), path, 0, 0, UnixFileModes.UserRead | UnixFileModes.UserWrite | UnixFileModes.GroupRead | UnixFileModes.OtherRead);
+        }
+
         return builder.Build();
     }
 
-    /// <summary>Addresses on lo, routes, and no TX checksum offload (frames leave with complete checksums).</summary>
-    internal static async Task ConfigureAsync(IContainer container, LabNode node, CancellationToken cancellationToken)
-    {
-        var script = new List<string> { "set -e" };
-        for (var i = 0; i < node.Interfaces.Count; i++)
-        {
-            script.Add($"ethtool -K eth{i} tx off >/dev/null 2>&1 || true");
-        }
-
-        script.Add("ip route del default 2>/dev/null || true");
-        script.AddRange(node.LoopbackAddresses.Select(a => $"ip addr add {a}/32 dev lo"));
-        script.AddRange(node.Routes.Select(r => $"ip route add {r.DestinationText} via {r.Via}"));
-        script.AddRange(node.Commands);
-        var result = await container.ExecAsync(["sh", "-c", string.Join('\n', script)], cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"configuring node '{node.Name}' failed: {result.Stderr.Trim()}");
-        }
-    }
-
-    internal static async Task<RunningNode> DescribeAsync(LabNode node, IContainer container, CancellationToken cancellationToken)
-    {
-        var result = await container.ExecAsync(["sh", "-c", InterfaceScript(node.Interfaces.Count)], cancellationToken);
-        return new RunningNode(node.Name, node.Role, container.Name.TrimStart('/'), ParseInterfaces(result.Stdout, node.Interfaces));
-    }
-
-    /// <summary>A shell script printing "ethN MAC IFLINK" for each of a node's first <paramref name="count"/> interfaces.</summary>
-    internal static string InterfaceScript(int count) =>
-        string.Join(';', Enumerable.Range(0, count).Select(i => $"echo eth{i} $(cat /sys/class/net/eth{i}/address) $(cat /sys/class/net/eth{i}/iflink)"));
-
-    /// <summary>The running interfaces from <see cref="InterfaceScript"/>'s output, with each veth's host-side name.</summary>
+    /// <summary>The running interfaces from <see cref="NodeWiring.DescribeCommands"/>'s output, with each veth's host-side name.</summary>
     internal static List<RunningInterface> ParseInterfaces(string stdout, IReadOnlyList<NodeInterface> interfaces)
     {
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -36,23 +36,20 @@ internal sealed class DockerRunningLab : IRunningLab
         return new ExecResult(result.ExitCode ?? -1, result.Stdout, result.Stderr);
     }
 
-    public async Task StopNodeAsync(string node, CancellationToken cancellationToken = default) =>
-        await runtime.Client.Containers.StopContainerAsync(
-            ContainerOf(node).Id, new global::Docker.DotNet.Models.ContainerStopParameters { WaitBeforeKillSeconds = 2 }, cancellationToken);
-
-    public async Task StartNodeAsync(string node, CancellationToken cancellationToken = default)
+    public async Task StopNodeAsync(string node, CancellationToken cancellationToken = default)
     {
-        var container = ContainerOf(node);
-        var spec = Topology.Node(node);
-        var readyBefore = spec.Readiness is LogLineReadiness log ? log.CountMatches(await OutputAsync(container, cancellationToken)) : 0;
-        // Straight through the engine: Testcontainers' own start is for containers it has not started yet.
-        await runtime.Client.Containers.StartContainerAsync(container.Id, new global::Docker.DotNet.Models.ContainerStartParameters(), cancellationToken);
-        await DockerLabRuntime.ConfigureAsync(container, spec, cancellationToken);
-        // A restarted container has new veths: taps must use the new host-side names.
-        var index = Array.FindIndex(nodes, n => n.Name == node);
-        nodes[index] = await DockerLabRuntime.DescribeAsync(spec, container, cancellationToken);
-        await WaitUntilReadyAsync(spec, readyBefore, cancellationToken);
+        await NodeControl.StopAsync(runtime.Client, ContainerOf(node).Id, cancellationToken);
+        Replace(Node(node) with { State = "exited" });
     }
+
+    public async Task StartNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        await BringBackAsync(node, restart: false, cancellationToken);
+
+    public async Task RestartNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        await BringBackAsync(node, restart: true, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> SetLinkAsync(string node, string? network, bool up, CancellationToken cancellationToken = default) =>
+        await NodeControl.SetLinkAsync(Node(node), network, up, cancellationToken);
 
     public async Task<(string Stdout, string Stderr)> LogsAsync(string node, CancellationToken cancellationToken = default) =>
         await ContainerOf(node).GetLogsAsync(ct: cancellationToken);
@@ -64,6 +61,21 @@ internal sealed class DockerRunningLab : IRunningLab
             await runtime.DownAsync(Topology.Name, CancellationToken.None);
         }
     }
+
+    // Starts (or restarts) a node: it wires itself at start; its new veths replace the old ones
+    // (taps must use the new host-side names); then it is waited for until ready.
+    private async Task BringBackAsync(string node, bool restart, CancellationToken cancellationToken)
+    {
+        var container = ContainerOf(node);
+        var spec = Topology.Node(node);
+        var readyBefore = spec.Readiness is LogLineReadiness log ? log.CountMatches(await OutputAsync(container, cancellationToken)) : 0;
+        Replace(restart
+            ? await NodeControl.RestartAsync(runtime.Client, container.Id, spec.Name, spec.Role, spec.Interfaces, cancellationToken)
+            : await NodeControl.StartAsync(runtime.Client, container.Id, spec.Name, spec.Role, spec.Interfaces, cancellationToken));
+        await WaitUntilReadyAsync(spec, readyBefore, cancellationToken);
+    }
+
+    private void Replace(RunningNode node) => nodes[Array.FindIndex(nodes, n => n.Name == node.Name)] = node;
 
     /// <summary>Waits until every node that says how it is ready is ready (or fails with its output if it exits first).</summary>
     internal async Task WaitForReadinessAsync(CancellationToken cancellationToken) =>

@@ -29,11 +29,25 @@ public interface IRunningLab : IAsyncDisposable
     /// <returns>A task.</returns>
     Task StopNodeAsync(string node, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts a stopped node again and re-applies its lab configuration (lo addresses, routes).</summary>
+    /// <summary>Starts a stopped node again; it wires itself (addresses, lo VIPs, routes) and is waited for until ready.</summary>
     /// <param name="node">The node's name.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <returns>A task.</returns>
     Task StartNodeAsync(string node, CancellationToken cancellationToken = default);
+
+    /// <summary>Restarts a node (stop, then start), as <c>docker restart</c> does; it comes back wired and is waited for until ready.</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>A task.</returns>
+    Task RestartNodeAsync(string node, CancellationToken cancellationToken = default);
+
+    /// <summary>Pulls out (or plugs back in) the cable of a node's link: the node sees no carrier and keeps its addresses and routes.</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="network">The network of the link; null: all the node's links.</param>
+    /// <param name="up">True plugs it in, false pulls it out.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>The links changed, as <c>NODE:NETWORK</c>.</returns>
+    Task<IReadOnlyList<string>> SetLinkAsync(string node, string? network, bool up, CancellationToken cancellationToken = default);
 
     /// <summary>The main process's output so far (e.g. the director's log).</summary>
     /// <param name="node">The node's name.</param>

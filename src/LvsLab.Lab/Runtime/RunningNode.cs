@@ -10,6 +10,15 @@ namespace LvsLab.Lab.Runtime;
 /// <param name="Interfaces">Its interfaces, in order.</param>
 public sealed record RunningNode(string Name, NodeRole Role, string Container, IReadOnlyList<RunningInterface> Interfaces)
 {
+    /// <summary>
+    /// The container's state when the lab was looked at: <c>running</c>, or <c>exited</c> for a
+    /// node that was stopped (its interfaces then have no MAC and no host side).
+    /// </summary>
+    public string State { get; init; } = "running";
+
+    /// <summary>Whether the node was running when the lab was looked at.</summary>
+    public bool IsRunning => State == "running";
+
     /// <summary>The interface on lab network <paramref name="network"/>.</summary>
     /// <param name="network">A lab network's short name.</param>
     /// <returns>The interface.</returns>

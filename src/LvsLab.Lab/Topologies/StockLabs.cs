@@ -13,7 +13,7 @@ public static class StockLabs
     /// <summary>The names of the stock labs.</summary>
     public static IReadOnlyList<string> Names { get; } = ["dr", "nat", "tun", "seed"];
 
-    /// <summary>Builds stock lab <paramref name="kind"/>.</summary>
+    /// <summary>Builds stock lab <paramref name="kind"/> (with the stock labs' health checks, <see cref="HealthCheck.LabDefault"/>).</summary>
     /// <param name="kind">A name from <see cref="Names"/>.</param>
     /// <param name="labName">The lab's name.</param>
     /// <param name="slot">Its address slot.</param>
@@ -21,9 +21,9 @@ public static class StockLabs
     /// <returns>The topology.</returns>
     public static LabTopology Create(string kind, string labName, int slot, int servers = 3) => kind switch
     {
-        "dr" => DrLab.Create(labName, slot, new DrLabOptions { Servers = servers }),
-        "nat" => NatLab.Create(labName, slot, new NatLabOptions { Servers = servers }),
-        "tun" => TunLab.Create(labName, slot, new TunLabOptions { Servers = servers }),
+        "dr" => WithDirectorEnvironment(DrLab.Create(labName, slot, new DrLabOptions { Servers = servers }), HealthCheck.LabDefault.Environment),
+        "nat" => WithDirectorEnvironment(NatLab.Create(labName, slot, new NatLabOptions { Servers = servers }), HealthCheck.LabDefault.Environment),
+        "tun" => WithDirectorEnvironment(TunLab.Create(labName, slot, new TunLabOptions { Servers = servers }), HealthCheck.LabDefault.Environment),
         "seed" => SeedLab.Create(labName),
         _ => throw new ArgumentException($"unknown lab '{kind}' (known: {string.Join(", ", Names)})", nameof(kind)),
     };

@@ -14,7 +14,8 @@ internal sealed partial class LabFileReader(FileProblems problems)
     /// <summary>The most real servers a group may have.</summary>
     public const int MaxServers = 50;
 
-    private static readonly string[] TopKeys = ["name", "mode", "vip", "port", "networks", "nodes", "realServers"];
+    private static readonly string[] TopKeys = ["name", "mode", "vip", "port", "health", "networks", "nodes", "realServers"];
+    private static readonly string[] HealthKeys = ["check", "interval", "timeout", "fall", "rise"];
     private static readonly string[] NetworkKeys = ["subnet"];
     private static readonly string[] NodeKeys = ["role", "image", "interfaces", "routes", "loopback", "sysctls", "capabilities", "environment", "commands", "devices", "readiness", "files"];
     private static readonly string[] GroupKeys = ["count", "maxCount", "namePrefix", "first", "leading", .. NodeKeys.Where(k => k != "interfaces")];
@@ -62,6 +63,8 @@ internal sealed partial class LabFileReader(FileProblems problems)
             port = p;
         }
 
+        var health = entries.TryGetValue("health", out var healthEntry) ? Health(healthEntry.Value) : null;
+
         var networks = new List<NetworkSpec>();
         if (Required(entries, "networks", "(file)", 1) is { } networksNode && Mapping(networksNode.Value, "networks") is { } networksMap)
         {
@@ -104,9 +107,98 @@ internal sealed partial class LabFileReader(FileProblems problems)
             Mode = mode?.Value ?? "",
             Vip = vip,
             Port = port,
+            Health = health,
             Networks = networks,
             Nodes = nodes,
         };
+    }
+
+    // health: none | tcp | http | { check, interval, timeout, fall, rise } (unset fields: the lab default).
+    private HealthCheck? Health(YamlTreeNode value)
+    {
+        const string field = "health";
+        var result = HealthCheck.LabDefault;
+        if (value is YamlTreeScalar scalar)
+        {
+            return Kind(scalar) is { } kind ? (kind == "none" ? HealthCheck.None : result with { Kind = kind }) : null;
+        }
+
+        if (Mapping(value, field) is not { } map)
+        {
+            return null;
+        }
+
+        var entries = Entries(map, field, HealthKeys);
+        var broken = false;
+        if (entries.TryGetValue("check", out var check))
+        {
+            if (Text(check.Value, "health.check") is { } text && Kind(text) is { } kind)
+            {
+                result = result with { Kind = kind };
+            }
+            else
+            {
+                broken = true;
+            }
+        }
+
+        result = Duration("interval", TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(60)) is { } interval ? result with { Interval = interval } : result;
+        result = Duration("timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10)) is { } timeout ? result with { Timeout = timeout } : result;
+        result = Count("fall") is { } fall ? result with { Fall = fall } : result;
+        result = Count("rise") is { } rise ? result with { Rise = rise } : result;
+        return broken ? null : result.Kind == "none" ? HealthCheck.None : result;
+
+        string? Kind(YamlTreeScalar text)
+        {
+            if (HealthCheck.Kinds.Contains(text.Value))
+            {
+                return text.Value;
+            }
+
+            problems.Add(text.Line, field, $"unknown health check '{text.Value}' (allowed: {string.Join(", ", HealthCheck.Kinds)})");
+            return null;
+        }
+
+        TimeSpan? Duration(string key, TimeSpan min, TimeSpan max)
+        {
+            if (!entries.TryGetValue(key, out var entry) || Text(entry.Value, $"health.{key}") is not { } text)
+            {
+                return null;
+            }
+
+            if (!HealthCheck.TryParseDuration(text.Value, out var duration))
+            {
+                problems.Add(text.Line, $"health.{key}", $"expected a duration such as 500ms or 2s, found '{text.Value}'");
+                broken = true;
+                return null;
+            }
+
+            if (duration < min || duration > max)
+            {
+                problems.Add(text.Line, $"health.{key}", $"{key} {text.Value} is outside {min.TotalMilliseconds:F0}ms..{max.TotalSeconds:F0}s");
+                broken = true;
+                return null;
+            }
+
+            return duration;
+        }
+
+        int? Count(string key)
+        {
+            if (!entries.TryGetValue(key, out var entry) || Integer(entry.Value, $"health.{key}") is not { } n)
+            {
+                return null;
+            }
+
+            if (n is < 1 or > 100)
+            {
+                problems.Add(entry.Value.Line, $"health.{key}", $"{key} {n} is outside 1..100");
+                broken = true;
+                return null;
+            }
+
+            return n;
+        }
     }
 
     private static string Join(string field, string key) => field.Length == 0 ? key : $"{field}.{key}";

@@ -262,13 +262,30 @@ internal sealed partial class LabFileResolver
             LoopbackAddresses = node.Loopback.Select(v => Reference(v.Value, v.Field, node)).OfType<IPAddress>().ToList(),
             Routes = routes,
             Sysctls = node.Sysctls.ToDictionary(v => v.Key, v => v.Text, StringComparer.Ordinal),
-            Environment = node.Environment.ToDictionary(v => v.Key, v => Text(v, node, starLines: false), StringComparer.Ordinal),
+            Environment = Environment(node),
             Commands = node.Commands.Select(v => Text(v, node, starLines: false)).ToList(),
             Devices = node.Devices.Select(v => v.Text).ToList(),
             Readiness = node.Readiness.Count == 0 ? null : NodeReadiness.Command([.. node.Readiness.Select(v => Text(v, node, starLines: false))]),
             Files = node.Files.ToDictionary(v => v.Key, v => Text(v, node, starLines: true), StringComparer.Ordinal),
         };
         return node.Capabilities is { } capabilities ? result with { Capabilities = capabilities.Select(v => v.Text).ToList() } : result;
+    }
+
+    // A director's environment: the lab's health checks, then the node's own variables (which win).
+    private Dictionary<string, string> Environment(NodeSpec node)
+    {
+        var own = node.Environment.ToDictionary(v => v.Key, v => Text(v, node, starLines: false), StringComparer.Ordinal);
+        if (node.Role != NodeRole.Director || spec.Health is not { } health)
+        {
+            return own;
+        }
+
+        foreach (var (key, value) in health.Environment)
+        {
+            own.TryAdd(key, value);
+        }
+
+        return own;
     }
 
     private IPAddress? Reference(YamlTreeScalar scalar, string field, NodeSpec? node)

@@ -18,6 +18,9 @@ internal sealed record LabSpec
     /// <summary>The service port.</summary>
     public required int Port { get; init; }
 
+    /// <summary>The director's health checks (<c>health:</c>); null: none set in the file.</summary>
+    public LvsLab.Lab.Model.HealthCheck? Health { get; init; }
+
     /// <summary>The networks, in order.</summary>
     public required IReadOnlyList<NetworkSpec> Networks { get; init; }
 
