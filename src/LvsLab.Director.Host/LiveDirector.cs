@@ -61,12 +61,13 @@ internal sealed class LiveDirector : IDisposable
     public string HealthKind { get; set; } = "none";
 
     /// <summary>A real server's health as the checks see it: <c>up</c>, <c>down</c> or <c>unchecked</c> (from any thread).</summary>
-    /// <param name="real">A real server of the effective rules.</param>
+    /// <param name="service">A service of the effective rules.</param>
+    /// <param name="real">One of its real servers.</param>
     /// <returns>Its state.</returns>
-    public string HealthOf(RealServer real)
+    public string HealthOf(VirtualService service, RealServer real)
     {
         ArgumentNullException.ThrowIfNull(real);
-        return HealthKind == "none" ? "unchecked" : healthDown.Contains(new RealServerEndpoint(real.Address, real.Port)) ? "down" : "up";
+        return HealthKind == "none" || !LiveConfiguration.IsChecked(service, real) ? "unchecked" : healthDown.Contains(new RealServerEndpoint(real.Address, real.Port)) ? "down" : "up";
     }
 
     /// <summary>The endpoints health checks hold down (a snapshot, from any thread).</summary>

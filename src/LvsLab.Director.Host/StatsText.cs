@@ -39,7 +39,7 @@ internal static class StatsText
                 var real = service.RealServers[r];
                 var t = c.GetRealServerTraffic(s, r);
                 var o = c.GetRealServerReplyTraffic(s, r);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {c.GetRealServerConnectionCount(s, r),7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8} {health.HealthOf(real)}"));
+                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {c.GetRealServerConnectionCount(s, r),7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8} {health.HealthOf(service, real)}"));
             }
         }
 
@@ -135,7 +135,7 @@ internal static class StatsText
                     json.WriteNumber("port", real.Port);
                     json.WriteString("method", real.ForwardingMethod.ToString());
                     json.WriteNumber("weight", real.Weight);
-                    json.WriteString("health", health.HealthOf(real));
+                    json.WriteString("health", health.HealthOf(service, real));
                     json.WriteNumber("activeConnections", active);
                     json.WriteNumber("inactiveConnections", inactive);
                     json.WriteNumber("connectionsScheduled", c.GetRealServerConnectionCount(s, r));

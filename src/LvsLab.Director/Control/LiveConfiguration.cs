@@ -48,16 +48,29 @@ public sealed class LiveConfiguration
     public IReadOnlyCollection<RealServerEndpoint> Down => _down;
 
     /// <summary>
-    /// The distinct real server endpoints of the configured rules, to check (a server without
-    /// a port — an all-ports or mark service's — is left out: there is no port to probe).
+    /// The distinct real server endpoints of the configured rules, to check (see <see cref="IsChecked"/>).
     /// </summary>
     public IReadOnlyList<RealServerEndpoint> HealthTargets =>
         Configured.Services
-            .SelectMany(service => service.RealServers)
-            .Where(server => server.Port != 0)
+            .SelectMany(service => service.RealServers.Where(server => IsChecked(service, server)))
             .Select(server => new RealServerEndpoint(server.Address, server.Port))
             .Distinct()
             .ToList();
+
+    /// <summary>
+    /// Whether health checks probe a service's real server: they connect by TCP, so a server
+    /// without a port (an all-ports service's) and the servers of a UDP service are left out —
+    /// a TCP connection to a UDP port says nothing about it.
+    /// </summary>
+    /// <param name="service">The service.</param>
+    /// <param name="server">One of its real servers.</param>
+    /// <returns>True when it is probed.</returns>
+    public static bool IsChecked(VirtualService service, RealServer server)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(server);
+        return server.Port != 0 && (service.IsFirewallMark || service.Protocol == ServiceProtocol.Tcp);
+    }
 
     /// <summary>
     /// Runs ipvsadm commands (<c>-A -E -D -a -e -d -C</c>, one per line) against the configured

@@ -110,4 +110,14 @@ public class LiveConfigurationTests
         live.Execute("-A -t 10.0.0.100:443 -s rr\n-a -t 10.0.0.100:443 -r 10.0.0.11:80 -m\n-A -t 10.0.0.100:0 -s rr -p\n-a -t 10.0.0.100:0 -r 10.0.0.13 -g", "command");
         Assert.Equal([Rs1, Rs2], live.HealthTargets);
     }
+
+    [Fact]
+    public void UdpServersAreNotProbedByTcp()
+    {
+        LiveConfiguration live = Live();
+        live.Execute("-A -u 10.0.0.100:53 -s rr\n-a -u 10.0.0.100:53 -r 10.0.0.13:53 -g", "command");
+        Assert.Equal([Rs1, Rs2], live.HealthTargets);
+        Assert.False(LiveConfiguration.IsChecked(live.Configured.Services[1], live.Configured.Services[1].RealServers[0]));
+        Assert.True(LiveConfiguration.IsChecked(live.Configured.Services[0], live.Configured.Services[0].RealServers[0]));
+    }
 }
