@@ -24,6 +24,7 @@ public static class LabCommands
         root.Subcommands.Add(LabVerbs.Rules());
         root.Subcommands.Add(LabVerbs.Stats());
         root.Subcommands.Add(LabVerbs.Probe());
+        root.Subcommands.Add(WatchVerb.Build());
         root.Subcommands.Add(LabVerbs.Capture());
         root.Subcommands.Add(LabVerbs.Run());
         root.Subcommands.Add(LabVerbs.Flow());

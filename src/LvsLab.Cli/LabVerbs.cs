@@ -6,6 +6,7 @@ using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Scenarios;
+using LvsLab.Testing.Timeline;
 
 namespace LvsLab.Cli;
 
@@ -86,46 +87,91 @@ internal static class LabVerbs
         return command;
     }
 
-    /// <summary><c>probe [-n N] [--port P] [--udp]</c>: N requests from the client, which server answered each.</summary>
+    /// <summary><c>probe [-n N | --for D [--rate R] [--plot FILE]] [--port P] [--udp]</c>: requests from the client, which server answered each.</summary>
     public static Command Probe()
     {
-        var count = new Option<int>("-n", "--count") { Description = "how many requests", DefaultValueFactory = _ => 10 };
+        var count = new Option<int>("-n", "--count") { Description = "how many requests (one after the other)", DefaultValueFactory = _ => 10 };
         var port = new Option<int?>("--port") { Description = "the VIP's port (default: the lab's service port; UDP: 53)" };
         var udp = new Option<bool>("--udp") { Description = "UDP datagrams (socat) instead of HTTP (curl)" };
+        var during = new Option<string?>("--for") { Description = "a timeline: send at a steady rate for this long (e.g. 30s, 2m) and show each second live: who answered, what failed, what happened to the lab" };
+        var rate = new Option<int>("--rate") { Description = $"with --for: requests per second (1 to {ProbeScript.MaxRate})", DefaultValueFactory = _ => 20 };
+        var timeout = new Option<string>("--timeout") { Description = "with --for: how long a request may take before it counts as failed", DefaultValueFactory = _ => "1s" };
+        var plot = new Option<string?>("--plot") { Description = "with --for: save the timeline as a picture, FILE.svg or FILE.png, with the lab's events marked" };
         var name = LabName();
-        var command = new Command("probe", "send requests from the client to the VIP and show which real server answered each") { count, port, udp, name };
-        command.SetAction(async (result, ct) => await RunAsync(result.GetValue(name), async lab =>
+        var command = new Command("probe", "send requests from the client to the VIP and show which real server answered each; --for: a live timeline") { count, port, udp, during, rate, timeout, plot, name };
+        command.SetAction(async (result, ct) =>
         {
-            var n = result.GetValue(count);
-            if (n is < 1 or > 10000)
-            {
-                return Fail($"-n {n}: between 1 and 10000 requests");
-            }
-
-            var client = LabSelection.NodeWith(lab, NodeRole.Client).Name;
-            var vip = lab.Topology.Vip;
             var isUdp = result.GetValue(udp);
-            var p = result.GetValue(port) ?? (isUdp ? 53 : lab.Topology.Port);
-            var replies = isUdp
-                ? await HttpProbe.UdpAsync(lab, client, vip.ToString(), p, n, ct)
-                : await HttpProbe.GetAsync(lab, client, string.Create(CultureInfo.InvariantCulture, $"http://{vip}:{p}/"), n, cancellationToken: ct);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",4}  {"SERVER",-8} {"SEEN CLIENT",-22}"));
-            for (var i = 0; i < replies.Count; i++)
+            if (result.GetValue(during) is { } forText)
             {
-                var r = replies[i];
-                Console.WriteLine(r is null
-                    ? string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {"FAILED",-8}")
-                    : string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {r.Server,-8} {r.Client + ":" + r.ClientPort,-22}"));
+                // Everything is checked before the lab is touched.
+                if (!Durations.TryParse(forText, out var duration) || duration > ProbeScript.MaxDuration)
+                {
+                    return Fail($"--for {forText}: a duration such as 30s, 500ms or 2m, at most {ProbeScript.MaxDuration.TotalMinutes:0} minutes");
+                }
+
+                var r = result.GetValue(rate);
+                if (r is < 1 or > ProbeScript.MaxRate)
+                {
+                    return Fail($"--rate {r}: between 1 and {ProbeScript.MaxRate} requests per second");
+                }
+
+                if (!Durations.TryParse(result.GetValue(timeout), out var wait) || wait > TimeSpan.FromSeconds(60))
+                {
+                    return Fail($"--timeout {result.GetValue(timeout)}: a duration such as 1s or 500ms, at most 60s");
+                }
+
+                var picture = result.GetValue(plot);
+                if (picture is not null && Path.GetExtension(picture).ToUpperInvariant() is not (".SVG" or ".PNG"))
+                {
+                    return Fail($"--plot {picture}: the picture is FILE.svg or FILE.png");
+                }
+
+                return await RunAsync(result.GetValue(name), async (runtime, lab) =>
+                {
+                    var client = LabSelection.NodeWith(lab, NodeRole.Client).Name;
+                    var vip = lab.Topology.Vip;
+                    var p = result.GetValue(port) ?? (isUdp ? 53 : lab.Topology.Port);
+                    var url = string.Create(CultureInfo.InvariantCulture, $"http://{vip}:{p}/");
+                    var (target, script) = isUdp
+                        ? (string.Create(CultureInfo.InvariantCulture, $"udp {vip}:{p}, {r}/s for {forText}"), ProbeScript.Udp(vip, p, r, duration, wait))
+                        : (string.Create(CultureInfo.InvariantCulture, $"{url}, {r}/s for {forText}"), ProbeScript.Http(url, r, duration, wait));
+                    return await TimelineProbe.RunAsync(runtime, lab, client, target, script, picture, ct);
+                }, ct);
             }
 
-            Console.WriteLine();
-            foreach (var group in replies.GroupBy(r => r?.Server ?? "FAILED").OrderBy(g => g.Key, StringComparer.Ordinal))
+            return await RunAsync(result.GetValue(name), async lab =>
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key,-8} {group.Count(),5}  ({100.0 * group.Count() / replies.Count:F1}%)"));
-            }
+                var n = result.GetValue(count);
+                if (n is < 1 or > 10000)
+                {
+                    return Fail($"-n {n}: between 1 and 10000 requests");
+                }
 
-            return replies.Any(r => r is null) ? 1 : 0;
-        }, ct));
+                var client = LabSelection.NodeWith(lab, NodeRole.Client).Name;
+                var vip = lab.Topology.Vip;
+                var p = result.GetValue(port) ?? (isUdp ? 53 : lab.Topology.Port);
+                var replies = isUdp
+                    ? await HttpProbe.UdpAsync(lab, client, vip.ToString(), p, n, ct)
+                    : await HttpProbe.GetAsync(lab, client, string.Create(CultureInfo.InvariantCulture, $"http://{vip}:{p}/"), n, cancellationToken: ct);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",4}  {"SERVER",-8} {"SEEN CLIENT",-22}"));
+                for (var i = 0; i < replies.Count; i++)
+                {
+                    var reply = replies[i];
+                    Console.WriteLine(reply is null
+                        ? string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {"FAILED",-8}")
+                        : string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {reply.Server,-8} {reply.Client + ":" + reply.ClientPort,-22}"));
+                }
+
+                Console.WriteLine();
+                foreach (var group in replies.GroupBy(reply => reply?.Server ?? "FAILED").OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key,-8} {group.Count(),5}  ({100.0 * group.Count() / replies.Count:F1}%)"));
+                }
+
+                return replies.Any(reply => reply is null) ? 1 : 0;
+            }, ct);
+        });
         return command;
     }
 
@@ -295,6 +341,13 @@ internal static class LabVerbs
     /// <summary>Attaches to the lab and runs <paramref name="body"/>; a lab error becomes a message and exit 1.</summary>
     public static Task<int> RunAsync(string? name, Func<IRunningLab, Task<int>> body, CancellationToken cancellationToken) =>
         RunAsync(new DockerLabRuntime(), name, body, cancellationToken);
+
+    /// <summary>Attaches to the lab and runs <paramref name="body"/> with the runtime too (for node events, say).</summary>
+    public static Task<int> RunAsync(string? name, Func<DockerLabRuntime, IRunningLab, Task<int>> body, CancellationToken cancellationToken)
+    {
+        var runtime = new DockerLabRuntime();
+        return RunAsync(runtime, name, lab => body(runtime, lab), cancellationToken);
+    }
 
     /// <summary>Prints a message on stderr and gives exit code 1.</summary>
     public static int Fail(string message)

@@ -117,6 +117,10 @@ internal sealed class AttachedLab : IRunningLab
     }
 
     /// <inheritdoc/>
+    public IAsyncEnumerable<string> ExecLinesAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
+        ExecLines.ReadAsync(client, IdOf(node), command, cancellationToken);
+
+    /// <inheritdoc/>
     public async Task StopNodeAsync(string node, CancellationToken cancellationToken = default)
     {
         await NodeControl.StopAsync(client, IdOf(node), cancellationToken);

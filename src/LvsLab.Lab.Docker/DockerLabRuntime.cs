@@ -149,6 +149,14 @@ public sealed class DockerLabRuntime : ILabRuntime
         }
     }
 
+    /// <summary>Reports each node of a lab that stops or starts (its container ends or starts), whoever does it, until cancelled.</summary>
+    /// <param name="labName">The lab's name.</param>
+    /// <param name="onEvent">Called for each event, in order.</param>
+    /// <param name="cancellationToken">Stops watching.</param>
+    /// <returns>A task that ends when cancelled.</returns>
+    public Task WatchNodeEventsAsync(string labName, Action<NodeEvent> onEvent, CancellationToken cancellationToken = default) =>
+        LabEvents.WatchAsync(Client, labName, onEvent, cancellationToken);
+
     /// <summary>
     /// Finds a lab that is already running (brought up by <c>lvslab up</c> or another process)
     /// from its Docker labels, to run commands in it, capture its links or probe it. Disposing

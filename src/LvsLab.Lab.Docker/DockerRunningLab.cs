@@ -36,6 +36,9 @@ internal sealed class DockerRunningLab : IRunningLab
         return new ExecResult(result.ExitCode ?? -1, result.Stdout, result.Stderr);
     }
 
+    public IAsyncEnumerable<string> ExecLinesAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
+        ExecLines.ReadAsync(runtime.Client, ContainerOf(node).Id, command, cancellationToken);
+
     public async Task StopNodeAsync(string node, CancellationToken cancellationToken = default)
     {
         await NodeControl.StopAsync(runtime.Client, ContainerOf(node).Id, cancellationToken);

@@ -23,12 +23,13 @@ public sealed class FaultLabFixture : LabFixture
 /// and watches the director react: the stock lab's health checks take a failed real server out
 /// within their window, and a node that comes back has wired itself again.
 /// </summary>
-public sealed class FaultScenarios(FaultLabFixture fixture, ITestOutputHelper output) : IClassFixture<FaultLabFixture>
+[Collection(StockDrLab.Name)]
+public sealed class FaultScenarios(FaultLabFixture fixture, ITestOutputHelper output)
 {
     // The health checks' own window (interval × fall + timeout, 1.4 s) plus what a round of
     // probes and one status call can add on this machine: 1 s. A server still in rotation after
     // that is a failure of the checks, not of the margin.
-    private static readonly TimeSpan OutOfRotationBound = HealthCheck.LabDefault.Window + TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan OutOfRotationBound = HealthCheck.LabDefault.Window + TimeSpan.FromSeconds(1);
 
     private string LabName => fixture.Topology.Name;
 
@@ -80,7 +81,7 @@ public sealed class FaultScenarios(FaultLabFixture fixture, ITestOutputHelper ou
         Assert.Contains(broken, r => r is null);
         Assert.DoesNotContain(broken, r => r?.Server == "rs1");
 
-        var restart = await RunDockerAsync("restart", "-t", "2", DockerLabRuntime.ContainerName(fixture.Topology.Name, "rs1"));
+        var restart = await DockerCli.RunAsync("restart", "-t", "2", DockerLabRuntime.ContainerName(fixture.Topology.Name, "rs1"));
         Assert.Equal(0, restart.ExitCode);
 
         await Eventually.TrueAsync(
@@ -151,20 +152,5 @@ public sealed class FaultScenarios(FaultLabFixture fixture, ITestOutputHelper ou
         return json.RootElement.GetProperty("nodes").EnumerateArray()
             .Single(n => n.GetProperty("name").GetString() == node)
             .GetProperty("health").GetString();
-    }
-
-    private static async Task<ExecResult> RunDockerAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new ExecResult(process.ExitCode, await stdout, await stderr);
     }
 }

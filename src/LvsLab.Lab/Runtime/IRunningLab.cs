@@ -23,6 +23,13 @@ public interface IRunningLab : IAsyncDisposable
     /// <returns>What it printed and returned.</returns>
     Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default);
 
+    /// <summary>Runs a command inside a node and yields its standard output line by line as it comes (for commands that run a while).</summary>
+    /// <param name="node">The node's name.</param>
+    /// <param name="command">The command and its arguments.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>Each line of standard output, without its newline.</returns>
+    IAsyncEnumerable<string> ExecLinesAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default);
+
     /// <summary>Stops a node's container, as a crashed or powered-off machine (its addresses vanish).</summary>
     /// <param name="node">The node's name.</param>
     /// <param name="cancellationToken">Cancels.</param>

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LvsLab.Testing.Watch;
+
+/// <summary>The director's per-real-server counters at one moment, read from <c>lvs-director stats --json</c>.</summary>
+/// <param name="AtMs">When it was read, ms since the epoch.</param>
+/// <param name="HealthChecks">The health-check kind (tcp, http, none).</param>
+/// <param name="Rows">One row per service and real server.</param>
+public sealed record DirectorSnapshot(long AtMs, string HealthChecks, IReadOnlyList<RealServerRow> Rows)
+{
+    /// <summary>Reads a snapshot from the director's stats JSON.</summary>
+    /// <param name="json">The output of <c>lvs-director stats --json</c>.</param>
+    /// <param name="atMs">When it was read, ms since the epoch.</param>
+    /// <param name="nodeOf">The lab node that has an address (null: none).</param>
+    /// <returns>The snapshot.</returns>
+    /// <exception cref="FormatException">The text is not the director's stats JSON.</exception>
+    public static DirectorSnapshot Parse(string json, long atMs, Func<string, string?> nodeOf)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(nodeOf);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var rows = new List<RealServerRow>();
+            foreach (var service in root.GetProperty("services").EnumerateArray())
+            {
+                var mark = service.GetProperty("firewallMark").GetInt64();
+                var name = mark != 0
+                    ? Invariant($"FWM {mark}")
+                    : Invariant($"{service.GetProperty("protocol").GetString()} {service.GetProperty("address").GetString()}:{service.GetProperty("port").GetInt32()}");
+                foreach (var real in service.GetProperty("realServers").EnumerateArray())
+                {
+                    var address = real.GetProperty("address").GetString() ?? "?";
+                    rows.Add(new RealServerRow(
+                        name,
+                        Invariant($"{address}:{real.GetProperty("port").GetInt32()}"),
+                        nodeOf(address) ?? address,
+                        real.GetProperty("weight").GetInt32(),
+                        real.TryGetProperty("health", out var health) ? health.GetString() ?? "?" : "unchecked",
+                        real.GetProperty("activeConnections").GetInt64(),
+                        real.GetProperty("inactiveConnections").GetInt64(),
+                        real.GetProperty("connectionsScheduled").GetInt64(),
+                        real.GetProperty("packets").GetInt64(),
+                        real.GetProperty("bytes").GetInt64()));
+                }
+            }
+
+            var checks = root.TryGetProperty("healthChecks", out var kind) ? kind.GetString() ?? "none" : "none";
+            return new DirectorSnapshot(atMs, checks, rows);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new FormatException($"not the director's stats JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The real servers whose health differs from <paramref name="previous"/>'s, as <c>(node, "health up"|"health down")</c>.</summary>
+    /// <param name="previous">The snapshot before.</param>
+    /// <returns>The changes, one per node (a node in several services counts once).</returns>
+    public IReadOnlyList<(string Node, string What)> HealthChangesSince(DirectorSnapshot previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        var before = previous.Rows.ToDictionary(r => (r.Service, r.Address), r => r.Health);
+        return [.. Rows
+            .Where(r => before.TryGetValue((r.Service, r.Address), out var was) && was != r.Health && r.Health is "up" or "down")
+            .Select(r => (r.Node, $"health {r.Health}"))
+            .Distinct()];
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
