@@ -95,8 +95,8 @@ public static class TimelinePlot
             var colour = e.What.Contains("down", StringComparison.Ordinal) || e.What == "stopped" ? FailedColour : Color.FromHex("#2ca02c");
             var line = plot.Add.VerticalLine(x, 1.5f, colour);
             line.LinePattern = LinePattern.Dashed;
-            // Labels step down the picture so that events close together do not overwrite each other.
-            var label = plot.Add.Text(string.Create(CultureInfo.InvariantCulture, $"{e.Label} ({x:F1} s)"), x, highest * (1.28 - 0.09 * (i % 4)));
+            // Labels step down the space above the bars so that events close together do not overwrite each other.
+            var label = plot.Add.Text(string.Create(CultureInfo.InvariantCulture, $"{e.Label} ({x:F1} s)"), x, highest * (1.46 - 0.08 * (i % 4)));
             label.LabelFontColor = colour;
             label.LabelFontSize = 12;
             label.LabelAlignment = Alignment.UpperLeft;
@@ -110,7 +110,7 @@ public static class TimelinePlot
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "failed", FillColor = FailedColour });
         plot.Legend.Orientation = Orientation.Horizontal;
         plot.ShowLegend(Edge.Bottom);
-        plot.Axes.SetLimits(0, Math.Max(1, seconds.Count), 0, highest * 1.35);
+        plot.Axes.SetLimits(0, Math.Max(1, seconds.Count), 0, highest * 1.5);
         return plot;
     }
 

@@ -55,7 +55,7 @@ public static class TimelineText
         return Invariant($"{"(" + ((late.AtMs - timeline.StartMs) / 1000.0).ToString("F1", CultureInfo.InvariantCulture) + "s)",8}  {late.Label}");
     }
 
-    /// <summary>The summary: requests by server, failures and when they happened.</summary>
+    /// <summary>The summary: requests by server, failures and when they were sent, and the events with their times.</summary>
     /// <param name="timeline">The timeline.</param>
     /// <returns>One or two lines.</returns>
     public static string Summary(ProbeTimeline timeline)
@@ -71,6 +71,12 @@ public static class TimelineText
             var first = (failures[0].SentMs - timeline.StartMs) / 1000.0;
             var last = (failures[^1].SentMs - timeline.StartMs) / 1000.0;
             text.AppendLine().Append(Invariant($"failures sent from {first:F2} s to {last:F2} s ({last - first:F2} s)"));
+        }
+
+        var events = timeline.Events;
+        if (events.Count > 0)
+        {
+            text.AppendLine().Append("events: ").Append(string.Join(", ", events.Select(e => Invariant($"{e.Label} at {(e.AtMs - timeline.StartMs) / 1000.0:F2} s"))));
         }
 
         return text.ToString();

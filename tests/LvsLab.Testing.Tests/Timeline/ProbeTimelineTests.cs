@@ -54,7 +54,9 @@ public sealed class ProbeTimelineTests
         Assert.Equal("    1s      0      1      1    2 !  rs1 stopped", TimelineText.Line(timeline.Seconds(servers)[1], servers));
         Assert.Equal("    0s      2      1      1      0", TimelineText.Line(timeline.Seconds(servers)[0], servers));
         Assert.Equal(
-            "16 requests: rs1 2, rs2 6, rs3 6, failed 2 (12.5 %)" + Environment.NewLine + "failures sent from 1.00 s to 1.75 s (0.75 s)",
+            "16 requests: rs1 2, rs2 6, rs3 6, failed 2 (12.5 %)" + Environment.NewLine
+            + "failures sent from 1.00 s to 1.75 s (0.75 s)" + Environment.NewLine
+            + "events: rs1 stopped at 1.01 s, rs1 health down at 2.10 s",
             TimelineText.Summary(timeline));
         Assert.Equal("  (2.1s)  rs1 health down", TimelineText.LateEvent(timeline, timeline.Events[1]));
     }
