@@ -30,9 +30,10 @@ internal static class BenchVerb
         var latency = new Option<int>("--latency-rate") { Description = "64-byte UDP packets/s offered for 1 s while the forwarder's links are captured to measure the latency it adds (0: none)", DefaultValueFactory = _ => 10_000 };
         var soak = new Option<long>("--soak-packets") { Description = "after the search, this many 64-byte UDP packets through the C# director at its highest loss-free rate, counting its garbage collections (0: no soak)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "where the markdown report goes", DefaultValueFactory = _ => "bench/results" };
+        var json = new Option<string?>("--json") { Description = "also write the figures as JSON to this file: one row per mode, forwarder and offered rate (for scripts that compare runs)" };
         var command = new Command("bench", "connections per second and latency through each forwarder (and none), same topology, interleaved runs, medians")
         {
-            modes, forwarders, runs, requests, concurrency, udpRates, udpRuns, latency, soak, output,
+            modes, forwarders, runs, requests, concurrency, udpRates, udpRuns, latency, soak, output, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -219,6 +220,13 @@ internal static class BenchVerb
             Console.Write(report);
             Console.WriteLine();
             Console.WriteLine($"report: {file}");
+            if (result.GetValue(json) is { } jsonFile)
+            {
+                var path = Path.GetFullPath(jsonFile);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, BenchJson.Serialize(BenchJson.Rows(udpSamples, latencySamples)), ct);
+                Console.WriteLine($"data: {path}");
+            }
             return samples.Any(s => s.Result.Failed > 0) ? 1 : 0;
         });
         return command;

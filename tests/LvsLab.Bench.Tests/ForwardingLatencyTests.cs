@@ -8,7 +8,7 @@ namespace LvsLab.Bench.Tests;
 /// <summary>Synthetic captures of a forwarder's links, with known times, through <see cref="ForwardingLatency"/>.</summary>
 public class ForwardingLatencyTests
 {
-    private const string Director = "02:00:00:00:00:0d";
+    internal const string Director = "02:00:00:00:00:0d";
     private const string DirectorBack = "02:00:00:00:01:0d";
     private const string Router = "02:00:00:00:00:01";
     private const string RealServer = "02:00:00:00:01:0b";
@@ -28,7 +28,7 @@ public class ForwardingLatencyTests
     private static byte[] DrCopy(byte[] request) => LabWire.Routed(request, Director, RealServer, hops: 0);
 
     // Requests 1000 µs apart from client ports 40000 on, each with its DR copy after latencyOf(i) µs.
-    private static List<CapturedFrame> DrRequests(int count, Func<int, double> latencyOf)
+    internal static List<CapturedFrame> DrRequests(int count, Func<int, double> latencyOf)
     {
         var frames = new List<CapturedFrame>();
         for (var i = 0; i < count; i++)

@@ -166,7 +166,7 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         var folder = Path.Combine(Path.GetTempPath(), $"lvslab-bench-{Guid.NewGuid():N}");
         try
         {
-            var bench = await RunCliAsync(["bench", "--modes", "dr", "--forwarders", "lvslab,nftables", "--runs", "2", "--requests", "200", "--udp-rates", "500", "--udp-runs", "1", "--latency-rate", "1000", "--soak-packets", "20000", "--out", folder]);
+            var bench = await RunCliAsync(["bench", "--modes", "dr", "--forwarders", "lvslab,nftables", "--runs", "2", "--requests", "200", "--udp-rates", "500", "--udp-runs", "1", "--latency-rate", "1000", "--soak-packets", "20000", "--out", folder, "--json", Path.Combine(folder, "bench.json")]);
             Assert.True(bench.ExitCode == 0, bench.Stderr);
             var report = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(folder, "bench-*.md")));
             Assert.Matches(@"\| dr \| direct \| 2 \| \d+ \|", report);
@@ -191,6 +191,18 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
             Assert.Contains($"![plot]({Path.GetFileName(png)})", report, StringComparison.Ordinal);
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, (await File.ReadAllBytesAsync(png))[..4]);
             Assert.DoesNotContain(await new DockerLabRuntime().ListAsync(), l => l.Name.StartsWith("bench-", StringComparison.Ordinal));
+
+            // The same figures as data: a row per mode, forwarder and rate.
+            using var data = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "bench.json")));
+            var rows = data.RootElement.GetProperty("rows").EnumerateArray()
+                .ToDictionary(r => $"{r.GetProperty("mode").GetString()} {r.GetProperty("forwarder").GetString()} {r.GetProperty("offered").GetInt32()}");
+            Assert.Equal(["dr direct 500", "dr lvslab 1000", "dr lvslab 500", "dr nftables 1000", "dr nftables 500"], rows.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(0, rows["dr lvslab 500"].GetProperty("lossPercent").GetDouble());
+            Assert.True(rows["dr lvslab 500"].GetProperty("forwarderCpuUsPerPacket").GetDouble() > 0);
+            Assert.True(rows["dr lvslab 500"].GetProperty("machineCpuUsPerPacket").GetDouble() > 0);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, rows["dr nftables 500"].GetProperty("forwarderCpuUsPerPacket").ValueKind);
+            Assert.True(rows["dr lvslab 1000"].GetProperty("latencyP50Us").GetDouble() > 0);
+            Assert.Equal(0, rows["dr lvslab 1000"].GetProperty("runs").GetInt32());
         }
         finally
         {
