@@ -39,7 +39,10 @@ public static class BenchJson
                 median.CpuMicrosecondsPerPacket,
                 gcs,
                 null,
-                null);
+                null,
+                median.WakeupsPerSecond,
+                median.FramesPerWakeup,
+                median.FramesPerSendCall);
         }
 
         foreach (var sample in latency)

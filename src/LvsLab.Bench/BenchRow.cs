@@ -18,9 +18,9 @@ namespace LvsLab.Bench;
 /// <param name="Gcs">Garbage collections in the forwarder over every run at this rate.</param>
 /// <param name="LatencyP50Us">The latency the forwarder added, median, µs.</param>
 /// <param name="LatencyP99Us">The latency the forwarder added, 99th percentile, µs.</param>
-/// <param name="WakeupsPerSecond">The forwarder's wake-ups per second (not measured yet: null).</param>
-/// <param name="FramesPerWakeup">Frames found per wake-up (not measured yet: null).</param>
-/// <param name="FramesPerSendCall">Frames per send call (not measured yet: null).</param>
+/// <param name="WakeupsPerSecond">The forwarder's wake-ups per second: the voluntary context switches of all its threads (the C# director).</param>
+/// <param name="FramesPerWakeup">Frames it sent per wake-up.</param>
+/// <param name="FramesPerSendCall">Frames it sent per send call (its batching).</param>
 public sealed record BenchRow(
     string Mode,
     string Forwarder,

@@ -17,6 +17,15 @@ namespace LvsLab.Bench;
 /// <param name="Run">The run's number at this rate (runs of the forwarders are interleaved).</param>
 public sealed record UdpRateSample(string Mode, string Forwarder, int OfferedPerSecond, long Sent, long Received, double? CpuMicrosecondsPerPacket, double AchievedPerSecond = 0, double? MachineCpuMicrosecondsPerPacket = null, long? GarbageCollections = null, int Run = 1)
 {
+    /// <summary>The forwarder's wake-ups per second during the step (the voluntary context switches of its threads), where it can be told.</summary>
+    public double? WakeupsPerSecond { get; init; }
+
+    /// <summary>Frames the forwarder sent per wake-up during the step, where it can be told.</summary>
+    public double? FramesPerWakeup { get; init; }
+
+    /// <summary>Frames the forwarder sent per send call (its batching) during the step, where it can be told.</summary>
+    public double? FramesPerSendCall { get; init; }
+
     /// <summary>The share lost, 0..1.</summary>
     public double Loss => Sent == 0 ? 0 : Math.Max(0, Sent - Received) / (double)Sent;
 }

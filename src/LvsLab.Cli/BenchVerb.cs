@@ -117,7 +117,13 @@ internal static class BenchVerb
                             {
                                 var destination = forwarder == NoLoadBalancer ? new Uri(url).Host : lab.Topology.Vip.ToString();
                                 var (step, cost) = await CostedAsync(lab, forwarder, () => UdpStepAsync(lab, destination, rate, 2, ct), ct);
-                                var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cost.Per(step.Sent).Director, step.Achieved, cost.Per(step.Sent).Machine, cost.Collections, udpRun);
+                                var batching = cost.Batching;
+                                var sample = new UdpRateSample(mode, forwarder, rate, step.Sent, step.Received, cost.Per(step.Sent).Director, step.Achieved, cost.Per(step.Sent).Machine, cost.Collections, udpRun)
+                                {
+                                    WakeupsPerSecond = batching.WakeupsPerSecond,
+                                    FramesPerWakeup = batching.FramesPerWakeup,
+                                    FramesPerSendCall = batching.FramesPerSendCall,
+                                };
                                 udpSamples.Add(sample);
                                 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                                     $"  {mode} {forwarder,-9} udp {rate,6}/s run {udpRun}: sent {step.Sent} (at {step.Achieved:F0}/s), received {step.Received}, loss {sample.Loss * 100:F2} %"));
@@ -337,12 +343,24 @@ internal static class BenchVerb
         return run.ExitCode == 0 ? ApacheBenchResult.Parse(run.Stdout) : throw new FormatException($"ab failed ({run.ExitCode}): {run.Stderr.Trim()} {run.Stdout.Trim()}");
     }
 
-    // What some work cost: the C# director's CPU time and garbage collections during it (null for
-    // another forwarder), and the whole machine's busy CPU time.
-    private readonly record struct Cost(double? DirectorMicroseconds, long? Collections, double? MachineMicroseconds)
+    // What some work cost: the C# director's CPU time, garbage collections, wake-ups and send
+    // calls during it (null for another forwarder), and the whole machine's busy CPU time.
+    private readonly record struct Cost(double? DirectorMicroseconds, long? Collections, double? MachineMicroseconds, double Seconds, DirectorCounters? Io)
     {
         public (double? Director, double? Machine) Per(long units) =>
             (DirectorMicroseconds / Math.Max(1, units), MachineMicroseconds / Math.Max(1, units));
+
+        // Wake-ups per second, frames sent per wake-up and per send call (the director's batching).
+        public (double? WakeupsPerSecond, double? FramesPerWakeup, double? FramesPerSendCall) Batching =>
+            Io is not { } io ? (null, null, null)
+            : (io.Wakeups / Math.Max(0.001, Seconds), io.Wakeups == 0 ? null : io.FramesSent / (double)io.Wakeups, io.SendCalls == 0 ? null : io.FramesSent / (double)io.SendCalls);
+    }
+
+    // The director's counters at one moment (or the difference of two).
+    private readonly record struct DirectorCounters(double CpuMicroseconds, long Collections, long Wakeups, long SendCalls, long FramesSent)
+    {
+        public static DirectorCounters operator -(DirectorCounters a, DirectorCounters b) =>
+            new(a.CpuMicroseconds - b.CpuMicroseconds, a.Collections - b.Collections, a.Wakeups - b.Wakeups, a.SendCalls - b.SendCalls, a.FramesSent - b.FramesSent);
     }
 
     private static async Task<(T Result, Cost Cost)> CostedAsync<T>(IRunningLab lab, string forwarder, Func<Task<T>> work, CancellationToken ct)
@@ -351,26 +369,37 @@ internal static class BenchVerb
         var director = forwarder != NoLoadBalancer && LabForwarders.IsLvsDirector(forwarder);
         var before = director ? await DirectorCostAsync(lab, ct) : null;
         var machineBefore = MachineBusyMicroseconds();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await work();
+        var seconds = clock.Elapsed.TotalSeconds;
         var machineAfter = MachineBusyMicroseconds();
         var after = director ? await DirectorCostAsync(lab, ct) : null;
-        return (result, new Cost(
-            before is { } b && after is { } a ? a.CpuMicroseconds - b.CpuMicroseconds : null,
-            before is { } b2 && after is { } a2 ? a2.Collections - b2.Collections : null,
-            machineAfter - machineBefore));
+        var delta = before is { } b && after is { } a ? a - b : (DirectorCounters?)null;
+        return (result, new Cost(delta?.CpuMicroseconds, delta?.Collections, machineAfter - machineBefore, seconds, delta));
     }
 
-    // lvs-director's CPU time (PID 1 of its container: utime + stime, in clock ticks of 10 ms)
-    // and its garbage collections so far.
-    private static async Task<(double CpuMicroseconds, long Collections)?> DirectorCostAsync(IRunningLab lab, CancellationToken ct)
+    // lvs-director's CPU time (PID 1 of its container: utime + stime, in clock ticks of 10 ms),
+    // its wake-ups (the voluntary context switches of all its threads: each is a wait that ended),
+    // its garbage collections and its frame-sending calls so far.
+    private static async Task<DirectorCounters?> DirectorCostAsync(IRunningLab lab, CancellationToken ct)
     {
         var director = lab.Nodes.First(n => n.Role == NodeRole.Director).Name;
-        var stat = await lab.ExecAsync(director, ["cat", "/proc/1/stat"], ct);
-        var fields = stat.Stdout[(stat.Stdout.LastIndexOf(')') + 2)..].Split(' ');
+        var proc = await lab.ExecAsync(director, ["sh", "-c", "cat /proc/1/stat; grep -h '^voluntary_ctxt_switches' /proc/1/task/*/status"], ct);
+        var lines = proc.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var stat = lines[0];
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         double ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var wakeups = lines.Skip(1).Sum(l => long.Parse(l.Split(':')[1].Trim(), CultureInfo.InvariantCulture));
         var json = await lab.ExecAsync(director, ["lvs-director", "stats", "--json"], ct);
-        var gc = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("gc");
-        return (ticks * 10_000, gc.GetProperty("gen0").GetInt64() + gc.GetProperty("gen1").GetInt64() + gc.GetProperty("gen2").GetInt64());
+        var root = JsonDocument.Parse(json.Stdout).RootElement;
+        var gc = root.GetProperty("gc");
+        var io = root.GetProperty("io");
+        return new DirectorCounters(
+            ticks * 10_000,
+            gc.GetProperty("gen0").GetInt64() + gc.GetProperty("gen1").GetInt64() + gc.GetProperty("gen2").GetInt64(),
+            wakeups,
+            io.GetProperty("sendCalls").GetInt64(),
+            io.GetProperty("framesSent").GetInt64());
     }
 
     private static async Task<IReadOnlyList<string>> MachineAsync(CancellationToken ct)

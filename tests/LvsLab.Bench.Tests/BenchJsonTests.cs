@@ -14,7 +14,7 @@ public sealed class BenchJsonTests
         {
             Step("lvslab", 10_000, 20_000, 1, 3.1, 0),
             Step("lvslab", 10_000, 19_000, 2, 3.3, 1),
-            Step("lvslab", 10_000, 19_990, 3, 3.2, 0),
+            Step("lvslab", 10_000, 19_990, 3, 3.2, 0) with { WakeupsPerSecond = 4_100, FramesPerWakeup = 2.4, FramesPerSendCall = 1.7 },
             Step("nftables", 10_000, 20_000, 1, null, null),
         };
         var latency = new[] { new LatencySample("dr", "lvslab", 10_000, ForwardingLatency.Measure(ForwardingLatencyTests.DrRequests(10, i => (i + 1) * 10), ForwardingLatencyTests.Director)) };
@@ -31,11 +31,13 @@ public sealed class BenchJsonTests
         Assert.Equal(12.5, lvslab.MachineCpuUsPerPacket);
         Assert.Equal(1, lvslab.Gcs);
         Assert.Equal((50, 100), (lvslab.LatencyP50Us, lvslab.LatencyP99Us));
+        Assert.Equal((4_100, 2.4, 1.7), (lvslab.WakeupsPerSecond, lvslab.FramesPerWakeup, lvslab.FramesPerSendCall));
         var nft = rows[1];
         Assert.Equal(("nftables", 0.0), (nft.Forwarder, nft.LossPercent));
         Assert.Null(nft.ForwarderCpuUsPerPacket);
         Assert.Null(nft.Gcs);
         Assert.Null(nft.LatencyP50Us);
+        Assert.Null(nft.FramesPerSendCall);
     }
 
     [Fact]

@@ -201,6 +201,9 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
             Assert.True(rows["dr lvslab 500"].GetProperty("forwarderCpuUsPerPacket").GetDouble() > 0);
             Assert.True(rows["dr lvslab 500"].GetProperty("machineCpuUsPerPacket").GetDouble() > 0);
             Assert.Equal(System.Text.Json.JsonValueKind.Null, rows["dr nftables 500"].GetProperty("forwarderCpuUsPerPacket").ValueKind);
+            Assert.True(rows["dr lvslab 500"].GetProperty("wakeupsPerSecond").GetDouble() > 0);
+            Assert.True(rows["dr lvslab 500"].GetProperty("framesPerSendCall").GetDouble() >= 1);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, rows["dr nftables 500"].GetProperty("framesPerWakeup").ValueKind);
             Assert.True(rows["dr lvslab 1000"].GetProperty("latencyP50Us").GetDouble() > 0);
             Assert.Equal(0, rows["dr lvslab 1000"].GetProperty("runs").GetInt32());
         }
