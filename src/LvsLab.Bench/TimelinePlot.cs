@@ -7,7 +7,7 @@ namespace LvsLab.Bench;
 /// <summary>
 /// A timeline as a picture: one stacked bar per second, a colour per real server and red for
 /// failed requests, and a vertical line at each event (a node stopped or started, a real server's
-/// health changed) with its label, so that a failover, a drain or a restart shows at a glance.
+/// health or weight changed) with its label, so that a failover, a drain or a restart shows at a glance.
 /// Saved as SVG or PNG, by the file's extension.
 /// </summary>
 public static class TimelinePlot
@@ -92,7 +92,9 @@ public static class TimelinePlot
         {
             var e = events[i];
             var x = (e.AtMs - timeline.StartMs) / 1000.0;
-            var colour = e.What.Contains("down", StringComparison.Ordinal) || e.What == "stopped" ? FailedColour : Color.FromHex("#2ca02c");
+            var colour = e.What is "stopped" or "health down" ? FailedColour
+                : e.What is "started" or "health up" ? Color.FromHex("#2ca02c")
+                : Color.FromHex("#9467bd");
             var line = plot.Add.VerticalLine(x, 1.5f, colour);
             line.LinePattern = LinePattern.Dashed;
             // Labels step down the space above the bars so that events close together do not overwrite each other.

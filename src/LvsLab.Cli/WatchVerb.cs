@@ -89,7 +89,7 @@ internal static class WatchVerb
                 var current = await SnapshotAsync(lab, director, nodeOf, stop.Token);
                 if (current is not null && previous is not null)
                 {
-                    foreach (var (node, what) in current.HealthChangesSince(previous))
+                    foreach (var (node, what) in current.ChangesSince(previous))
                     {
                         Record(new TimelineEvent(current.AtMs, node, what));
                     }

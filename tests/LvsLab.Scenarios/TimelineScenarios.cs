@@ -64,6 +64,37 @@ public sealed class TimelineScenarios(FaultLabFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ADrainShowsAsAWeightEventAndTheServerGetsNoNewRequestsWhileNoneFails()
+    {
+        var folder = Artifacts.For(nameof(TimelineScenarios), nameof(ADrainShowsAsAWeightEventAndTheServerGetsNoNewRequestsWhileNoneFails));
+        var service = $"{fixture.Topology.Vip}:{fixture.Topology.Port}";
+        var rs3 = $"{fixture.Topology.Node("rs3").AddressOn("lan")}:{fixture.Topology.Port}";
+        try
+        {
+            await using var run = TimelineRun.Start(fixture, TimeSpan.FromSeconds(5), output);
+            await run.SecondAsync(1);
+            var drain = await fixture.Lab.ExecAsync("director", ["lvs-director", "edit", "-t", service, "-r", rs3, "-w", "0"]);
+            Assert.True(drain.ExitCode == 0, drain.Stdout + drain.Stderr);
+            var timeline = await run.EndAsync();
+
+            TimelinePlot.Save(Path.Combine(folder, "timeline.svg"), timeline, ["rs1", "rs2", "rs3"], $"lab {fixture.Topology.Name}: rs3 drained (weight 0)");
+            Report(timeline);
+            var drained = timeline.FirstEvent("rs3", "weight 1 → 0");
+            Assert.NotNull(drained);
+            Assert.Empty(timeline.Failures);
+
+            // The event is seen within one poll of the edit: every request sent after it went to the others.
+            Assert.DoesNotContain(timeline.Outcomes, o => o.SentMs > drained.AtMs && o.Server == "rs3");
+            Assert.Contains(timeline.Outcomes, o => o.SentMs > drained.AtMs && o.Server is "rs1" or "rs2");
+            Assert.Contains(timeline.Outcomes, o => o.SentMs < drained.AtMs && o.Server == "rs3");
+        }
+        finally
+        {
+            await fixture.Lab.ExecAsync("director", ["lvs-director", "edit", "-t", service, "-r", rs3, "-w", "1"]);
+        }
+    }
+
+    [Fact]
     public async Task ProbeForShowsEachSecondLiveAndSavesThePicture()
     {
         var folder = Artifacts.For(nameof(TimelineScenarios), nameof(ProbeForShowsEachSecondLiveAndSavesThePicture));

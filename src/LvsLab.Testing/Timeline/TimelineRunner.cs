@@ -149,7 +149,7 @@ public static class TimelineRunner
         return timeline ?? throw new InvalidOperationException($"the client '{client}' ran no timeline (is it running, with sh, date and curl?)");
     }
 
-    // Reads the director's health states and reports each change; stops quietly where the director runs no lvs-director.
+    // Reads the director's health states and weights and reports each change; stops quietly where the director runs no lvs-director.
     private static async Task PollHealthAsync(IRunningLab lab, Action<TimelineEvent> report, CancellationToken cancellationToken)
     {
         var director = lab.Nodes.FirstOrDefault(n => n.Role == NodeRole.Director && n.IsRunning);
@@ -185,7 +185,7 @@ public static class TimelineRunner
             var snapshot = DirectorSnapshot.Parse(result.Stdout, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), nodeOf);
             if (previous is not null)
             {
-                foreach (var (node, what) in snapshot.HealthChangesSince(previous))
+                foreach (var (node, what) in snapshot.ChangesSince(previous))
                 {
                     report(new TimelineEvent(snapshot.AtMs, node, what));
                 }

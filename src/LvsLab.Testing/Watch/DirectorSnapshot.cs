@@ -56,17 +56,37 @@ public sealed record DirectorSnapshot(long AtMs, string HealthChecks, IReadOnlyL
         }
     }
 
-    /// <summary>The real servers whose health differs from <paramref name="previous"/>'s, as <c>(node, "health up"|"health down")</c>.</summary>
+    /// <summary>
+    /// What changed for the real servers since <paramref name="previous"/>: a health state
+    /// (<c>health down</c>, <c>health up</c>), or else a weight (<c>weight 1 → 0</c>: a drain, or
+    /// a server given its share back). A weight that changes with the health (a server taken out
+    /// or put back by its checks) is the health change alone.
+    /// </summary>
     /// <param name="previous">The snapshot before.</param>
-    /// <returns>The changes, one per node (a node in several services counts once).</returns>
-    public IReadOnlyList<(string Node, string What)> HealthChangesSince(DirectorSnapshot previous)
+    /// <returns>The changes as <c>(node, what)</c>, one per node and kind (a node in several services counts once).</returns>
+    public IReadOnlyList<(string Node, string What)> ChangesSince(DirectorSnapshot previous)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        var before = previous.Rows.ToDictionary(r => (r.Service, r.Address), r => r.Health);
-        return [.. Rows
-            .Where(r => before.TryGetValue((r.Service, r.Address), out var was) && was != r.Health && r.Health is "up" or "down")
-            .Select(r => (r.Node, $"health {r.Health}"))
-            .Distinct()];
+        var before = previous.Rows.ToDictionary(r => (r.Service, r.Address));
+        var changes = new List<(string Node, string What)>();
+        foreach (var row in Rows)
+        {
+            if (!before.TryGetValue((row.Service, row.Address), out var was))
+            {
+                continue;
+            }
+
+            if (was.Health != row.Health && row.Health is "up" or "down")
+            {
+                changes.Add((row.Node, $"health {row.Health}"));
+            }
+            else if (was.Health == row.Health && was.Weight != row.Weight)
+            {
+                changes.Add((row.Node, Invariant($"weight {was.Weight} → {row.Weight}")));
+            }
+        }
+
+        return [.. changes.Distinct()];
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -30,9 +30,28 @@ public sealed class DirectorSnapshotTests
         var before = DirectorSnapshot.Parse(Stats(("10.0.0.11", "up", 0, 0), ("10.0.0.12", "up", 0, 0)), At, NodeOf);
         var after = DirectorSnapshot.Parse(Stats(("10.0.0.11", "down", 0, 0), ("10.0.0.12", "up", 0, 0)), At + 250, NodeOf);
 
-        Assert.Equal([("rs1", "health down")], after.HealthChangesSince(before));
-        Assert.Equal([("rs1", "health up")], before.HealthChangesSince(after));
-        Assert.Empty(after.HealthChangesSince(after));
+        Assert.Equal([("rs1", "health down")], after.ChangesSince(before));
+        Assert.Equal([("rs1", "health up")], before.ChangesSince(after));
+        Assert.Empty(after.ChangesSince(after));
+    }
+
+    [Fact]
+    public void AWeightChangedWithoutAHealthChangeIsADrainOrAReturn()
+    {
+        var before = DirectorSnapshot.Parse(Stats(("10.0.0.11", "up", 0, 0), ("10.0.0.12", "up", 0, 0)), At, NodeOf);
+        var drained = DirectorSnapshot.Parse(WithWeight(Stats(("10.0.0.11", "up", 0, 0), ("10.0.0.12", "up", 0, 0)), "10.0.0.12", 0), At + 250, NodeOf);
+
+        Assert.Equal([("rs2", "weight 1 → 0")], drained.ChangesSince(before));
+        Assert.Equal([("rs2", "weight 0 → 1")], before.ChangesSince(drained));
+    }
+
+    [Fact]
+    public void AWeightThatFollowsTheHealthIsTheHealthChangeAlone()
+    {
+        var before = DirectorSnapshot.Parse(Stats(("10.0.0.11", "up", 0, 0)), At, NodeOf);
+        var takenOut = DirectorSnapshot.Parse(WithWeight(Stats(("10.0.0.11", "down", 0, 0)), "10.0.0.11", 0), At + 250, NodeOf);
+
+        Assert.Equal([("rs1", "health down")], takenOut.ChangesSince(before));
     }
 
     [Theory]
@@ -80,6 +99,10 @@ public sealed class DirectorSnapshotTests
         "10.0.0.12" => "rs2",
         _ => null,
     };
+
+    // The same stats with one real server's weight changed.
+    private static string WithWeight(string stats, string address, int weight) =>
+        stats.Replace($"\"address\": \"{address}\", \"port\": 80, \"method\": \"Route\", \"weight\": 1,", $"\"address\": \"{address}\", \"port\": 80, \"method\": \"Route\", \"weight\": {weight},", StringComparison.Ordinal);
 
     // The shape of lvs-director stats --json, with the fields a watch reads.
     private static string Stats(params (string Address, string Health, long Scheduled, long Packets)[] reals) => $$"""
