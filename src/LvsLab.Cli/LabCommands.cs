@@ -89,13 +89,12 @@ public static class LabCommands
             PrintTable(status, await HealthStates.ReadAsync(runtime, status, ct));
             Console.WriteLine();
             Console.WriteLine("next:");
-            Console.WriteLine($"  lvslab probe --name {labName}                 # requests from the client: which server answered");
-            Console.WriteLine($"  lvslab flow --name {labName} -o flow.svg      # one request's path, hop by hop");
-            Console.WriteLine($"  lvslab capture director --name {labName} -w director.pcap --seconds 10");
-            Console.WriteLine($"  lvslab stats --name {labName}                 # the director's counters (ipvsadm -Ln --stats)");
-            Console.WriteLine($"  lvslab exec client --name {labName} -- curl -s http://{status.Vip}:{status.Port}/");
-            Console.WriteLine($"  lvslab run --list                             # the suite's checks, to run against this lab");
-            Console.WriteLine($"  lvslab down --name {labName}");
+            var realServer = status.Nodes.FirstOrDefault(n => n.Role == "realserver")?.Name;
+            foreach (var line in NextSteps.Lines(labName, status.Vip, status.Port, realServer))
+            {
+                Console.WriteLine(line);
+            }
+
             return 0;
         });
         return command;

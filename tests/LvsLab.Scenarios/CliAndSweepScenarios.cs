@@ -21,6 +21,10 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
             var up = await RunCliAsync(["up", "dr", "--name", name, "--servers", "2"]);
             Assert.True(up.ExitCode == 0, up.Stderr);
             Assert.Contains("next:", up.Stdout, StringComparison.Ordinal);
+            var hints = up.Stdout[up.Stdout.IndexOf("next:", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+            Assert.Contains(hints, h => h.Contains($"lvslab stop rs1 --name {name}", StringComparison.Ordinal));
+            Assert.Contains(hints, h => h.Contains("--for 30s --rate 20", StringComparison.Ordinal));
+            Assert.Single(hints.Select(h => h.IndexOf(" # ", StringComparison.Ordinal)).Distinct());
 
             var status = await RunCliAsync(["status", "--name", name, "--json"]);
             Assert.Equal(0, status.ExitCode);
