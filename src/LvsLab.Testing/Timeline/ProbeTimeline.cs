@@ -11,6 +11,9 @@ public sealed class ProbeTimeline(long startMs)
     private readonly Lock gate = new();
     private readonly List<ProbeOutcome> outcomes = [];
     private readonly List<TimelineEvent> events = [];
+    private readonly Dictionary<int, List<ProbeOutcome>> outcomesBySecond = [];
+    private readonly Dictionary<int, List<TimelineEvent>> eventsBySecond = [];
+    private int lastSecond = -1;
 
     /// <summary>Its start, ms since the epoch.</summary>
     public long StartMs { get; } = startMs;
@@ -50,6 +53,7 @@ public sealed class ProbeTimeline(long startMs)
         lock (gate)
         {
             outcomes.Add(outcome);
+            File(outcomesBySecond, Math.Max(0, SecondOf(outcome.SentMs)), outcome);
         }
     }
 
@@ -61,6 +65,7 @@ public sealed class ProbeTimeline(long startMs)
         lock (gate)
         {
             events.Add(labEvent);
+            File(eventsBySecond, Math.Max(0, SecondOf(labEvent.AtMs)), labEvent);
         }
     }
 
@@ -69,30 +74,55 @@ public sealed class ProbeTimeline(long startMs)
     /// <returns>The second; negative before the start.</returns>
     public int SecondOf(long atMs) => (int)Math.Floor((atMs - StartMs) / 1000.0);
 
-    /// <summary>The timeline second by second, from 0 to the last second with a request or an event.</summary>
+    /// <summary>The last second with a request or an event; -1 while there is none.</summary>
+    public int LastSecond
+    {
+        get
+        {
+            lock (gate)
+            {
+                return lastSecond;
+            }
+        }
+    }
+
+    /// <summary>One second: the requests sent in it, by who answered, and the events in it (those before the start count in second 0).</summary>
+    /// <param name="second">The second, from 0.</param>
+    /// <param name="servers">The servers to count, in their order.</param>
+    /// <returns>The second.</returns>
+    public TimelineSecond Second(int second, IReadOnlyList<string> servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        lock (gate)
+        {
+            var sent = outcomesBySecond.GetValueOrDefault(second) ?? [];
+            var answers = servers.ToDictionary(name => name, name => sent.Count(o => o.Server == name), StringComparer.Ordinal);
+            return new TimelineSecond(second, answers, sent.Count(o => o.Failed), [.. (eventsBySecond.GetValueOrDefault(second) ?? []).OrderBy(e => e.AtMs)]);
+        }
+    }
+
+    /// <summary>The timeline second by second, from 0 to <see cref="LastSecond"/>.</summary>
     /// <param name="servers">The servers to count (their order is kept); null: those that answered.</param>
     /// <returns>One entry per second.</returns>
     public IReadOnlyList<TimelineSecond> Seconds(IReadOnlyList<string>? servers = null)
     {
-        var all = Outcomes;
-        var happened = Events;
         servers ??= Servers;
-        var last = Math.Max(
-            all.Count == 0 ? -1 : all.Max(o => SecondOf(o.SentMs)),
-            happened.Count == 0 ? -1 : happened.Max(e => SecondOf(e.AtMs)));
-        var seconds = new List<TimelineSecond>(last + 1);
-        for (var s = 0; s <= last; s++)
-        {
-            var inSecond = all.Where(o => SecondOf(o.SentMs) == s).ToList();
-            var answers = servers.ToDictionary(name => name, name => inSecond.Count(o => o.Server == name), StringComparer.Ordinal);
-            seconds.Add(new TimelineSecond(s, answers, inSecond.Count(o => o.Failed), [.. happened.Where(e => Math.Max(0, SecondOf(e.AtMs)) == s)]));
-        }
-
-        return seconds;
+        return [.. Enumerable.Range(0, LastSecond + 1).Select(s => Second(s, servers))];
     }
 
     /// <summary>The requests that failed, in the order they were sent.</summary>
     public IReadOnlyList<ProbeOutcome> Failures => [.. Outcomes.Where(o => o.Failed)];
+
+    private void File<T>(Dictionary<int, List<T>> bySecond, int second, T item)
+    {
+        if (!bySecond.TryGetValue(second, out var list))
+        {
+            bySecond[second] = list = [];
+        }
+
+        list.Add(item);
+        lastSecond = Math.Max(lastSecond, second);
+    }
 
     /// <summary>The first event on <paramref name="node"/> whose description is <paramref name="what"/>, at or after <paramref name="fromMs"/>.</summary>
     /// <param name="node">The node.</param>

@@ -76,8 +76,7 @@ public static class TimelineRunner
                     return;
                 }
 
-                var seconds = timeline.Seconds(servers);
-                while (printed + 1 < seconds.Count)
+                while (printed + 1 <= timeline.LastSecond)
                 {
                     var next = printed + 1;
                     var due = Math.Min(count, (int)Math.Ceiling((next + 1) * (double)rate));
@@ -91,13 +90,14 @@ public static class TimelineRunner
                         break;
                     }
 
+                    var second = timeline.Second(next, servers);
                     printed = next;
-                    foreach (var e in seconds[next].Events)
+                    foreach (var e in second.Events)
                     {
                         printedEvents.Add(e);
                     }
 
-                    onSecond(seconds[next]);
+                    onSecond(second);
                 }
             }
         }
