@@ -18,15 +18,23 @@ internal sealed class AfPacketPorts : IFramePorts
     /// <summary>Frames taken from one ring before the others get a turn (and the batches go out).</summary>
     private const int Budget = 64;
 
+    /// <summary>The batch a coalescing wait aims to gather.</summary>
+    private const int CoalesceTarget = 32;
+
+    /// <summary>The fewest frames worth a coalescing wait.</summary>
+    private const int CoalesceMinBatch = 4;
+
     private readonly Worker[] workers;
     private readonly CancellationTokenSource stop = new();
     private readonly long spinTicks;
+    private readonly int coalesceMicroseconds;
     private Thread[] threads = [];
 
-    private AfPacketPorts(Worker[] workers, int spinMicroseconds)
+    private AfPacketPorts(Worker[] workers, int spinMicroseconds, int coalesceMicroseconds)
     {
         this.workers = workers;
         spinTicks = spinMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+        this.coalesceMicroseconds = coalesceMicroseconds;
     }
 
     /// <inheritdoc/>
@@ -36,7 +44,9 @@ internal sealed class AfPacketPorts : IFramePorts
         {
             var s = workers[0].Sockets[0];
             return $"af_packet: rx ring of {s.MaxFrameLength}-byte slots per port, sendmmsg batches of up to {Budget}, "
-                + $"busy-poll {spinTicks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency} µs, qdisc bypass {(s.BypassesQdisc ? "on" : "refused")}, "
+                + $"busy-poll {spinTicks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency} µs, "
+                + (coalesceMicroseconds > 0 ? $"coalescing up to {coalesceMicroseconds} µs when {CoalesceMinBatch}+ frames are due, " : "no coalescing, ")
+                + $"qdisc bypass {(s.BypassesQdisc ? "on" : "refused")}, "
                 + $"ignore outgoing {(s.IgnoresOutgoing ? "on" : "refused (own frames are seen and ignored)")}, {workers.Length} worker{(workers.Length == 1 ? string.Empty : "s (fanout by flow hash)")}";
         }
     }
@@ -49,14 +59,16 @@ internal sealed class AfPacketPorts : IFramePorts
         workers.Sum(w => Interlocked.Read(ref w.BatchedFrames)),
         workers.Sum(w => Interlocked.Read(ref w.ChecksumsCompleted)),
         workers.Sum(w => Interlocked.Read(ref w.Truncated)),
-        workers.Sum(w => Interlocked.Read(ref w.VlanDropped)));
+        workers.Sum(w => Interlocked.Read(ref w.VlanDropped)),
+        workers.Sum(w => Interlocked.Read(ref w.Holds)));
 
     /// <summary>Opens, for each worker, a packet socket with a receive ring on each port.</summary>
     /// <param name="names">The interfaces, in port order.</param>
     /// <param name="mtu">The largest MTU of the ports (sizes the ring slots).</param>
     /// <param name="spinMicroseconds">How long a worker busy-polls for more frames before sleeping (0: never).</param>
+    /// <param name="coalesceMicroseconds">The longest wait for more frames after a pass that emptied the rings, when the arrival rate says a batch will gather (0: never).</param>
     /// <param name="workerCount">Worker threads (1 to 8); more than one spreads each port's frames by flow hash.</param>
-    public static AfPacketPorts Open(IReadOnlyList<string> names, int mtu, int spinMicroseconds, int workerCount)
+    public static AfPacketPorts Open(IReadOnlyList<string> names, int mtu, int spinMicroseconds, int coalesceMicroseconds, int workerCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 8);
@@ -106,7 +118,7 @@ internal sealed class AfPacketPorts : IFramePorts
             throw new DirectorStartException($"cannot open an AF_PACKET socket: {e.Message} (needs CAP_NET_RAW; --io pcap uses libpcap instead)", e);
         }
 
-        return new AfPacketPorts([.. workers], spinMicroseconds);
+        return new AfPacketPorts([.. workers], spinMicroseconds, coalesceMicroseconds);
     }
 
     /// <inheritdoc/>
@@ -151,22 +163,38 @@ internal sealed class AfPacketPorts : IFramePorts
         var engine = director.Engine;
         var token = stop.Token;
         var sockets = worker.Sockets;
+        var coalescing = new PacketIo.ReceiveCoalescing(coalesceMicroseconds * 1000L, CoalesceTarget, CoalesceMinBatch);
+        if (coalesceMicroseconds > 0)
+        {
+            _ = PacketIo.ShortSleep.UseFineTimerSlack();
+        }
+
         while (!token.IsCancellationRequested)
         {
             var any = false;
+            var taken = 0;
+            var drained = true;
             lock (director.Gate)
             {
+                // Until a send batch is full: the batches go out after the lock is let go, so no
+                // system call is ever made while the engine's lock is held.
                 var now = director.NowMilliseconds;
-                for (var port = 0; port < sockets.Length; port++)
+                var full = false;
+                for (var port = 0; port < sockets.Length && !full; port++)
                 {
                     var socket = sockets[port];
-                    for (var n = 0; n < Budget && socket.TryPeek(out var frame); n++)
+                    for (var n = 0; n < Budget && !full && socket.TryPeek(out var frame); n++)
                     {
                         any = true;
-                        worker.Process(engine, port, frame, now);
+                        taken++;
+                        full = worker.Process(engine, port, frame, now);
                         socket.Release();
                     }
+
+                    drained &= !socket.HasFrame;
                 }
+
+                drained &= !full;
             }
 
             for (var port = 0; port < sockets.Length; port++)
@@ -174,7 +202,14 @@ internal sealed class AfPacketPorts : IFramePorts
                 worker.Flush(port);
             }
 
-            if (!any && !SpinForFrames(sockets))
+            var hold = coalescing.AfterPass(taken, drained, (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1e9 / System.Diagnostics.Stopwatch.Frequency)));
+            if (hold > 0)
+            {
+                // A busy stream: let a batch gather in the rings, then take it with one wake-up.
+                Interlocked.Increment(ref worker.Holds);
+                PacketIo.ShortSleep.Sleep(hold);
+            }
+            else if (!any && !SpinForFrames(sockets))
             {
                 // Nothing queued: sleep in poll until a ring has a frame (or to look at the stop flag).
                 PacketSocket.WaitAny(sockets, 100);
@@ -218,17 +253,19 @@ internal sealed class AfPacketPorts : IFramePorts
         public long ChecksumsCompleted;
         public long Truncated;
         public long VlanDropped;
+        public long Holds;
         private readonly FrameBatch[] batches = [.. sockets.Select(_ => new FrameBatch(Budget, slotSize))];
         private readonly byte[] output = new byte[slotSize];
 
         public PacketSocket[] Sockets => sockets;
 
-        public void Process(DirectorEngine engine, int port, RingFrame frame, long now)
+        /// <summary>Runs the engine over one frame; true when the batch it went to is now full (flush before the next).</summary>
+        public bool Process(DirectorEngine engine, int port, RingFrame frame, long now)
         {
             if (frame.Truncated)
             {
                 Truncated++;
-                return;
+                return false;
             }
 
             if (frame.VlanTagged)
@@ -236,7 +273,7 @@ internal sealed class AfPacketPorts : IFramePorts
                 // The kernel took the 802.1Q tag off; forwarding the rest would move the frame
                 // to the untagged LAN. The director does not serve VLANs: count and drop.
                 VlanDropped++;
-                return;
+                return false;
             }
 
             var data = frame.Data;
@@ -249,13 +286,11 @@ internal sealed class AfPacketPorts : IFramePorts
             if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
             {
                 var batch = batches[decision.Port];
-                if (batch.IsFull)
-                {
-                    Flush(decision.Port);
-                }
-
                 batch.Add(output.AsSpan(0, decision.Length));
+                return batch.IsFull;
             }
+
+            return false;
         }
 
         public void Flush(int port)

@@ -84,11 +84,6 @@ internal sealed class ControlServer : IAsyncDisposable
                     return director.Read(e => $"Timeout (tcp tcpfin udp): {StatsText.Timeouts(e)}\n");
                 }
 
-                if (Has("-c", "--connection"))
-                {
-                    return director.Read(e => StatsText.Connections(e, director.NowMilliseconds));
-                }
-
                 if (Has("--rate"))
                 {
                     return director.Read(e => StatsText.Rates(e, director.Rates));
@@ -112,6 +107,23 @@ internal sealed class ControlServer : IAsyncDisposable
             default:
                 return $"error: ipvsadm '{first}' is not supported here (supported: -A -E -D -a -e -d -C, -L [-n] [--stats|--rate|--timeout|-c], -S, --set)\n";
         }
+    }
+
+    /// <summary><c>connections</c>, or an ipvsadm listing with <c>-c</c>.</summary>
+    private static bool IsConnectionListing(string command)
+    {
+        if (command == "connections")
+        {
+            return true;
+        }
+
+        if (!command.StartsWith("ipvsadm ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 1 && words[1] is "-L" or "-l" or "--list" && !words.Contains("--timeout") && words.Any(w => w is "-c" or "--connection");
     }
 
     private async Task AcceptLoopAsync()
@@ -147,12 +159,20 @@ internal sealed class ControlServer : IAsyncDisposable
                     continue;
                 }
 
+                if (IsConnectionListing(command))
+                {
+                    // Streamed as it is written: a table of a million lines is never one string.
+                    await using var stream = new NetworkStream(client, ownsSocket: false);
+                    await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+                    ConnectionListing.Write(director, writer);
+                    continue;
+                }
+
                 var answer = command switch
                 {
                     "stats" => director.Read(e => StatsText.Table(e, director.IoCounters, director)),
                     "stats-json" => StatsText.Json(director.Engine, director.IoCounters, director),
                     "list" => director.Read(StatsText.List),
-                    "connections" => director.Read(e => StatsText.Connections(e, director.NowMilliseconds)),
                     _ when command.StartsWith("edit ", StringComparison.Ordinal) => Edit(director, command),
                     _ when command.StartsWith("ipvsadm ", StringComparison.Ordinal) => Ipvsadm(director, command["ipvsadm ".Length..]),
                     _ => $"error: unknown command '{command}' (known: stats, stats-json, list, connections, edit, ipvsadm)\n",

@@ -24,6 +24,12 @@ internal sealed record DirectorArguments
     /// <summary>How long the AF_PACKET worker busy-polls for frames before it sleeps (µs; 0: never).</summary>
     public int SpinMicroseconds { get; init; }
 
+    /// <summary>
+    /// The longest the AF_PACKET worker waits for more frames after a pass, when the arrival rate
+    /// says a batch will gather (µs; 0: never waits). See <see cref="PacketIo.ReceiveCoalescing"/>.
+    /// </summary>
+    public int CoalesceMicroseconds { get; init; } = 50;
+
     /// <summary>AF_PACKET worker threads (1 to 8): more than one spreads each port's frames over them by flow hash.</summary>
     public int Workers { get; init; } = 1;
 
@@ -53,7 +59,7 @@ internal sealed record DirectorArguments
     public string ControlSocket { get; init; } = DefaultControlSocket;
 
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--fault NAME,...]
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--fault NAME,...]
                lvs-director check --rules FILE [--marks FILE]
                lvs-director restore --rules FILE [--replace]   (apply a file of ipvsadm commands at once, like ipvsadm -R;
                    --replace clears the running rules first; all or nothing)
@@ -112,6 +118,7 @@ internal sealed record DirectorArguments
                 "--rules" or "-r" when result.Command != "edit" => result with { RulesPath = Value() },
                 "--marks" => result with { MarksPath = Value() },
                 "--workers" => result with { Workers = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 8 ? n : throw new ArgumentException($"--workers '{args[i]}': 1 to 8") },
+                "--coalesce" => result with { CoalesceMicroseconds = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hold) && hold <= 1000 ? hold : throw new ArgumentException($"--coalesce '{args[i]}': microseconds, 0 to 1000") },
                 "--busy-poll" => result with { SpinMicroseconds = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var us) && us <= 1_000_000 ? us : throw new ArgumentException($"--busy-poll '{args[i]}': microseconds, 0 to 1000000") },
                 "--io" => result with { Io = Value() switch { "af-packet" => FrameIoKind.AfPacket, "pcap" => FrameIoKind.Pcap, var v => throw new ArgumentException($"--io '{v}': af-packet or pcap") } },
                 "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },

@@ -17,6 +17,9 @@ namespace LvsLab.Director.Host;
 internal sealed class LiveDirector : IDisposable
 {
     private static readonly TimeSpan InterfaceWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connection table slots the timer's expiry sweep looks at per tick (a bounded time under the lock).</summary>
+    private const int MaintenanceSlots = 32_768;
     private readonly IFramePorts io;
     private readonly TextWriter log;
     private readonly Lock engineGate = new();
@@ -199,7 +202,7 @@ internal sealed class LiveDirector : IDisposable
 
     /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) with the frame I/O <paramref name="ioKind"/> and builds the engine for the effective rules of <paramref name="live"/>.</summary>
     public static async Task<LiveDirector> OpenAsync(
-        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, DirectorFaults faults, TextWriter log, CancellationToken stop)
+        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, DirectorFaults faults, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorPort>();
         foreach (var name in interfaceNames)
@@ -210,7 +213,7 @@ internal sealed class LiveDirector : IDisposable
         var rules = live.Effective;
         var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, ConnectionCapacity = connectionCapacity, Faults = faults }, rules, marks);
         var names = ports.Select(p => p.Name).ToList();
-        IFramePorts io = ioKind == FrameIoKind.Pcap ? PcapPorts.Open(names) : AfPacketPorts.Open(names, ports.Max(p => p.Mtu), spinMicroseconds, workers);
+        IFramePorts io = ioKind == FrameIoKind.Pcap ? PcapPorts.Open(names) : AfPacketPorts.Open(names, ports.Max(p => p.Mtu), spinMicroseconds, coalesceMicroseconds, workers);
         var director = new LiveDirector(io, engine, live, log);
         for (var i = 0; i < ports.Count; i++)
         {
@@ -250,6 +253,9 @@ internal sealed class LiveDirector : IDisposable
                 lock (engineGate)
                 {
                     rates.Sample(Engine, clock.ElapsedMilliseconds);
+
+                    // An idle director frees its expired connections too, a bounded slice at a time.
+                    Engine.Maintain(clock.ElapsedMilliseconds, MaintenanceSlots);
                 }
             }
         }

@@ -123,7 +123,7 @@ var live = new LiveConfiguration(rules, health.OnFailure, health.SorryServer, ma
 try
 {
     using var director = await LiveDirector.OpenAsync(
-        arguments.Interfaces, arguments.Io, arguments.SpinMicroseconds, arguments.Workers, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, arguments.ConnectionCapacity, arguments.Faults, Console.Out, stop.Token);
+        arguments.Interfaces, arguments.Io, arguments.SpinMicroseconds, arguments.CoalesceMicroseconds, arguments.Workers, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, arguments.ConnectionCapacity, arguments.Faults, Console.Out, stop.Token);
     await using var control = ControlServer.Start(arguments.ControlSocket, director);
     await using var checks = HealthChecker.Start(director, health, Console.Out);
     await director.RunAsync(stop.Token);

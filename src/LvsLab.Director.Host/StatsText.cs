@@ -90,6 +90,7 @@ internal static class StatsText
             json.WriteNumber("checksumsCompleted", io.ChecksumsCompleted);
             json.WriteNumber("truncated", io.Truncated);
             json.WriteNumber("vlanTagged", io.VlanDropped);
+            json.WriteNumber("coalescingWaits", io.CoalescingWaits);
             json.WriteEndObject();
             json.WriteString("healthChecks", health.HealthKind);
             json.WriteNumber("connections", engine.Connections.Count);
@@ -210,32 +211,6 @@ internal static class StatsText
     public static string Timeouts(DirectorEngine engine) => Invariant(
         $"{engine.Connections.Timeouts.TcpEstablishedMilliseconds / 1000} {engine.Connections.Timeouts.TcpFinWaitMilliseconds / 1000} {engine.Connections.Timeouts.UdpMilliseconds / 1000}");
 
-    /// <summary>The connection table in ipvsadm's <c>-Lnc</c> layout.</summary>
-    public static string Connections(DirectorEngine engine, long nowMilliseconds)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("IPVS connection entries");
-        text.AppendLine("pro expire state       source                virtual               destination");
-        foreach (var (key, entry) in engine.Connections.Entries.OrderBy(e => e.Value.ExpiresAtMilliseconds))
-        {
-            var service = engine.Rules.Services[entry.ServiceIndex];
-            var real = service.RealServers[entry.RealServerIndex];
-            var left = TimeSpan.FromMilliseconds(Math.Max(0, entry.ExpiresAtMilliseconds - nowMilliseconds));
-            text.AppendLine(Invariant($"{(key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP"),-3} {(int)left.TotalMinutes:00}:{left.Seconds:00} {State(entry.State),-11} {key.ClientAddress + ":" + key.ClientPort,-21} {key.VirtualAddress + ":" + key.VirtualPort,-21} {real.Address + ":" + (entry.IsMasqueraded ? entry.RealServerPort : real.Port)}"));
-        }
-
-        // Persistence templates, as IPVS lists them: state NONE, client port 0.
-        foreach (var (key, template) in engine.Connections.Templates.OrderBy(t => t.Value.ExpiresAtMilliseconds))
-        {
-            var service = engine.Rules.Services[key.ServiceIndex];
-            var real = service.RealServers[template.RealServerIndex];
-            var left = TimeSpan.FromMilliseconds(Math.Max(0, template.ExpiresAtMilliseconds - nowMilliseconds));
-            text.AppendLine(Invariant($"{Protocol(service),-3} {(int)left.TotalMinutes:00}:{left.Seconds:00} {"NONE",-11} {key.Client + ":0",-21} {Name(service),-21} {real.Address + ":" + real.Port}"));
-        }
-
-        return text.ToString();
-    }
-
     private static string Forward(ForwardingMethod method) => method switch
     {
         ForwardingMethod.DirectRouting => "Route",
@@ -244,7 +219,8 @@ internal static class StatsText
         _ => method.ToString(),
     };
 
-    private static string State(Connections.ConnectionState state) => state.ToString().ToUpperInvariant() switch
+    /// <summary>A connection state as ipvsadm names it.</summary>
+    public static string State(Connections.ConnectionState state) => state.ToString().ToUpperInvariant() switch
     {
         "SYNRECEIVED" or "SYNSENT" or "SYN" => "SYN_RECV",
         "ESTABLISHED" => "ESTABLISHED",
@@ -254,11 +230,12 @@ internal static class StatsText
         var other => other,
     };
 
-    private static string Protocol(VirtualService service) =>
+    /// <summary>A service's protocol as ipvsadm names it (FWM for a mark service).</summary>
+    public static string Protocol(VirtualService service) =>
         service.IsFirewallMark ? "FWM" : service.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP";
 
-    // The service as ipvsadm -Ln names it: VIP:PORT, or the mark of a -f service.
-    private static string Name(VirtualService service) =>
+    /// <summary>The service as ipvsadm -Ln names it: VIP:PORT, or the mark of a -f service.</summary>
+    public static string Name(VirtualService service) =>
         service.FirewallMark is { } mark ? mark.ToString(CultureInfo.InvariantCulture) : $"{service.Address}:{service.Port}";
 
     // ipvsadm -Ln's flags after the scheduler: persistent N [mask M], ops.

@@ -39,8 +39,11 @@ public sealed class DirectorEngine
     /// <summary>Length of the ARP frames the engine writes (Ethernet header + ARP, no padding).</summary>
     public const int ArpFrameLength = EthernetFrame.HeaderLength + ArpPacket.Length;
 
-    /// <summary>How often <see cref="Process"/> sweeps expired connections out of the table.</summary>
+    /// <summary>How often <see cref="Process"/> starts a sweep of expired connections out of the table.</summary>
     public const long ExpirySweepIntervalMilliseconds = 1000;
+
+    /// <summary>How many slots of the connection table one frame's share of a sweep looks at.</summary>
+    public const int ExpirySliceSlots = 128;
 
     // _virtualAddressPort values: the port that answers ARP for the VIP, AnyPort (the ingress
     // port: no port's subnet holds the VIP) or NeverAnswer (the VIP is one of our addresses).
@@ -66,6 +69,7 @@ public sealed class DirectorEngine
     private HashSet<ServiceKey> _masqueradedEndpoints = [];
     private Dictionary<ServiceKey, Forwarding> _onePacketEndpoints = [];
     private long _nextExpirySweep;
+    private bool _sweeping;
     private ushort _nextIdentification;
 
     /// <summary>Creates an engine.</summary>
@@ -231,12 +235,12 @@ public sealed class DirectorEngine
         }
 
         Counters.CountFrame();
-        if (nowMilliseconds >= _nextExpirySweep)
+        if (_sweeping || nowMilliseconds >= _nextExpirySweep)
         {
-            // Expired connections are dropped lazily on lookup; a sweep at most once a second
-            // also frees the ones no packet will ever look up again, so the table stays bounded.
-            _nextExpirySweep = nowMilliseconds + ExpirySweepIntervalMilliseconds;
-            Connections.RemoveExpired(nowMilliseconds);
+            // Expired connections are dropped lazily on lookup; a sweep started at most once a
+            // second also frees the ones no packet will ever look up again. It goes a slice of
+            // the table per frame, so no frame waits for a scan of the whole table.
+            SweepSlice(nowMilliseconds, ExpirySliceSlots);
         }
 
         Decision decision = Decide(port, frame, output, nowMilliseconds, out Forwarding forwarding);
@@ -270,6 +274,22 @@ public sealed class DirectorEngine
         }
 
         return decision;
+    }
+
+    /// <summary>
+    /// Moves the expiry sweep on without a frame, <paramref name="maxSlots"/> slots of the
+    /// connection table at most (a caller's timer, so that an idle director frees its expired
+    /// connections too). Starts a sweep when one is due. Not thread-safe: call it under the
+    /// lock <see cref="Process(int, ReadOnlySpan{byte}, Span{byte}, long)"/> is called under.
+    /// </summary>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="maxSlots">The most slots to look at.</param>
+    public void Maintain(long nowMilliseconds, int maxSlots)
+    {
+        if (_sweeping || nowMilliseconds >= _nextExpirySweep)
+        {
+            SweepSlice(nowMilliseconds, maxSlots);
+        }
     }
 
     /// <summary>Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP" from port 0.</summary>
@@ -331,6 +351,15 @@ public sealed class DirectorEngine
 
         nextHop = default;
         return false;
+    }
+
+    private void SweepSlice(long now, int maxSlots)
+    {
+        _sweeping = !Connections.RemoveExpiredSlice(now, maxSlots, out _);
+        if (!_sweeping)
+        {
+            _nextExpirySweep = now + ExpirySweepIntervalMilliseconds;
+        }
     }
 
     // Builds everything derived from the rules, then swaps it in; with keepState, carries the

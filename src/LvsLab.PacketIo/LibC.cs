@@ -36,6 +36,15 @@ internal static partial class LibC
     public const int EIntr = 4;
     public const int EAgain = 11;
     public const int ENoBufs = 105;
+    public const int PrSetTimerSlack = 29;
+
+    /// <summary>struct timespec (64-bit).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
 
     private const string Library = "libc";
 
@@ -68,6 +77,12 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "send", SetLastError = true)]
     public static unsafe partial nint Send(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport(Library, EntryPoint = "nanosleep", SetLastError = true)]
+    public static unsafe partial int NanoSleep(Timespec* request, Timespec* remaining);
+
+    [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint a2, nuint a3, nuint a4, nuint a5);
 
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

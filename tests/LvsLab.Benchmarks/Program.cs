@@ -8,13 +8,19 @@ using LvsLab.Benchmarks;
 // or two; without it BenchmarkDotNet picks the iteration counts itself. `--memory` is ours too:
 // it only measures the connection table's memory per connection (ConnectionTableMemory).
 const string QuickFlag = "--quick";
+if (Array.IndexOf(args, "--stall") >= 0)
+{
+    return LvsLab.Benchmarks.Stall.StallBench.Run(args);
+}
+
 if (Array.IndexOf(args, "--memory") >= 0)
 {
     ConnectionTableMemory.Run();
-    return;
+    return 0;
 }
 
 bool quick = Array.IndexOf(args, QuickFlag) >= 0;
 string[] benchmarkArgs = Array.FindAll(args, arg => arg != QuickFlag);
 IConfig? config = quick ? DefaultConfig.Instance.AddJob(Job.ShortRun) : null;
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs, config);
+return 0;

@@ -50,6 +50,7 @@ public sealed class ConnectionTable
     private int _oldest = None;
     private int _newest = None;
     private int _version;
+    private int _sweepCursor;
 
     // Per service, per real server: IPVS's activeconns and inactconns, kept up to date on every
     // creation, state change and removal. Grown on first use (the engine reserves them up front).
@@ -349,15 +350,72 @@ public sealed class ConnectionTable
             }
         }
 
-        foreach (KeyValuePair<PersistenceKey, PersistenceTemplate> pair in _templates)
+        RemoveExpiredTemplates(nowMilliseconds);
+        return removed;
+    }
+
+    /// <summary>
+    /// Removes the expired entries of the next <paramref name="maxSlots"/> slots, where the last
+    /// call stopped: a sweep in slices, so that no single call costs more than a bounded scan
+    /// whatever the table's size. When a slice reaches the last slot the sweep is complete: the
+    /// expired persistence templates go too, and the next slice starts again at the first slot.
+    /// </summary>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="maxSlots">The most slots to look at (at least 1).</param>
+    /// <param name="removed">How many connections were removed.</param>
+    /// <returns>True when this slice completed a sweep of the whole table.</returns>
+    public bool RemoveExpiredSlice(long nowMilliseconds, int maxSlots, out int removed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSlots, 1);
+        removed = 0;
+        int end = (int)Math.Min(_used, (long)_sweepCursor + maxSlots);
+        for (int node = _sweepCursor; node < end; node++)
         {
-            if (pair.Value.IsExpired(nowMilliseconds))
+            if (!_nodes[node].IsFree && _nodes[node].Entry.IsExpired(nowMilliseconds))
             {
-                _templates.Remove(pair.Key);
+                _index.Remove(_nodes[node].Key);
+                Release(node);
+                removed++;
             }
         }
 
-        return removed;
+        if (end < _used)
+        {
+            _sweepCursor = end;
+            return false;
+        }
+
+        _sweepCursor = 0;
+        RemoveExpiredTemplates(nowMilliseconds);
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the entries held in the slots from <paramref name="fromSlot"/> on into
+    /// <paramref name="into"/>, looking at no more than four times its length of slots: a
+    /// listing in slices, each cheap enough to take under the data path's lock, whatever the
+    /// table's size. Entries come in slot order (not by age), expired ones included.
+    /// </summary>
+    /// <param name="fromSlot">Where to start: 0 for the first slice, then the last call's <paramref name="nextSlot"/>.</param>
+    /// <param name="into">Where the entries go.</param>
+    /// <param name="nextSlot">Where the next slice starts, or -1 when the last slot was reached.</param>
+    /// <returns>How many entries were copied.</returns>
+    public int CopyEntries(int fromSlot, Span<KeyValuePair<ConnectionKey, ConnectionEntry>> into, out int nextSlot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromSlot);
+        int copied = 0;
+        int end = (int)Math.Min(_used, fromSlot + (4L * into.Length));
+        int node = fromSlot;
+        for (; node < end && copied < into.Length; node++)
+        {
+            if (!_nodes[node].IsFree)
+            {
+                into[copied++] = new KeyValuePair<ConnectionKey, ConnectionEntry>(_nodes[node].Key, _nodes[node].Entry);
+            }
+        }
+
+        nextSlot = node < _used ? node : -1;
+        return copied;
     }
 
     /// <summary>
@@ -431,6 +489,7 @@ public sealed class ConnectionTable
         _replies.Clear();
         _templates.Clear();
         _used = 0;
+        _sweepCursor = 0;
         _free = None;
         _oldest = None;
         _newest = None;
@@ -606,6 +665,17 @@ public sealed class ConnectionTable
         if (realServerCount > counts[serviceIndex].Length)
         {
             Array.Resize(ref counts[serviceIndex], realServerCount);
+        }
+    }
+
+    private void RemoveExpiredTemplates(long nowMilliseconds)
+    {
+        foreach (KeyValuePair<PersistenceKey, PersistenceTemplate> pair in _templates)
+        {
+            if (pair.Value.IsExpired(nowMilliseconds))
+            {
+                _templates.Remove(pair.Key);
+            }
         }
     }
 
