@@ -101,24 +101,31 @@ internal sealed class LiveDirector : IDisposable
     /// <returns>"ok: …" or "error: …" naming the problem.</returns>
     public string Execute(string commands)
     {
+        bool changed;
         lock (engineGate)
         {
             try
             {
-                var changed = live.Execute(commands, "command");
+                changed = live.Execute(commands, "command");
                 if (changed)
                 {
-                    ApplyLocked();
+                    Engine.Apply(live.Effective);
                 }
-
-                log.WriteLine($"lvs-director: ipvsadm {commands.Replace('\n', ';')}: {(changed ? "applied" : "no change")}");
-                return $"ok: {(changed ? "applied" : "no change")}\n";
             }
             catch (RuleParseException e)
             {
                 return $"error: {e.Message}\n";
             }
         }
+
+        // Logging and starting the resolver are system calls: after the lock is let go.
+        if (changed)
+        {
+            ResolveInBackground();
+        }
+
+        log.WriteLine($"lvs-director: ipvsadm {commands.Replace('\n', ';')}: {(changed ? "applied" : "no change")}");
+        return $"ok: {(changed ? "applied" : "no change")}\n";
     }
 
     /// <summary>
@@ -155,28 +162,42 @@ internal sealed class LiveDirector : IDisposable
     /// <summary>Health checks found an endpoint down.</summary>
     public void MarkDown(RealServerEndpoint endpoint)
     {
+        bool changed;
         lock (engineGate)
         {
-            if (live.MarkDown(endpoint))
+            changed = live.MarkDown(endpoint);
+            if (changed)
             {
-                ApplyLocked();
+                Engine.Apply(live.Effective);
             }
 
             healthDown = [.. live.Down];
+        }
+
+        if (changed)
+        {
+            ResolveInBackground();
         }
     }
 
     /// <summary>Health checks found an endpoint up again.</summary>
     public void MarkUp(RealServerEndpoint endpoint)
     {
+        bool changed;
         lock (engineGate)
         {
-            if (live.MarkUp(endpoint))
+            changed = live.MarkUp(endpoint);
+            if (changed)
             {
-                ApplyLocked();
+                Engine.Apply(live.Effective);
             }
 
             healthDown = [.. live.Down];
+        }
+
+        if (changed)
+        {
+            ResolveInBackground();
         }
     }
 
@@ -186,6 +207,7 @@ internal sealed class LiveDirector : IDisposable
     /// </summary>
     public string SetTimeouts(long tcp, long tcpFin, long udp)
     {
+        string now;
         lock (engineGate)
         {
             var current = Engine.Connections.Timeouts;
@@ -195,9 +217,11 @@ internal sealed class LiveDirector : IDisposable
                 TcpFinWaitMilliseconds = tcpFin > 0 ? tcpFin * 1000 : current.TcpFinWaitMilliseconds,
                 UdpMilliseconds = udp > 0 ? udp * 1000 : current.UdpMilliseconds,
             };
-            log.WriteLine($"lvs-director: timeouts (tcp tcpfin udp) now {StatsText.Timeouts(Engine)}");
-            return "ok: timeouts set\n";
+            now = StatsText.Timeouts(Engine);
         }
+
+        log.WriteLine($"lvs-director: timeouts (tcp tcpfin udp) now {now}");
+        return "ok: timeouts set\n";
     }
 
     /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) with the frame I/O <paramref name="ioKind"/> and builds the engine for the effective rules of <paramref name="live"/>.</summary>
@@ -308,11 +332,10 @@ internal sealed class LiveDirector : IDisposable
         }
     }
 
-    // Gives the engine the effective rules; new real servers are resolved in the background
-    // (the engine would ARP on first use anyway, losing that first packet).
-    private void ApplyLocked()
+    // After the rules changed: new real servers are resolved in the background (the engine
+    // would ARP on first use anyway, losing that first packet). Never under the engine's lock.
+    private void ResolveInBackground()
     {
-        Engine.Apply(live.Effective);
         if (!stopping.IsCancellationRequested && stopping.CanBeCanceled)
         {
             _ = Task.Run(
