@@ -85,7 +85,7 @@ public sealed class ConformanceScenarios(ITestOutputHelper output)
 public sealed class ConformBadInputScenarios(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("--forwarder haproxy", "lvslab conform: unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs,")]
+    [InlineData("--forwarder haproxy", "lvslab conform: unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, xdp,")]
     [InlineData("--cases XX-*", "lvslab conform: no case matches 'XX-*' (cases: DR-ARP-1,")]
     [InlineData("--modes dr,dsr", "lvslab conform: --modes: unknown mode 'dsr' (modes: dr, nat, tun)")]
     [InlineData("--shard 3/2", "lvslab conform: --shard '3/2': I/N with 1 ≤ I ≤ N, e.g. 1/2")]
