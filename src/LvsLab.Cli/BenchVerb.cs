@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LvsLab.Lab.Docker;
+using LvsLab.Lab.Forwarders;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
@@ -21,7 +22,7 @@ internal static class BenchVerb
     public static Command Build()
     {
         var modes = new Option<string>("--modes") { Description = "lab modes, comma-separated (dr, nat, tun)", DefaultValueFactory = _ => "dr,nat" };
-        var forwarders = new Option<string>("--forwarders") { Description = "forwarders, comma-separated (lvslab, lvslab-pcap, nftables, ipvs, image:NAME:TAG)", DefaultValueFactory = _ => "lvslab,nftables" };
+        var forwarders = new Option<string>("--forwarders") { Description = "forwarders, comma-separated (lvslab, lvslab-pcap, nftables, ipvs, xdp, image:NAME:TAG)", DefaultValueFactory = _ => "lvslab,nftables" };
         var runs = new Option<int>("--runs") { Description = "runs per forwarder (the median is reported)", DefaultValueFactory = _ => 5 };
         var requests = new Option<int>("--requests") { Description = "requests (one TCP connection each) per run", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "requests in flight", DefaultValueFactory = _ => 8 };
@@ -77,10 +78,10 @@ internal static class BenchVerb
                     var targets = new List<(string Forwarder, IRunningLab Lab, string Url)>();
                     foreach (var forwarder in forwarderList)
                     {
-                        if (mode == "tun" && forwarder == LabForwarders.Nftables)
+                        if (!ForwarderCatalog.Resolve(forwarder).Supports(mode))
                         {
-                            // The nftables translation has no IP-in-IP encapsulation (it refuses -i).
-                            await Console.Error.WriteLineAsync("lvslab bench: tun: nftables cannot tunnel, left out");
+                            // A mode it does not claim (nftables: no TUN, it has no IP-in-IP; xdp: DR only).
+                            await Console.Error.WriteLineAsync($"lvslab bench: {mode}: {forwarder} does not claim {mode.ToUpperInvariant()}, left out");
                             continue;
                         }
 

@@ -20,7 +20,7 @@ internal static partial class ConformVerb
 {
     public static Command Build()
     {
-        var forwarders = new Option<string>("--forwarder") { Description = "forwarders, comma-separated: lvslab, lvslab-pcap, nftables, ipvs, lvslab:LVS_NAME=VALUE, FILE.forwarder.yml or image:NAME:TAG", DefaultValueFactory = _ => "lvslab" };
+        var forwarders = new Option<string>("--forwarder") { Description = "forwarders, comma-separated: lvslab, lvslab-pcap, nftables, ipvs, xdp, lvslab:LVS_NAME=VALUE, FILE.forwarder.yml or image:NAME:TAG", DefaultValueFactory = _ => "lvslab" };
         var modes = new Option<string>("--modes") { Description = "modes to check, comma-separated (dr, nat, tun)", DefaultValueFactory = _ => "dr,nat,tun" };
         var cases = new Option<string?>("--cases") { Description = "case IDs to run: a pattern with * and commas, e.g. DR-*,NAT-FWD-1" };
         var output = new Option<string>("--out") { Description = "where the reports and pcaps go", DefaultValueFactory = _ => "conformance" };

@@ -42,7 +42,7 @@ public static class LabCommands
         var kind = new Argument<string>("lab") { Description = $"a topology file (*.lab.yml), or a stock lab: {string.Join(", ", StockLabs.Names)}" };
         var name = new Option<string?>("--name") { Description = "the lab's name (default: the file's name, e.g. dr)" };
         var servers = new Option<int?>("--servers") { Description = "how many real servers (default: the file's count)" };
-        var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director), lvslab-pcap (the same with libpcap frame I/O), nftables (DR, NAT), ipvs (kernel IPVS), or image:NAME:TAG (your own)", DefaultValueFactory = _ => LabForwarders.LvsLab };
+        var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director), lvslab-pcap (the same with libpcap frame I/O), nftables (DR, NAT), ipvs (kernel IPVS), xdp (an XDP program, DR), or image:NAME:TAG (your own)", DefaultValueFactory = _ => LabForwarders.LvsLab };
         var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder };
         command.SetAction(async (result, ct) =>
         {

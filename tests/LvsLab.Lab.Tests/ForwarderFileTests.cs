@@ -64,6 +64,7 @@ public class ForwarderFileTests
     [Theory]
     [InlineData("name: lb\nimage: lb:1\nmodes: [dr, dsr]\nreadiness: { log: ready }\n", "f.yml:3: modes: unknown 'dsr' (known: dr, nat, tun)")]
     [InlineData("name: lb\nimage: lb:1\nmodes: [dr]\nschedulers: [rr, fast]\nreadiness: { log: ready }\n", "f.yml:4: schedulers: unknown 'fast' (known: rr, wrr,")]
+    [InlineData("name: lb\nimage: lb:1\nmodes: [dr]\nlinuxCapabilities: [CAP_BPF]\nreadiness: { log: ready }\n", "f.yml:4: linuxCapabilities: 'CAP_BPF' is not a Linux capability as Docker names it (e.g. SYS_ADMIN, no CAP_ prefix)")]
     [InlineData("name: lb\nimage: lb:1\nmodes: [dr]\ncapabilities: [teleport]\nreadiness: { log: ready }\n", "f.yml:4: capabilities: unknown 'teleport' (known: persistence,")]
     [InlineData("name: lb\nimage: lb:1\nmodes: [dr]\nreadiness: { log: \"(\" }\n", "f.yml:4: readiness.log: '(' is not a regular expression")]
     [InlineData("name: lb\nimage: lb:1\nmodes: [dr]\nreadiness: { log: a, file: /b }\n", "f.yml:4: readiness: expected exactly one of log: PATTERN, command: [ARGS], file: PATH")]
@@ -82,7 +83,7 @@ public class ForwarderFileTests
     public void EveryProblemIsReportedAtOnce()
     {
         var error = Assert.Throws<TopologyFileException>(() => ForwarderFile.Parse("name: lb\nmodes: [dr, x]\ncolour: red\n", "f.yml"));
-        Assert.Equal(["f.yml:1: image: missing (required)", "f.yml:1: readiness: missing (required): one of log: PATTERN, command: [ARGS], file: PATH", "f.yml:2: modes: unknown 'x' (known: dr, nat, tun)", "f.yml:3: colour: unknown key (known: name, image, modes, schedulers, capabilities, environment, sysctls, requires, readiness)"], error.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["f.yml:1: image: missing (required)", "f.yml:1: readiness: missing (required): one of log: PATTERN, command: [ARGS], file: PATH", "f.yml:2: modes: unknown 'x' (known: dr, nat, tun)", "f.yml:3: colour: unknown key (known: name, image, modes, schedulers, capabilities, linuxCapabilities, environment, sysctls, requires, readiness)"], error.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public class LabForwardersTests
     [Theory]
     [InlineData("nftables", "^nft-director: ready$")]
     [InlineData("ipvs", "^ipvs-director: ready$")]
+    [InlineData("xdp", "^xdp-director: ready$")]
     [InlineData("image:myorg/lb:1.2", "^(\\S+: )?ready$")]
     public void EachForwarderBringsItsOwnReadinessSignal(string forwarder, string pattern)
     {
@@ -78,11 +79,24 @@ public class LabForwardersTests
     }
 
     [Fact]
+    public void XdpTakesTheDrDirectorWithSysAdminOnTopOfTheLabsCapabilitiesAndRefusesNat()
+    {
+        var dr = StockLabs.Load("dr", "x", 1);
+        var director = LabForwarders.Apply(dr, LabForwarders.Xdp).Node("director");
+        Assert.Equal("xdp-director", director.Image);
+        Assert.Equal([.. dr.Node("director").Capabilities, "SYS_ADMIN"], director.Capabilities);
+        Assert.Equal("eth0", director.Environment["LVS_INTERFACE"]);
+        Assert.All(LabForwarders.Apply(dr, LabForwarders.Nftables).Nodes, n => Assert.DoesNotContain("SYS_ADMIN", n.Capabilities));
+        var nat = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("nat", "n", 1), LabForwarders.Xdp));
+        Assert.StartsWith("the forwarder 'xdp' does DR, not nat (lab 'n')", nat.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NftablesRefusesTunAndUnknownForwardersAreNamed()
     {
         var tun = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("tun", "t", 1), LabForwarders.Nftables));
         Assert.StartsWith("the forwarder 'nftables' does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
         var unknown = Assert.Throws<ArgumentException>(() => LabForwarders.Apply(StockLabs.Load("dr", "d", 1), "haproxy"));
-        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, lvslab:LVS_NAME=VALUE,…, FILE.forwarder.yml, mutant:FAULT, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, xdp, lvslab:LVS_NAME=VALUE,…, FILE.forwarder.yml, mutant:FAULT, or image:NAME:TAG)", unknown.Message, StringComparison.Ordinal);
     }
 }

@@ -19,11 +19,12 @@ public sealed class ConformanceScenarios(ITestOutputHelper output)
     [Fact]
     public async Task TheStockForwardersPassEveryMustCaseTheyClaim()
     {
-        var forwarders = new[] { ForwarderCatalog.Resolve("lvslab"), ForwarderCatalog.Resolve("nftables") };
+        var forwarders = new[] { ForwarderCatalog.Resolve("lvslab"), ForwarderCatalog.Resolve("nftables"), ForwarderCatalog.Resolve("xdp") };
         var report = await RunAsync(nameof(TheStockForwardersPassEveryMustCaseTheyClaim), ConformanceUnit.Plan(forwarders, ConformanceCatalog.All));
 
         var lvslab = report.Forwarders[0];
         var nftables = report.Forwarders[1];
+        var xdp = report.Forwarders[2];
         Assert.All(lvslab.Cases, c => Assert.True(c.Verdict == CaseVerdict.Pass, $"lvslab {c.Id}: {c.Verdict}\n{string.Join('\n', c.Evidence)}"));
         Assert.Equal(ConformanceCatalog.All.Count, lvslab.Cases.Count);
 
@@ -37,6 +38,17 @@ public sealed class ConformanceScenarios(ITestOutputHelper output)
             : c.Id == "DR-BAD-1" ? c.Verdict == CaseVerdict.NonStrict
             : c.Verdict == CaseVerdict.Pass,
             $"nftables {c.Id}: {c.Verdict}\n{string.Join('\n', c.Evidence)}"));
+
+        // xdp claims DR only and the sh scheduler only (it picks a real server by a hash: rr and
+        // wrr are approximated, so their exact-count cases are unsupported, as is persistence).
+        // Every case that checks no scheduling passes, DR-BAD-1 included: the XDP program checks
+        // the IPv4 header checksum and the lengths before it forwards.
+        var xdpClaims = ForwarderCatalog.Resolve("xdp");
+        Assert.All(xdp.Cases, c => Assert.True(
+            c.Mode != "dr" || c.Id is "DR-RR-1" or "DR-WRR-1" or "DR-PERSIST-1" ? c.Verdict == CaseVerdict.Unsupported : c.Verdict == CaseVerdict.Pass,
+            $"xdp {c.Id}: {c.Verdict}\n{string.Join('\n', c.Evidence)}"));
+        Assert.Equal(["DR-ARP-1", "DR-BAD-1", "DR-CLIENT-1", "DR-FWD-1", "DR-NONVIP-1", "DR-RET-1", "DR-SH-1"], xdp.Cases.Where(c => c.Verdict == CaseVerdict.Pass).Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.True(xdpClaims.Supports("dr") && !xdpClaims.Supports("nat") && !xdpClaims.Schedules("rr"));
         Assert.Equal(0, report.ExitCode);
     }
 
@@ -85,7 +97,7 @@ public sealed class ConformanceScenarios(ITestOutputHelper output)
 public sealed class ConformBadInputScenarios(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("--forwarder haproxy", "lvslab conform: unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs,")]
+    [InlineData("--forwarder haproxy", "lvslab conform: unknown forwarder 'haproxy' (known: lvslab, lvslab-pcap, nftables, ipvs, xdp,")]
     [InlineData("--cases XX-*", "lvslab conform: no case matches 'XX-*' (cases: DR-ARP-1,")]
     [InlineData("--modes dr,dsr", "lvslab conform: --modes: unknown mode 'dsr' (modes: dr, nat, tun)")]
     [InlineData("--shard 3/2", "lvslab conform: --shard '3/2': I/N with 1 ≤ I ≤ N, e.g. 1/2")]

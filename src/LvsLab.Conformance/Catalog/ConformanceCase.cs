@@ -28,8 +28,13 @@ public sealed record ConformanceCase
     /// <summary>The capabilities the forwarder must claim (<see cref="Lab.Forwarders.ForwarderCapabilities"/>); else unsupported.</summary>
     public IReadOnlyList<string> Capabilities { get; init; } = [];
 
-    /// <summary>The scheduler the case's lab uses, which the forwarder must honour; else unsupported.</summary>
-    public string Scheduler { get; init; } = "rr";
+    /// <summary>
+    /// The scheduler the case checks, which the forwarder must honour; else unsupported. Null
+    /// when the case checks no scheduling (the rewrite, ARP, return path, malformed frames): it
+    /// runs under its lab's rules (the stock lab's <c>rr</c>) with whatever the forwarder makes of
+    /// them, so a forwarder that only approximates <c>rr</c> (the XDP peer's hash) is still judged.
+    /// </summary>
+    public string? Scheduler { get; init; }
 
     /// <summary>
     /// The lab variant the case needs, when the stock lab's rules do not serve it (another

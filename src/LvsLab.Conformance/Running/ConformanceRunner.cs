@@ -126,9 +126,9 @@ public sealed class ConformanceRunner(DockerLabRuntime runtime, string folder)
     /// <summary>Why the forwarder's claims do not cover the case, or null when they do.</summary>
     private static string? Missing(ForwarderDescription forwarder, ConformanceCase @case)
     {
-        if (!forwarder.Schedules(@case.Scheduler))
+        if (@case.Scheduler is { } scheduler && !forwarder.Schedules(scheduler))
         {
-            return $"needs the scheduler '{@case.Scheduler}', which the forwarder '{forwarder.Name}' does not claim";
+            return $"needs the scheduler '{scheduler}', which the forwarder '{forwarder.Name}' does not claim";
         }
 
         var missing = @case.Capabilities.Where(c => !forwarder.Claims(c)).ToList();

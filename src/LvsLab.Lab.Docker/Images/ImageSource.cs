@@ -18,6 +18,7 @@ public abstract class ImageSource
         ["client"] = "lvs-pktgen",
         ["realserver"] = "lvs-decap",
         ["nft-director"] = "lvs-nft",
+        ["xdp-director"] = "lvs-xdp",
     };
 
     /// <summary>The kind of source, as the images' <see cref="LabLabels.ImageSource"/> label says: <c>repository</c> or <c>package</c>.</summary>

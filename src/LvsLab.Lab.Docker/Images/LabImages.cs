@@ -43,7 +43,7 @@ public sealed class LabImages
     public ImageSource Source => source;
 
     /// <summary>The image names the lab knows.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["client", "router", "director", "realserver", "nft-director", "ipvs-director"];
+    public static IReadOnlyList<string> Known { get; } = ["client", "router", "director", "realserver", "nft-director", "ipvs-director", "xdp-director"];
 
     /// <summary>Returns the tag of lab image <paramref name="name"/>, building it if needed.</summary>
     /// <param name="name">One of <see cref="Known"/>.</param>

@@ -19,6 +19,7 @@ public sealed class RepositoryImageSource(string root) : ImageSource
         ["client"] = ("src/LvsLab.PacketGen/LvsLab.PacketGen.csproj", ["src/LvsLab.PacketIo", "src/LvsLab.PacketGen"]),
         ["realserver"] = ("src/LvsLab.Decap/LvsLab.Decap.csproj", ["src/LvsLab.Packets", "src/LvsLab.Decap"]),
         ["nft-director"] = ("src/LvsLab.Nft/LvsLab.Nft.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Nft"]),
+        ["xdp-director"] = ("src/LvsLab.Xdp/LvsLab.Xdp.csproj", ["src/LvsLab.Packets", "src/LvsLab.Director", "src/LvsLab.Xdp"]),
     };
 
     private static readonly string[] BuildFiles = ["Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig"];

@@ -5,7 +5,7 @@ namespace LvsLab.Lab.Forwarders;
 
 /// <summary>
 /// Turns what a user names into a <see cref="ForwarderDescription"/>: a stock forwarder
-/// (<c>lvslab</c>, <c>lvslab-pcap</c>, <c>nftables</c>, <c>ipvs</c>: the files in
+/// (<c>lvslab</c>, <c>lvslab-pcap</c>, <c>nftables</c>, <c>ipvs</c>, <c>xdp</c>: the files in
 /// <c>forwarders/</c>), the C# director with settings (<c>lvslab:LVS_NAME=VALUE,…</c>), a
 /// description file (<c>path/to/lb.forwarder.yml</c>), or an image that follows the default
 /// contract (<c>image:NAME:TAG</c>).
@@ -50,7 +50,7 @@ public static partial class ForwarderCatalog
     ];
 
     /// <summary>The stock forwarders' names, in order.</summary>
-    public static IReadOnlyList<string> StockNames { get; } = ["lvslab", "lvslab-pcap", "nftables", "ipvs"];
+    public static IReadOnlyList<string> StockNames { get; } = ["lvslab", "lvslab-pcap", "nftables", "ipvs", "xdp"];
 
     /// <summary>The text of a stock forwarder's description file (to copy and adapt).</summary>
     /// <param name="name">A stock name.</param>

@@ -25,6 +25,12 @@ public sealed record ForwarderDescription
     /// <summary>What else it claims (<see cref="ForwarderCapabilities"/>).</summary>
     public IReadOnlySet<string> Capabilities { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Linux capabilities the director node needs beyond the lab's own (<c>NET_ADMIN</c>,
+    /// <c>NET_RAW</c>), as Docker names them: e.g. <c>SYS_ADMIN</c> to load a BPF program.
+    /// </summary>
+    public IReadOnlyList<string> LinuxCapabilities { get; init; } = [];
+
     /// <summary>Environment for its process, added to the node's.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -66,7 +72,7 @@ public sealed record ForwarderDescription
             : null;
     }
 
-    /// <summary>Puts this forwarder in the topology's director nodes: image, environment, kernel settings and readiness.</summary>
+    /// <summary>Puts this forwarder in the topology's director nodes: image, environment, kernel settings, Linux capabilities and readiness.</summary>
     /// <param name="topology">A lab topology.</param>
     /// <returns>The topology with this forwarder.</returns>
     /// <exception cref="ArgumentException">The forwarder does not claim the lab's mode.</exception>
@@ -85,6 +91,7 @@ public sealed record ForwarderDescription
                 Image = Image,
                 Environment = Merge(node.Environment, Environment),
                 Sysctls = Merge(node.Sysctls, Sysctls),
+                Capabilities = [.. node.Capabilities.Union(LinuxCapabilities, StringComparer.Ordinal)],
                 Readiness = Readiness,
             })],
         };

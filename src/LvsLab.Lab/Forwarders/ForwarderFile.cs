@@ -11,7 +11,7 @@ namespace LvsLab.Lab.Forwarders;
 /// </summary>
 public static partial class ForwarderFile
 {
-    private static readonly string[] Keys = ["name", "image", "modes", "schedulers", "capabilities", "environment", "sysctls", "requires", "readiness"];
+    private static readonly string[] Keys = ["name", "image", "modes", "schedulers", "capabilities", "linuxCapabilities", "environment", "sysctls", "requires", "readiness"];
     private static readonly string[] ReadinessKeys = ["log", "command", "file"];
 
     /// <summary>Loads the description at <paramref name="path"/>.</summary>
@@ -70,6 +70,7 @@ public static partial class ForwarderFile
         var modes = reader.Words("modes", ForwarderCapabilities.Modes, required: true);
         var schedulers = reader.Words("schedulers", ForwarderCapabilities.Schedulers, required: false);
         var capabilities = reader.Words("capabilities", [.. ForwarderCapabilities.Known.Keys], required: false);
+        var linuxCapabilities = reader.Names("linuxCapabilities", LinuxCapabilityPattern(), "a Linux capability as Docker names it (e.g. SYS_ADMIN, no CAP_ prefix)");
         var environment = reader.Pairs("environment", EnvironmentNamePattern(), "an environment variable name");
         var sysctls = reader.Pairs("sysctls", SysctlPattern(), "a kernel setting (e.g. net.ipv4.ip_forward)");
         var requirements = reader.Requirements();
@@ -86,6 +87,7 @@ public static partial class ForwarderFile
             Modes = modes,
             Schedulers = schedulers,
             Capabilities = capabilities,
+            LinuxCapabilities = linuxCapabilities,
             Environment = environment,
             Sysctls = sysctls,
             Requirements = requirements,
@@ -99,6 +101,9 @@ public static partial class ForwarderFile
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvironmentNamePattern();
+
+    [GeneratedRegex("^(?!CAP_)[A-Z][A-Z0-9_]*$")]
+    private static partial Regex LinuxCapabilityPattern();
 
     [GeneratedRegex("^[a-z0-9_]+(\\.[A-Za-z0-9_-]+)+$")]
     private static partial Regex SysctlPattern();
@@ -158,6 +163,44 @@ public static partial class ForwarderFile
             }
 
             return words;
+        }
+
+        public List<string> Names(string key, Regex pattern, string what)
+        {
+            var names = new List<string>();
+            if (!entries.TryGetValue(key, out var entry))
+            {
+                return names;
+            }
+
+            if (entry.Value is not YamlTreeSequence list)
+            {
+                problems.Add(entry.Value.Line, key, $"expected a list, found {entry.Value.Kind}");
+                return names;
+            }
+
+            foreach (var item in list.Items)
+            {
+                if (Text(item, key) is not { } name)
+                {
+                    continue;
+                }
+
+                if (!pattern.IsMatch(name))
+                {
+                    problems.Add(item.Line, key, $"'{name}' is not {what}");
+                }
+                else if (names.Contains(name, StringComparer.Ordinal))
+                {
+                    problems.Add(item.Line, key, $"'{name}' given twice");
+                }
+                else
+                {
+                    names.Add(name);
+                }
+            }
+
+            return names;
         }
 
         public Dictionary<string, string> Pairs(string key, Regex namePattern, string what)

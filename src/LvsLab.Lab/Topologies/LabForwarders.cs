@@ -22,6 +22,9 @@ public static class LabForwarders
     /// <summary>Kernel IPVS (<c>ipvsadm -R</c>), where the host kernel has <c>ip_vs</c>.</summary>
     public const string Ipvs = "ipvs";
 
+    /// <summary>An XDP program in the kernel (DR only, hash scheduling): Katran's approach.</summary>
+    public const string Xdp = "xdp";
+
     /// <summary>The environment variable that chooses the forwarder for the suite.</summary>
     public const string EnvironmentVariable = "LVSLAB_FORWARDER";
 
