@@ -130,6 +130,12 @@ public sealed class DirectorEngine
     /// server's weight becomes the one in <paramref name="rules"/>. Connections and templates of
     /// a deleted service or real server are removed, so their next packets are dropped and a new
     /// SYN is scheduled afresh (IPVS's <c>expire_nodest_conn</c>). On an error nothing changes.
+    /// When the new rules have the same services and real servers as now, by identity and in the
+    /// same order, and differ at most in weights (a health check's flap with the inhibit action,
+    /// <c>ipvsadm -e … -w</c>), every index stays: the weights are set in place, in
+    /// O(real servers), and the connection table, templates and counters are not touched; a
+    /// service whose weights did not change keeps its scheduler exactly as it was, one whose
+    /// weights changed has its scheduler told (as <see cref="SetWeight"/> does).
     /// Not thread-safe: call it where <see cref="Process(int, ReadOnlySpan{byte}, Span{byte}, long)"/>
     /// is called, or under the same lock.
     /// </summary>
@@ -139,6 +145,12 @@ public sealed class DirectorEngine
     {
         ArgumentNullException.ThrowIfNull(rules);
         CompiledRules current = _context.Rules;
+        if (current.DiffersAtMostInWeights(rules))
+        {
+            // Every index stays: nothing to carry over, nothing that grows with the table.
+            _context.Rules = current.WithWeightsOf(rules);
+            return;
+        }
 
         // Builds everything derived from the rules first; nothing in the engine has changed
         // if this throws, and from here on nothing can fail.
@@ -154,7 +166,14 @@ public sealed class DirectorEngine
 
         _context.Counters = counters;
         _context.Rules = next;
+        StateRemaps++;
     }
+
+    /// <summary>
+    /// How many times <see cref="Apply"/> carried the connection table, templates and counters
+    /// over to new indices (a change other than weights); for tests of the weight-only path.
+    /// </summary>
+    internal int StateRemaps { get; private set; }
 
     /// <summary>A real server's current weight (the configured one unless changed by <see cref="SetWeight"/>).</summary>
     /// <param name="serviceIndex">Index of the service in <see cref="Rules"/>.</param>
