@@ -32,7 +32,7 @@ namespace LvsLab.Director;
 /// <para>
 /// Path MTU (tunnelling), as IPVS does: a wrapped packet longer than the egress port's
 /// <see cref="DirectorPort.Mtu"/> is not sent. With DF set the client gets an ICMP
-/// "fragmentation needed" with next-hop MTU = port MTU − 20 (a Reply decision); with DF clear
+/// "fragmentation needed" with next-hop MTU = port MTU − 20 (an IcmpError decision); with DF clear
 /// the frame is dropped (<see cref="DropReason.TooBig"/>; IPVS would fragment).
 /// </para>
 /// <para>
@@ -213,12 +213,12 @@ public sealed class DirectorEngine
     }
 
     /// <summary>
-    /// Decides what to do with one frame received on <paramref name="port"/> and writes the
-    /// frame to send, if any, into <paramref name="output"/>. Never throws for any frame;
-    /// every frame is counted once in <see cref="Counters"/>. The output is written only for
-    /// Forward and Reply decisions.
+    /// Decides what to do with one frame received on interface <paramref name="interfaceIndex"/>
+    /// and writes the frame to send, if any, into <paramref name="output"/>. Never throws for
+    /// any frame; every frame is counted once in <see cref="Counters"/>. The output is written
+    /// only for decisions that send (<see cref="Decision.Sends"/>).
     /// </summary>
-    /// <param name="port">The index of the port the frame arrived on.</param>
+    /// <param name="interfaceIndex">The index of the interface the frame arrived on (in <see cref="DirectorOptions.Ports"/>).</param>
     /// <param name="frame">The received Ethernet frame (without FCS).</param>
     /// <param name="output">
     /// A caller-owned buffer of at least <c>frame.Length + 64</c> bytes (a tunnelled frame is at
@@ -227,14 +227,11 @@ public sealed class DirectorEngine
     /// where the frame to send would not fit, and nothing is written.
     /// </param>
     /// <param name="nowMilliseconds">The current time, for connection expiry and ARP rate limits.</param>
-    /// <returns>The decision; for Forward and Reply, send the first Length bytes of <paramref name="output"/> on <see cref="Decision.Port"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">No such port (a caller's bug, not a property of the frame).</exception>
-    public Decision Process(int port, ReadOnlySpan<byte> frame, Span<byte> output, long nowMilliseconds)
+    /// <returns>The decision; when it <see cref="Decision.Sends"/>, send the first Length bytes of <paramref name="output"/> on <see cref="Decision.Interface"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such interface (a caller's bug, not a property of the frame).</exception>
+    public Decision Process(int interfaceIndex, ReadOnlySpan<byte> frame, Span<byte> output, long nowMilliseconds)
     {
-        if ((uint)port >= (uint)_interfaces.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(port), port, $"the director has {_interfaces.Count} port(s)");
-        }
+        CheckInterface(interfaceIndex);
 
         DirectorCounters counters = _context.Counters;
         counters.CountFrame();
@@ -246,7 +243,7 @@ public sealed class DirectorEngine
             _context.Connections.RemoveExpired(nowMilliseconds);
         }
 
-        Decision decision = Decide(port, frame, output, nowMilliseconds, out Forwarding forwarding);
+        Decision decision = Decide(interfaceIndex, frame, output, nowMilliseconds, out Forwarding forwarding);
         switch (decision.Kind)
         {
             case DecisionKind.Forward when forwarding.IsReply:
@@ -255,18 +252,18 @@ public sealed class DirectorEngine
             case DecisionKind.Forward:
                 counters.CountForward(forwarding.ServiceIndex, forwarding.RealServerIndex, decision.Length);
                 break;
-            case DecisionKind.Reply when decision.Reason == DropReason.NeighbourUnresolved:
+            case DecisionKind.ArpReply:
+                counters.CountArpReply();
+                break;
+            case DecisionKind.ArpRequest:
+                // The frame is dropped; the ARP request and the ICMP error sent in a frame's place
+                // are counted apart, so FramesIn == Ignored + Forwarded + ArpReplies + Dropped.
                 counters.CountArpRequest();
                 counters.CountDrop(DropReason.NeighbourUnresolved);
                 break;
-            case DecisionKind.Reply when decision.Reason == DropReason.FragmentationNeeded:
-                // The frame is dropped; the ICMP error sent in its place is counted apart, as
-                // ARP requests are, so FramesIn == Ignored + Forwarded + ArpReplies + Dropped.
+            case DecisionKind.IcmpError:
                 counters.CountIcmpSent();
                 counters.CountDrop(DropReason.FragmentationNeeded);
-                break;
-            case DecisionKind.Reply:
-                counters.CountArpReply();
                 break;
             case DecisionKind.Drop:
                 counters.CountDrop(decision.Reason);
@@ -279,7 +276,7 @@ public sealed class DirectorEngine
         return decision;
     }
 
-    /// <summary>Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP" from port 0.</summary>
+    /// <summary>Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP" from interface 0.</summary>
     /// <param name="target">The address to resolve.</param>
     /// <param name="output">At least <see cref="ArpFrameLength"/> bytes.</param>
     /// <returns>The frame length, <see cref="ArpFrameLength"/>.</returns>
@@ -288,40 +285,45 @@ public sealed class DirectorEngine
 
     /// <summary>
     /// Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP" as
-    /// <paramref name="port"/> sends it (its MAC and own IP).
+    /// interface <paramref name="interfaceIndex"/> sends it (its MAC and own IP).
     /// </summary>
-    /// <param name="port">The port to send it on.</param>
+    /// <param name="interfaceIndex">The interface to send it on.</param>
     /// <param name="target">The address to resolve.</param>
     /// <param name="output">At least <see cref="ArpFrameLength"/> bytes.</param>
     /// <returns>The frame length, <see cref="ArpFrameLength"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">No such port.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">No such interface.</exception>
     /// <exception cref="ArgumentException">The output is too small.</exception>
-    public int WriteArpRequest(int port, Ipv4Address target, Span<byte> output)
+    public int WriteArpRequest(int interfaceIndex, Ipv4Address target, Span<byte> output)
     {
-        if ((uint)port >= (uint)_interfaces.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(port), port, $"the director has {_interfaces.Count} port(s)");
-        }
+        CheckInterface(interfaceIndex);
 
         if (output.Length < ArpFrameLength)
         {
             throw new ArgumentException($"the output needs at least {ArpFrameLength} bytes", nameof(output));
         }
 
-        ref readonly InterfaceRuntime nic = ref _interfaces[port];
+        ref readonly InterfaceRuntime nic = ref _interfaces[interfaceIndex];
         return FrameWriter.WriteArp(output, nic.Mac, ArpOperation.Request, MacAddress.Broadcast, nic.Address, MacAddress.Zero, target);
     }
 
     /// <summary>
-    /// Chooses the egress port and next hop for <paramref name="destination"/>: the first port
-    /// whose subnet holds it (next hop: the destination); else the first port with a gateway
-    /// (next hop: the gateway).
+    /// Chooses the egress interface and next hop for <paramref name="destination"/>: the first
+    /// interface whose subnet holds it (next hop: the destination); else the first interface
+    /// with a gateway (next hop: the gateway).
     /// </summary>
     /// <param name="destination">The destination IP.</param>
-    /// <param name="port">The egress port index when the result is true.</param>
+    /// <param name="interfaceIndex">The egress interface's index when the result is true.</param>
     /// <param name="nextHop">The neighbour to send to when the result is true.</param>
     /// <returns>False when there is no route.</returns>
-    public bool TryRoute(Ipv4Address destination, out int port, out Ipv4Address nextHop) => _interfaces.TryRoute(destination, out port, out nextHop);
+    public bool TryRoute(Ipv4Address destination, out int interfaceIndex, out Ipv4Address nextHop) => _interfaces.TryRoute(destination, out interfaceIndex, out nextHop);
+
+    private void CheckInterface(int interfaceIndex)
+    {
+        if ((uint)interfaceIndex >= (uint)_interfaces.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(interfaceIndex), interfaceIndex, $"the director has {_interfaces.Count} interface(s)");
+        }
+    }
 
     private ServiceRuntime Service(int serviceIndex, int realServerIndex)
     {

@@ -44,7 +44,7 @@ internal sealed class ArpResponder(EngineContext context)
         }
 
         int length = FrameWriter.WriteArp(output, context.Interfaces[ingress].Mac, ArpOperation.Reply, askerMac, target, askerMac, askerIp);
-        return Decision.Reply(length, ingress);
+        return Decision.ArpReply(length, ingress);
     }
 
     /// <summary>Someone else's unicast ARP: still worth learning from, never answered.</summary>

@@ -36,6 +36,6 @@ internal sealed class NeighbourResolver(EngineContext context)
 
         ref readonly var nic = ref context.Interfaces[egress];
         int length = FrameWriter.WriteArp(output, nic.Mac, ArpOperation.Request, MacAddress.Broadcast, nic.Address, MacAddress.Zero, nextHop);
-        return new Decision(DecisionKind.Reply, length, DropReason.NeighbourUnresolved, egress);
+        return Decision.ArpRequest(length, egress);
     }
 }

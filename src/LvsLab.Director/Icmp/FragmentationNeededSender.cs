@@ -43,6 +43,6 @@ internal sealed class FragmentationNeededSender(EngineContext context, Neighbour
         }
 
         FrameWriter.WriteIpv4Header(output, nextHopMac, context.Interfaces[egress].Mac);
-        return new Decision(DecisionKind.Reply, EthernetFrame.HeaderLength + written, DropReason.FragmentationNeeded, egress);
+        return Decision.IcmpError(EthernetFrame.HeaderLength + written, egress);
     }
 }
