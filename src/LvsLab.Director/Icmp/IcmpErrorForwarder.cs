@@ -21,18 +21,13 @@ internal sealed class IcmpErrorForwarder(EngineContext context, NeighbourResolve
     public Decision Inbound(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)
     {
         forwarding = default;
-        if (!TryReadIcmpError(ip, out IcmpErrorMessage icmp, out DropReason reason, notAnErrorReason: DropReason.NoService))
+        if (!TryReadQuoted(ip, notAnErrorReason: DropReason.NoService, out IcmpErrorMessage icmp, out ServiceProtocol protocol, out Decision instead))
         {
-            return Decision.Drop(reason);
-        }
-
-        if ((context.Faults & DirectorFaults.IcmpDropped) != 0)
-        {
-            return Decision.Drop(DropReason.NoConnection);
+            return instead;
         }
 
         var key = new ConnectionKey(
-            icmp.QuotedProtocol == IpProtocol.Tcp ? ServiceProtocol.Tcp : ServiceProtocol.Udp,
+            protocol,
             icmp.QuotedDestination,
             icmp.QuotedDestinationPort,
             icmp.QuotedSource,
@@ -84,18 +79,13 @@ internal sealed class IcmpErrorForwarder(EngineContext context, NeighbourResolve
     public Decision Outbound(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, out Forwarding forwarding)
     {
         forwarding = default;
-        if (!TryReadIcmpError(ip, out IcmpErrorMessage icmp, out DropReason reason, notAnErrorReason: DropReason.None))
+        if (!TryReadQuoted(ip, notAnErrorReason: DropReason.None, out IcmpErrorMessage icmp, out ServiceProtocol protocol, out Decision instead))
         {
-            return reason == DropReason.None ? Decision.Ignore : Decision.Drop(reason);
-        }
-
-        if ((context.Faults & DirectorFaults.IcmpDropped) != 0)
-        {
-            return Decision.Drop(DropReason.NoConnection);
+            return instead;
         }
 
         var replyKey = new ReplyKey(
-            icmp.QuotedProtocol == IpProtocol.Tcp ? ServiceProtocol.Tcp : ServiceProtocol.Udp,
+            protocol,
             icmp.QuotedDestination,
             icmp.QuotedDestinationPort,
             icmp.QuotedSource,
@@ -120,6 +110,28 @@ internal sealed class IcmpErrorForwarder(EngineContext context, NeighbourResolve
         copy.DecrementTimeToLive();
         forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);
         return Decision.Forward(input.Length, egress);
+    }
+
+    // Reads an ICMP error and the protocol of the packet it quotes; false with what to do
+    // instead: a drop, or (notAnErrorReason None) ignoring a message that is no error of ours.
+    private bool TryReadQuoted(Ipv4Packet ip, DropReason notAnErrorReason, out IcmpErrorMessage icmp, out ServiceProtocol protocol, out Decision instead)
+    {
+        protocol = default;
+        if (!TryReadIcmpError(ip, out icmp, out DropReason reason, notAnErrorReason))
+        {
+            instead = reason == DropReason.None ? Decision.Ignore : Decision.Drop(reason);
+            return false;
+        }
+
+        if ((context.Faults & DirectorFaults.IcmpDropped) != 0)
+        {
+            instead = Decision.Drop(DropReason.NoConnection);
+            return false;
+        }
+
+        protocol = icmp.QuotedProtocol == IpProtocol.Tcp ? ServiceProtocol.Tcp : ServiceProtocol.Udp;
+        instead = default;
+        return true;
     }
 
     // Reads an ICMP error about a TCP or UDP packet with a valid ICMP checksum; reason says why
