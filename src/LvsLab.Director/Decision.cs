@@ -10,7 +10,7 @@ namespace LvsLab.Director;
 /// </param>
 /// <param name="Interface">
 /// When the decision <see cref="Sends"/>: the index of the interface to send on (see
-/// <see cref="DirectorOptions.Ports"/>); otherwise 0.
+/// <see cref="DirectorOptions.Interfaces"/>); otherwise 0.
 /// </param>
 public readonly record struct Decision(DecisionKind Kind, int Length, DropReason Reason, int Interface = 0)
 {

@@ -13,26 +13,26 @@ using LvsLab.Packets;
 namespace LvsLab.Director;
 
 /// <summary>
-/// The load-balancing engine of an LVS director with one or more ports (interfaces): one frame
+/// The load-balancing engine of an LVS director with one or more interfaces: one frame
 /// in, one decision out. It answers ARP for the VIPs, schedules new connections to real
 /// servers, keeps the connection and neighbour tables, and rewrites frames for direct routing
 /// (<c>-g</c>: only the MACs change), NAT (<c>-m</c>: destination rewritten on the way in,
 /// source rewritten on the way back) and tunnelling (<c>-i</c>: the packet is wrapped unchanged
-/// in an IP-in-IP header from the egress port's address to the real server). Pure: no I/O, no
+/// in an IP-in-IP header from the egress interface's address to the real server). Pure: no I/O, no
 /// clock (time is passed in), no allocation per frame. Not thread-safe: one capture loop owns
 /// an engine.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Routing: a destination on a port's subnet is reached on that port (the next hop is the
-/// destination itself); otherwise through the first port with a gateway (the next hop is the
-/// gateway); otherwise there is no route. Direct routing needs the real server on-link; NAT
+/// Routing: a destination on an interface's subnet is reached on that interface (the next hop
+/// is the destination itself); otherwise through the first interface with a gateway (the next
+/// hop is the gateway); otherwise there is no route. Direct routing needs the real server on-link; NAT
 /// and tunnelling reach a real server wherever the routes lead.
 /// </para>
 /// <para>
-/// Path MTU (tunnelling), as IPVS does: a wrapped packet longer than the egress port's
-/// <see cref="DirectorPort.Mtu"/> is not sent. With DF set the client gets an ICMP
-/// "fragmentation needed" with next-hop MTU = port MTU − 20 (an IcmpError decision); with DF clear
+/// Path MTU (tunnelling), as IPVS does: a wrapped packet longer than the egress interface's
+/// <see cref="DirectorInterface.Mtu"/> is not sent. With DF set the client gets an ICMP
+/// "fragmentation needed" with next-hop MTU = interface MTU − 20 (an IcmpError decision); with DF clear
 /// the frame is dropped (<see cref="DropReason.TooBig"/>; IPVS would fragment).
 /// </para>
 /// <para>
@@ -59,7 +59,7 @@ public sealed class DirectorEngine
     private long _nextExpirySweep;
 
     /// <summary>Creates an engine.</summary>
-    /// <param name="options">The director's ports and tunables.</param>
+    /// <param name="options">The director's interfaces and tunables.</param>
     /// <param name="rules">The virtual services.</param>
     /// <param name="marks">
     /// How packets get their firewall marks, for <c>-f</c> services (the director classifies
@@ -72,8 +72,8 @@ public sealed class DirectorEngine
         ArgumentNullException.ThrowIfNull(rules);
 
         Options = options;
-        Ports = options.Ports;
-        _interfaces = new InterfaceTable(options.Ports);
+        Interfaces = options.Interfaces;
+        _interfaces = new InterfaceTable(options.Interfaces);
         CompiledRules compiled = CompiledRules.Compile(rules, marks ?? FirewallMarkRules.Empty, _interfaces, previous: null);
         _context = new EngineContext(options, _interfaces, compiled, new DirectorCounters(rules));
         for (int i = 0; i < compiled.Services.Length; i++)
@@ -110,12 +110,12 @@ public sealed class DirectorEngine
     /// <summary>The options the engine was created with.</summary>
     public DirectorOptions Options { get; }
 
-    /// <summary>The director's ports; a port number is an index in this list (the same as <see cref="DirectorOptions.Ports"/>).</summary>
-    public IReadOnlyList<DirectorPort> Ports { get; }
+    /// <summary>The director's interfaces; an interface index is a position in this list (the same as <see cref="DirectorOptions.Interfaces"/>).</summary>
+    public IReadOnlyList<DirectorInterface> Interfaces { get; }
 
     /// <summary>
     /// The distinct real server IPs in rule order, to resolve at start-up (see
-    /// <see cref="TryRoute"/> for the port and next hop of each).
+    /// <see cref="TryRoute"/> for the interface and next hop of each).
     /// </summary>
     public IReadOnlyList<Ipv4Address> RealServerAddresses => _context.Rules.RealServerAddresses;
 
@@ -218,7 +218,7 @@ public sealed class DirectorEngine
     /// any frame; every frame is counted once in <see cref="Counters"/>. The output is written
     /// only for decisions that send (<see cref="Decision.Sends"/>).
     /// </summary>
-    /// <param name="interfaceIndex">The index of the interface the frame arrived on (in <see cref="DirectorOptions.Ports"/>).</param>
+    /// <param name="interfaceIndex">The index of the interface the frame arrived on (in <see cref="DirectorOptions.Interfaces"/>).</param>
     /// <param name="frame">The received Ethernet frame (without FCS).</param>
     /// <param name="output">
     /// A caller-owned buffer of at least <c>frame.Length + 64</c> bytes (a tunnelled frame is at

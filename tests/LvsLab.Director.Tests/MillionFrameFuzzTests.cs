@@ -317,13 +317,13 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
             return;
         }
 
-        if (decision.Length <= 0 || decision.Length > output.Length || (uint)decision.Interface >= (uint)_engine.Ports.Count)
+        if (decision.Length <= 0 || decision.Length > output.Length || (uint)decision.Interface >= (uint)_engine.Interfaces.Count)
         {
             Fail($"length out of 1..{output.Length} or no such port", decision);
         }
 
         Span<byte> sent = output[..decision.Length];
-        DirectorPort egress = _engine.Ports[decision.Interface];
+        DirectorInterface egress = _engine.Interfaces[decision.Interface];
         if (decision.Length < FrameWriter.EthernetLength || MacAddress.ReadFrom(sent[6..]) != egress.Mac)
         {
             Fail($"the frame sent does not come from port {egress.Name}'s MAC", decision);

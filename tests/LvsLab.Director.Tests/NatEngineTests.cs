@@ -245,7 +245,7 @@ public class NatEngineTests
     [Fact]
     public void NeighbourTableIsBoundedWhateverAsksForTheVip()
     {
-        var options = new DirectorOptions(Options().Ports) { NeighbourCapacity = 16 };
+        var options = new DirectorOptions(Options().Interfaces) { NeighbourCapacity = 16 };
         var engine = new DirectorEngine(options, IpvsRuleParser.Parse(NatLab.Rules, "nat.ipvs"));
         for (int i = 0; i < 1000; i++)
         {

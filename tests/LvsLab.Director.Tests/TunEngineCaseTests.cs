@@ -189,7 +189,7 @@ public class TunEngineCaseTests
     /// <summary>The case described so.</summary>
     internal static FrameCase Case(string description) => FrameCaseRunner.Find(Cases, description);
 
-    private static Func<DirectorEngine> Tun(bool learn = true, int intMtu = DirectorPort.DefaultMtu) => () => Engine(learn, intMtu: intMtu);
+    private static Func<DirectorEngine> Tun(bool learn = true, int intMtu = DirectorInterface.DefaultMtu) => () => Engine(learn, intMtu: intMtu);
 
     // This engine's choices in the fields the model leaves free, which the old per-case checks
     // held it to: outer TTL 64 and DF copied from the inner header; in the cases about it, the

@@ -136,9 +136,9 @@ public class TunEngineTests
     public void MtuIsOnePortPropertyOfTheOptions()
     {
         DirectorOptions options = Options(extMtu: 9000, intMtu: 68);
-        Assert.Equal(9000, options.Ports[Ext].Mtu);
-        Assert.Equal(68, options.Ports[Int].Mtu);
-        Assert.Equal(DirectorPort.DefaultMtu, new DirectorPort("x", ExtMac, ExtIp, 24).Mtu);
+        Assert.Equal(9000, options.Interfaces[Ext].Mtu);
+        Assert.Equal(68, options.Interfaces[Int].Mtu);
+        Assert.Equal(DirectorInterface.DefaultMtu, new DirectorInterface("x", ExtMac, ExtIp, 24).Mtu);
         Assert.NotEqual(Options(), options);
 
         // At the smallest MTU a SYN with 8 bytes of data fits (48 + 20 = 68); one with 9 does not.

@@ -147,7 +147,7 @@ public class TunFuzzTests
                 var outer = new Ipv4Packet(sent[14..]);
                 Assert.Equal(original.DontFragment, outer.DontFragment);
                 Assert.Equal(outer.Destination == RemoteRs ? ExtIp : IntIp, outer.Source);
-                Assert.InRange(outer.TotalLength, 0, outer.Destination == RemoteRs ? DirectorPort.DefaultMtu : IntMtu);
+                Assert.InRange(outer.TotalLength, 0, outer.Destination == RemoteRs ? DirectorInterface.DefaultMtu : IntMtu);
                 Assert.Equal(14 + outer.TotalLength, sent.Length);
             }
             else if (decision.Kind == DecisionKind.IcmpError)
@@ -161,7 +161,7 @@ public class TunFuzzTests
                 Assert.True(message.IsChecksumValid);
                 Assert.Equal(IcmpMessage.TypeDestinationUnreachable, message.Type);
                 Assert.Equal(IcmpMessage.CodeFragmentationNeeded, message.Code);
-                Assert.True(message.NextHopMtu is IntMtu - 20 or DirectorPort.DefaultMtu - 20, $"MTU {message.NextHopMtu}");
+                Assert.True(message.NextHopMtu is IntMtu - 20 or DirectorInterface.DefaultMtu - 20, $"MTU {message.NextHopMtu}");
                 Assert.True(Ipv4Packet.TryRead(input[14..], out Ipv4Packet original, out _));
                 Assert.True(original.DontFragment);
                 Assert.Equal(original.Source, ip.Destination);

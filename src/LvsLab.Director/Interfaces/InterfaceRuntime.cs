@@ -19,7 +19,7 @@ internal readonly record struct InterfaceRuntime(
     Ipv4Address Gateway,
     int Mtu)
 {
-    public static InterfaceRuntime From(DirectorPort nic)
+    public static InterfaceRuntime From(DirectorInterface nic)
     {
         uint mask = nic.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - nic.PrefixLength);
         return new InterfaceRuntime(

@@ -6,7 +6,7 @@ namespace LvsLab.Director.Interfaces;
 
 /// <summary>
 /// The director's interfaces (NICs) as the engine routes with them: an interface index is a
-/// position in <see cref="DirectorOptions.Ports"/>. Fixed for the engine's life.
+/// position in <see cref="DirectorOptions.Interfaces"/>. Fixed for the engine's life.
 /// </summary>
 /// <remarks>
 /// Routing: a destination on an interface's subnet is reached on that interface (the next hop
@@ -20,13 +20,13 @@ internal sealed class InterfaceTable
     private readonly int _gatewayInterface = -1;
     private readonly HashSet<Ipv4Address> _addresses = [];
 
-    public InterfaceTable(IReadOnlyList<DirectorPort> interfaces)
+    public InterfaceTable(IReadOnlyList<DirectorInterface> interfaces)
     {
         _interfaces = new InterfaceRuntime[interfaces.Count];
         var gateways = new List<Ipv4Address>();
         for (int i = 0; i < _interfaces.Length; i++)
         {
-            DirectorPort nic = interfaces[i];
+            DirectorInterface nic = interfaces[i];
             _interfaces[i] = InterfaceRuntime.From(nic);
             _addresses.Add(nic.Address);
             if (nic.Gateway is { } gateway)
