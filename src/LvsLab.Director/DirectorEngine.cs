@@ -183,7 +183,9 @@ public sealed class DirectorEngine
 
     /// <summary>
     /// Changes a real server's weight at run time, like <c>ipvsadm -e … -w W</c>. Weight 0 drains
-    /// the server: its existing connections go on, new ones go elsewhere. Not thread-safe: call it
+    /// the server: its existing connections go on, new ones go elsewhere. The scheduler is told
+    /// as IPVS's <c>upd_dest</c> tells it (<see cref="Scheduling.IScheduler.UpdateWeights"/>:
+    /// wrr, mh and sh rebuild their tables, rr keeps its position). Not thread-safe: call it
     /// where <see cref="Process(int, ReadOnlySpan{byte}, Span{byte}, long)"/> is called, or under the same lock.
     /// </summary>
     /// <param name="serviceIndex">Index of the service in <see cref="Rules"/>.</param>

@@ -46,15 +46,15 @@ internal sealed class ServiceRuntime
     public void SetWeight(int realServerIndex, int weight)
     {
         Servers[realServerIndex] = Servers[realServerIndex].WithWeight(weight);
-        Scheduler.Reset(Servers);
+        Scheduler.UpdateWeights(Servers);
     }
 
     /// <summary>
     /// Takes the weights of <paramref name="service"/>, which differs from <see cref="Service"/>
     /// at most in its weights (<see cref="RuleIdentity.DiffersAtMostInWeights"/>), and becomes
-    /// that service. The scheduler is told once, and only when a weight changed (its tables, as
-    /// wrr's current weight or mh's lookup table, depend on the weights); otherwise it keeps
-    /// its position. O(real servers).
+    /// that service. The scheduler is told once (<see cref="IScheduler.UpdateWeights"/>), and
+    /// only when a weight changed: wrr's current weight and mh's, sh's lookup tables depend on
+    /// the weights; rr keeps its position, as in IPVS. O(real servers).
     /// </summary>
     /// <param name="service">The service as the new rules give it.</param>
     /// <returns>True when a weight changed.</returns>
@@ -71,7 +71,7 @@ internal sealed class ServiceRuntime
         Service = service;
         if (changed)
         {
-            Scheduler.Reset(Servers);
+            Scheduler.UpdateWeights(Servers);
         }
 
         return changed;

@@ -121,6 +121,22 @@ public class WeightOnlyApplyTests
     }
 
     [Fact]
+    public void RoundRobinKeepsItsPositionWhenAWeightChanges()
+    {
+        // As IPVS's rr, which has no upd_dest: the rotation goes on after rs2, not from rs1.
+        DirectorEngine engine = Engine(ThreeServers());
+        Assert.Equal(0, Syn(engine, 40000));
+        Assert.Equal(1, Syn(engine, 40001));
+
+        engine.Apply(Parse(ThreeServers(w1: 0, w3: 2)));
+
+        Assert.Equal(0, engine.StateRemaps);
+        Assert.Equal(2, Syn(engine, 40002));
+        Assert.Equal(1, Syn(engine, 40003));
+        Assert.Equal(2, Syn(engine, 40004));
+    }
+
+    [Fact]
     public void AChangedWeightReachesTheSchedulersTables()
     {
         // wrr's current weight and mh's lookup table are built from the weights: both must
