@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LvsLab.Director.Arp;
 using LvsLab.Director.Connections;
 using LvsLab.Director.Framing;
@@ -323,9 +324,13 @@ public sealed class DirectorEngine
     {
         if ((uint)interfaceIndex >= (uint)_interfaces.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(interfaceIndex), interfaceIndex, $"the director has {_interfaces.Count} interface(s)");
+            ThrowNoSuchInterface(interfaceIndex);
         }
     }
+
+    [DoesNotReturn]
+    private void ThrowNoSuchInterface(int interfaceIndex) =>
+        throw new ArgumentOutOfRangeException(nameof(interfaceIndex), interfaceIndex, $"the director has {_interfaces.Count} interface(s)");
 
     private ServiceRuntime Service(int serviceIndex, int realServerIndex)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LvsLab.Director.Framing;
 using LvsLab.Packets;
 
@@ -15,6 +16,7 @@ internal sealed class NeighbourResolver(EngineContext context)
     /// while a request is outstanding. Either way the frame counts as dropped
     /// (<see cref="DropReason.NeighbourUnresolved"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryResolve(int egress, Ipv4Address nextHop, Span<byte> output, long now, out MacAddress mac, out Decision instead)
     {
         if (context.Neighbours.TryGet(nextHop, out mac))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LvsLab.Packets;
 
@@ -27,6 +28,7 @@ internal static class FrameWriter
     /// by the engine before any decision).
     /// </summary>
     /// <returns>The IP packet in the copy, at the validated input packet's offsets and length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Ipv4Packet CopyTo(Span<byte> input, Ipv4Packet ip, Span<byte> output, MacAddress nextHop, MacAddress source)
     {
         input.CopyTo(output);

@@ -85,6 +85,7 @@ internal sealed class InterfaceTable
     }
 
     /// <summary>The egress interface and next hop for a destination (see the remarks); false when there is no route.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRoute(Ipv4Address destination, out int egress, out Ipv4Address nextHop)
     {
         egress = OnLinkInterface(destination);
@@ -110,6 +111,7 @@ internal sealed class InterfaceTable
     /// IP packet still says VIP, so the real server must be on one of our links (the next hop
     /// is the server); NAT and tunnelling follow the routes. False when there is no route.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRouteToRealServer(RealServer server, out int egress, out Ipv4Address nextHop)
     {
         if (server.ForwardingMethod == ForwardingMethod.DirectRouting)

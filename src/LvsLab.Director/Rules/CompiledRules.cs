@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using LvsLab.Director.Interfaces;
 using LvsLab.Director.Scheduling;
 using LvsLab.Packets;
@@ -259,16 +260,19 @@ internal sealed class CompiledRules
     /// As IPVS: a firewall-mark service first, then a service for the exact port, else a
     /// persistent all-ports service (port 0) on the VIP.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFindService(ServiceProtocol protocol, Ipv4Address vip, ushort port, [NotNullWhen(true)] out ServiceRuntime? service) =>
         (_serviceByMark.Count > 0 && _serviceByMark.TryGetValue(Marks.Classify(protocol, vip, port), out service))
         || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, port), out service)
         || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, 0), out service);
 
     /// <summary>A packet to an address that is not a VIP (a subnet in a mark rule) that a mark service takes.</summary>
-    public bool HasServiceMark(Ipv4Packet ip)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool HasServiceMark(Ipv4Packet ip) => _serviceByMark.Count > 0 && IsMarkedForService(ip);
+
+    private bool IsMarkedForService(Ipv4Packet ip)
     {
-        if (_serviceByMark.Count == 0
-            || Interfaces.IsOwnAddress(ip.Destination)
+        if (Interfaces.IsOwnAddress(ip.Destination)
             || ip.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp)
             || ip.Payload.Length < 4)
         {
@@ -284,18 +288,23 @@ internal sealed class CompiledRules
     /// True when <paramref name="address"/> is a VIP; <paramref name="answeringInterface"/> is
     /// the interface that answers ARP for it, <see cref="AnyInterface"/> or <see cref="NeverAnswer"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetVip(Ipv4Address address, out int answeringInterface) => _vipInterface.TryGetValue(address, out answeringInterface);
 
     /// <summary>True when <paramref name="address"/> is a VIP.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsVip(Ipv4Address address) => _vipInterface.ContainsKey(address);
 
     /// <summary>True when <paramref name="address"/> is one of the director's own addresses or a VIP.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsOwnOrVirtual(Ipv4Address address) => _ownOrVirtualAddresses.Contains(address);
 
     /// <summary>True for a real server or gateway: a next hop the director is configured to use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsKnownNeighbour(Ipv4Address address) => _knownNeighbours.Contains(address);
 
     /// <summary>True when <paramref name="address"/> is a NAT real server's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsMasqueraded(Ipv4Address address) => _masqueradedAddresses.Contains(address);
 
     /// <summary>

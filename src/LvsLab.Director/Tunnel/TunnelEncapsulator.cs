@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LvsLab.Director.Framing;
 using LvsLab.Packets;
 
@@ -14,6 +15,7 @@ internal sealed class TunnelEncapsulator(EngineContext context)
     /// True when the wrapped packet fits the egress interface: as IPVS
     /// (<c>ensure_mtu_is_adequate</c>), a packet that does not is never sent.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Fits(Ipv4Packet ip, int egress) => ip.TotalLength + IpInIp.Overhead <= context.Interfaces[egress].Mtu;
 
     /// <summary>The largest inner packet the egress interface carries: its MTU less the outer header.</summary>

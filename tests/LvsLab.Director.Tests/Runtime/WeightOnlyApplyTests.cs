@@ -1,4 +1,5 @@
 using LvsLab.Director.Connections;
+using LvsLab.Director.Control;
 using LvsLab.Director.Rules;
 using LvsLab.Director.Tests.Fixtures;
 using LvsLab.Packets;
@@ -156,6 +157,26 @@ public class WeightOnlyApplyTests
                 Assert.Equal(2, Syn(engine, port));
             }
         }
+    }
+
+    [Fact]
+    public void AHealthCheckFlapWithTheInhibitActionIsAWeightOnlyChange()
+    {
+        var live = new LiveConfiguration(Parse(ThreeServers()), FailureAction.Inhibit);
+        DirectorEngine engine = Engine(ThreeServers());
+        int[] servers = OpenConnections(engine);
+        var rs2 = new RealServerEndpoint(RealServerIps[1], 80);
+
+        Assert.True(live.MarkDown(rs2));
+        engine.Apply(live.Effective);
+        Assert.Equal(0, engine.GetWeight(0, 1));
+        Assert.True(live.MarkUp(rs2));
+        engine.Apply(live.Effective);
+
+        Assert.Equal(0, engine.StateRemaps);
+        Assert.Equal(1, engine.GetWeight(0, 1));
+        Assert.Equal(ConnectionCount, engine.Connections.Count);
+        Assert.Equal(servers[1], Ack(engine, 20001, now: 3));
     }
 
     [Fact]
