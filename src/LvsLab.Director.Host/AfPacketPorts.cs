@@ -283,9 +283,9 @@ internal sealed class AfPacketPorts : IFramePorts
             }
 
             var decision = engine.Process(port, data, output, now);
-            if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
+            if (decision.Sends)
             {
-                var batch = batches[decision.Port];
+                var batch = batches[decision.Interface];
                 batch.Add(output.AsSpan(0, decision.Length));
                 return batch.IsFull;
             }

@@ -228,7 +228,7 @@ internal sealed class LiveDirector : IDisposable
     public static async Task<LiveDirector> OpenAsync(
         IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, DirectorFaults faults, TextWriter log, CancellationToken stop)
     {
-        var ports = new List<DirectorPort>();
+        var ports = new List<DirectorInterface>();
         foreach (var name in interfaceNames)
         {
             ports.Add(await WaitForPortAsync(name, log, stop));
@@ -359,7 +359,7 @@ internal sealed class LiveDirector : IDisposable
     /// Waits (bounded) for <paramref name="name"/> to exist with an IPv4 address: a lab may attach
     /// a second network to the container after the director has started.
     /// </summary>
-    private static async Task<DirectorPort> WaitForPortAsync(string name, TextWriter log, CancellationToken stop)
+    private static async Task<DirectorInterface> WaitForPortAsync(string name, TextWriter log, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
         var said = false;
@@ -369,7 +369,7 @@ internal sealed class LiveDirector : IDisposable
             var ip = nic?.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
             if (nic is not null && ip is not null)
             {
-                return new DirectorPort(
+                return new DirectorInterface(
                     name,
                     MacAddress.ReadFrom(nic.GetPhysicalAddress().GetAddressBytes()),
                     Ipv4Address.ReadFrom(ip.Address.GetAddressBytes()),
@@ -377,7 +377,7 @@ internal sealed class LiveDirector : IDisposable
                     DefaultGatewayOn(name))
                 {
                     // The link MTU bounds what a tunnelled packet may grow to (TUN's path MTU).
-                    Mtu = nic.GetIPProperties().GetIPv4Properties()?.Mtu is int mtu and >= DirectorPort.MinMtu and <= DirectorPort.MaxMtu ? mtu : DirectorPort.DefaultMtu,
+                    Mtu = nic.GetIPProperties().GetIPv4Properties()?.Mtu is int mtu and >= DirectorInterface.MinMtu and <= DirectorInterface.MaxMtu ? mtu : DirectorInterface.DefaultMtu,
                 };
             }
 

@@ -113,9 +113,9 @@ internal sealed class PcapPorts : IFramePorts
         lock (director.Gate)
         {
             var decision = director.Engine.Process(port, frame, output, director.NowMilliseconds);
-            if (decision.Kind is DecisionKind.Forward or DecisionKind.Reply)
+            if (decision.Sends)
             {
-                Send(decision.Port, output.AsSpan(0, decision.Length));
+                Send(decision.Interface, output.AsSpan(0, decision.Length));
             }
         }
     }

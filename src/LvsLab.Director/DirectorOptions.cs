@@ -5,7 +5,7 @@ using LvsLab.Packets;
 
 namespace LvsLab.Director;
 
-/// <summary>The director's interfaces (ports), and tunables.</summary>
+/// <summary>The director's interfaces, and tunables.</summary>
 public sealed record DirectorOptions
 {
     private readonly int _connectionCapacity = ConnectionTable.DefaultCapacity;
@@ -21,69 +21,69 @@ public sealed record DirectorOptions
     /// <param name="address">The director's own IP (DIP), the sender of its ARP requests.</param>
     /// <exception cref="ArgumentException">The MAC is multicast or zero.</exception>
     public DirectorOptions(MacAddress mac, Ipv4Address address)
-        : this([new DirectorPort("eth0", mac, address, 0)])
+        : this([new DirectorInterface("eth0", mac, address, 0)])
     {
     }
 
     /// <summary>A director with one or more interfaces.</summary>
-    /// <param name="ports">The interfaces; the index of each is its port number in the engine.</param>
+    /// <param name="interfaces">The interfaces; the index of each is its interface index in the engine.</param>
     /// <exception cref="ArgumentException">
-    /// No port; a port with an empty name, a multicast or zero MAC, a prefix length outside
-    /// 0..32 or an MTU outside 68..65535; two ports with the same name.
+    /// No interface; an interface with an empty name, a multicast or zero MAC, a prefix length
+    /// outside 0..32 or an MTU outside 68..65535; two interfaces with the same name.
     /// </exception>
-    public DirectorOptions(IEnumerable<DirectorPort> ports)
+    public DirectorOptions(IEnumerable<DirectorInterface> interfaces)
     {
-        ArgumentNullException.ThrowIfNull(ports);
-        DirectorPort[] list = ports.ToArray();
+        ArgumentNullException.ThrowIfNull(interfaces);
+        DirectorInterface[] list = interfaces.ToArray();
         if (list.Length == 0)
         {
-            throw new ArgumentException("the director needs at least one port", nameof(ports));
+            throw new ArgumentException("the director needs at least one interface", nameof(interfaces));
         }
 
         for (int i = 0; i < list.Length; i++)
         {
-            DirectorPort port = list[i] ?? throw new ArgumentException($"port {i} is null", nameof(ports));
-            if (string.IsNullOrWhiteSpace(port.Name))
+            DirectorInterface nic = list[i] ?? throw new ArgumentException($"interface {i} is null", nameof(interfaces));
+            if (string.IsNullOrWhiteSpace(nic.Name))
             {
-                throw new ArgumentException($"port {i} has no name", nameof(ports));
+                throw new ArgumentException($"interface {i} has no name", nameof(interfaces));
             }
 
-            if (port.Mac.IsMulticast || port.Mac == MacAddress.Zero)
+            if (nic.Mac.IsMulticast || nic.Mac == MacAddress.Zero)
             {
-                throw new ArgumentException($"the MAC {port.Mac} of port '{port.Name}' must be a unicast address", nameof(ports));
+                throw new ArgumentException($"the MAC {nic.Mac} of interface '{nic.Name}' must be a unicast address", nameof(interfaces));
             }
 
-            if (port.PrefixLength is < 0 or > 32)
+            if (nic.PrefixLength is < 0 or > 32)
             {
-                throw new ArgumentException($"the prefix length {port.PrefixLength} of port '{port.Name}' is outside 0..32", nameof(ports));
+                throw new ArgumentException($"the prefix length {nic.PrefixLength} of interface '{nic.Name}' is outside 0..32", nameof(interfaces));
             }
 
-            if (port.Mtu is < DirectorPort.MinMtu or > DirectorPort.MaxMtu)
+            if (nic.Mtu is < DirectorInterface.MinMtu or > DirectorInterface.MaxMtu)
             {
                 throw new ArgumentException(
-                    $"the MTU {port.Mtu} of port '{port.Name}' is outside {DirectorPort.MinMtu}..{DirectorPort.MaxMtu}", nameof(ports));
+                    $"the MTU {nic.Mtu} of interface '{nic.Name}' is outside {DirectorInterface.MinMtu}..{DirectorInterface.MaxMtu}", nameof(interfaces));
             }
 
             for (int j = 0; j < i; j++)
             {
-                if (string.Equals(list[j].Name, port.Name, StringComparison.Ordinal))
+                if (string.Equals(list[j].Name, nic.Name, StringComparison.Ordinal))
                 {
-                    throw new ArgumentException($"two ports are named '{port.Name}'", nameof(ports));
+                    throw new ArgumentException($"two interfaces are named '{nic.Name}'", nameof(interfaces));
                 }
             }
         }
 
-        Ports = new ReadOnlyCollection<DirectorPort>(list);
+        Interfaces = new ReadOnlyCollection<DirectorInterface>(list);
     }
 
-    /// <summary>The director's interfaces, at least one; a port number is an index in this list.</summary>
-    public IReadOnlyList<DirectorPort> Ports { get; }
+    /// <summary>The director's interfaces, at least one; an interface index is a position in this list.</summary>
+    public IReadOnlyList<DirectorInterface> Interfaces { get; }
 
-    /// <summary>The MAC address of port 0.</summary>
-    public MacAddress Mac => Ports[0].Mac;
+    /// <summary>The MAC address of interface 0.</summary>
+    public MacAddress Mac => Interfaces[0].Mac;
 
-    /// <summary>The own IP (DIP) of port 0.</summary>
-    public Ipv4Address Address => Ports[0].Address;
+    /// <summary>The own IP (DIP) of interface 0.</summary>
+    public Ipv4Address Address => Interfaces[0].Address;
 
     /// <summary>The most neighbours (IP to MAC) kept; <see cref="NeighbourTable.DefaultCapacity"/> unless set.</summary>
     public int NeighbourCapacity { get; init; } = NeighbourTable.DefaultCapacity;
@@ -114,25 +114,25 @@ public sealed record DirectorOptions
     /// </summary>
     public bool ExpireQuiescentTemplate { get; init; }
 
-    /// <summary>Equal when the ports (in order), the neighbour capacity, the timeouts, the template option and the connection capacity are equal.</summary>
+    /// <summary>Equal when the interfaces (in order), the neighbour capacity, the timeouts, the template option and the connection capacity are equal.</summary>
     /// <param name="other">The other options.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(DirectorOptions? other) =>
         other is not null
-        && Ports.SequenceEqual(other.Ports)
+        && Interfaces.SequenceEqual(other.Interfaces)
         && NeighbourCapacity == other.NeighbourCapacity
         && Timeouts == other.Timeouts
         && ExpireQuiescentTemplate == other.ExpireQuiescentTemplate
         && ConnectionCapacity == other.ConnectionCapacity;
 
-    /// <summary>A hash of the ports, the neighbour capacity and the timeouts.</summary>
+    /// <summary>A hash of the interfaces, the neighbour capacity and the timeouts.</summary>
     /// <returns>The hash.</returns>
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        foreach (DirectorPort port in Ports)
+        foreach (DirectorInterface nic in Interfaces)
         {
-            hash.Add(port);
+            hash.Add(nic);
         }
 
         hash.Add(NeighbourCapacity);

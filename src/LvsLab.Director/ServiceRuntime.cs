@@ -3,7 +3,11 @@ using LvsLab.Director.Scheduling;
 
 namespace LvsLab.Director;
 
-/// <summary>A virtual service with its scheduler, as the engine uses it.</summary>
+/// <summary>
+/// A virtual service with its scheduler, as the engine uses it. Its real servers' weights and
+/// its scheduler's position are run-time state: they change in place (<see cref="SetWeight"/>,
+/// <see cref="TakeWeights"/>) and outlive the compiled rules that hold the service.
+/// </summary>
 internal sealed class ServiceRuntime
 {
     /// <param name="index">The service's index in the rule set.</param>
@@ -42,12 +46,40 @@ internal sealed class ServiceRuntime
     public void SetWeight(int realServerIndex, int weight)
     {
         Servers[realServerIndex] = Servers[realServerIndex].WithWeight(weight);
-        Scheduler.Reset(Servers);
+        Scheduler.UpdateWeights(Servers);
+    }
+
+    /// <summary>
+    /// Takes the weights of <paramref name="service"/>, which differs from <see cref="Service"/>
+    /// at most in its weights (<see cref="RuleIdentity.DiffersAtMostInWeights"/>), and becomes
+    /// that service. The scheduler is told once (<see cref="IScheduler.UpdateWeights"/>), and
+    /// only when a weight changed: wrr's current weight and mh's, sh's lookup tables depend on
+    /// the weights; rr keeps its position, as in IPVS. O(real servers).
+    /// </summary>
+    /// <param name="service">The service as the new rules give it.</param>
+    /// <returns>True when a weight changed.</returns>
+    public bool TakeWeights(VirtualService service)
+    {
+        bool changed = false;
+        for (int r = 0; r < Servers.Length; r++)
+        {
+            RealServer next = service.RealServers[r];
+            changed |= Servers[r].Weight != next.Weight;
+            Servers[r] = next;
+        }
+
+        Service = service;
+        if (changed)
+        {
+            Scheduler.UpdateWeights(Servers);
+        }
+
+        return changed;
     }
 
     public int Index { get; }
 
-    public VirtualService Service { get; }
+    public VirtualService Service { get; private set; }
 
     public IScheduler Scheduler { get; }
 }

@@ -51,7 +51,7 @@ public class DirectorBenchmarks
 
         _arpRequestForVip = DrLab.RouterArpRequestForVip();
         decision = EngineArpReplyForVip();
-        DrLab.Expect(DecisionKind.Reply, decision, "ARP request for the VIP");
+        DrLab.Expect(DecisionKind.ArpReply, decision, "ARP request for the VIP");
         DrLab.Check(decision.Length == DirectorEngine.ArpFrameLength, "ARP reply length");
     }
 

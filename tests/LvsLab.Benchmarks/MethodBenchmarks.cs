@@ -37,8 +37,8 @@ public class MethodBenchmarks
         // NAT: the VIP's subnet on port 0, the real servers' subnet (10.77.2.0/24) on port 1.
         var options = new DirectorOptions(
         [
-            new DirectorPort("front", DrLab.DirectorMac, DrLab.DirectorIp, 24, DrLab.RouterIp),
-            new DirectorPort("back", MacAddress.Parse("02:42:0a:4d:02:03"), Ipv4Address.Parse("10.77.2.3"), 24),
+            new DirectorInterface("front", DrLab.DirectorMac, DrLab.DirectorIp, 24, DrLab.RouterIp),
+            new DirectorInterface("back", MacAddress.Parse("02:42:0a:4d:02:03"), Ipv4Address.Parse("10.77.2.3"), 24),
         ]);
         (_nat, _packetDotNetNat) = Start(options, """
             -A -t 10.77.1.100:80 -s rr

@@ -42,7 +42,7 @@ internal sealed class PacketDotNetForwarder
 
     public PacketDotNetForwarder(DirectorOptions options, RuleSet rules)
     {
-        _ports = [.. options.Ports.Select(port => new Port(port, ToPhysical(port.Mac), ToIp(port.Address)))];
+        _ports = [.. options.Interfaces.Select(port => new Port(port, ToPhysical(port.Mac), ToIp(port.Address)))];
         _mac = _ports[0].Mac;
         foreach (VirtualService service in rules.Services)
         {
@@ -217,7 +217,7 @@ internal sealed class PacketDotNetForwarder
     }
 
     /// <summary>A director port: its options, and its MAC and address as PacketDotNet takes them.</summary>
-    private sealed record Port(DirectorPort Options, PhysicalAddress Mac, IPAddress Address);
+    private sealed record Port(DirectorInterface Options, PhysicalAddress Mac, IPAddress Address);
 
     /// <summary>A real server: RIP, RPORT, forwarding method and the index of its egress port.</summary>
     private sealed record Target(IPAddress Address, ushort Port, ForwardingMethod Method, int Egress);

@@ -38,7 +38,7 @@ public class IcmpErrorEngineTests
         Decision decision = engine.Process(Ext, error, _output, 2);
 
         Assert.Equal(DecisionKind.Forward, decision.Kind);
-        Assert.Equal(Int, decision.Port);
+        Assert.Equal(Int, decision.Interface);
         byte[] expected = IcmpFrames.Error(
             IntMac, Rs1Mac, RouterIp, Rs1, IcmpFrames.DestinationUnreachable, IcmpFrames.FragmentationNeeded,
             Frames.Tcp(Rs1, 8080, ClientIp, 40000, TcpFlags.Ack, payload: new byte[100]), 28, ttl: 63, restOfHeader: 1400);
@@ -59,7 +59,7 @@ public class IcmpErrorEngineTests
         Decision decision = engine.Process(Int, error, _output, 2);
 
         Assert.Equal(DecisionKind.Forward, decision.Kind);
-        Assert.Equal(Ext, decision.Port);
+        Assert.Equal(Ext, decision.Interface);
         byte[] expected = IcmpFrames.Error(
             ExtMac, ClientMac, Vip, ClientIp, IcmpFrames.DestinationUnreachable, IcmpFrames.PortUnreachable,
             Frames.Udp(ClientIp, 5000, Vip, 53, ttl: 63), ttl: 63);

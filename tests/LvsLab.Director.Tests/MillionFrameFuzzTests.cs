@@ -159,7 +159,9 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
         DrLab.AssertCountedOnce(counters);
         Assert.Equal(_decisions[(int)DecisionKind.Forward], counters.ForwardedPackets);
         Assert.Equal(_decisions[(int)DecisionKind.Ignore], counters.Ignored);
-        Assert.Equal(_decisions[(int)DecisionKind.Reply], counters.ArpReplies + counters.ArpRequests + counters.IcmpSent);
+        Assert.Equal(_decisions[(int)DecisionKind.ArpReply], counters.ArpReplies);
+        Assert.Equal(_decisions[(int)DecisionKind.ArpRequest], counters.ArpRequests);
+        Assert.Equal(_decisions[(int)DecisionKind.IcmpError], counters.IcmpSent);
         foreach (DropReason reason in Reasons)
         {
             Assert.True(_drops[(int)reason] == counters.GetDrops(reason), $"{reason}: {_drops[(int)reason]} seen, {counters.GetDrops(reason)} counted");
@@ -266,9 +268,9 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
         (long Ignored, long Forwarded, long ArpReplies, long ArpRequests, long IcmpSent, long Dropped) expected = decision switch
         {
             { Kind: DecisionKind.Forward } => (0, 1, 0, 0, 0, 0),
-            { Kind: DecisionKind.Reply, Reason: DropReason.None } => (0, 0, 1, 0, 0, 0),
-            { Kind: DecisionKind.Reply, Reason: DropReason.NeighbourUnresolved } => (0, 0, 0, 1, 0, 1),
-            { Kind: DecisionKind.Reply, Reason: DropReason.FragmentationNeeded } => (0, 0, 0, 0, 1, 1),
+            { Kind: DecisionKind.ArpReply, Reason: DropReason.None } => (0, 0, 1, 0, 0, 0),
+            { Kind: DecisionKind.ArpRequest, Reason: DropReason.NeighbourUnresolved } => (0, 0, 0, 1, 0, 1),
+            { Kind: DecisionKind.IcmpError, Reason: DropReason.FragmentationNeeded } => (0, 0, 0, 0, 1, 1),
             { Kind: DecisionKind.Drop } when decision.Reason != DropReason.None => (0, 0, 0, 0, 0, 1),
             { Kind: DecisionKind.Ignore, Reason: DropReason.None } => (1, 0, 0, 0, 0, 0),
             _ => (-1, -1, -1, -1, -1, -1),
@@ -315,26 +317,26 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
             return;
         }
 
-        if (decision.Length <= 0 || decision.Length > output.Length || (uint)decision.Port >= (uint)_engine.Ports.Count)
+        if (decision.Length <= 0 || decision.Length > output.Length || (uint)decision.Interface >= (uint)_engine.Interfaces.Count)
         {
             Fail($"length out of 1..{output.Length} or no such port", decision);
         }
 
         Span<byte> sent = output[..decision.Length];
-        DirectorPort egress = _engine.Ports[decision.Port];
+        DirectorInterface egress = _engine.Interfaces[decision.Interface];
         if (decision.Length < FrameWriter.EthernetLength || MacAddress.ReadFrom(sent[6..]) != egress.Mac)
         {
             Fail($"the frame sent does not come from port {egress.Name}'s MAC", decision);
         }
 
         ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(sent[12..]);
-        if (decision.Kind == DecisionKind.Reply && etherType == EtherType.Arp)
+        if (decision.Kind is DecisionKind.ArpReply or DecisionKind.ArpRequest && etherType == EtherType.Arp)
         {
             // An answer for a VIP on its port (ext), or a question from the port's own address.
             var sender = Ipv4Address.ReadFrom(sent[28..]);
-            bool answer = decision.Reason == DropReason.None;
+            bool answer = decision.Kind == DecisionKind.ArpReply;
             if (decision.Length != DirectorEngine.ArpFrameLength
-                || (answer && (decision.Port != Ext || !IsVirtual(sender) || sender.IsInSubnet(MarkNetwork, 24)))
+                || (answer && (decision.Reason != DropReason.None || decision.Interface != Ext || !IsVirtual(sender) || sender.IsInSubnet(MarkNetwork, 24)))
                 || (!answer && (decision.Reason != DropReason.NeighbourUnresolved || sender != egress.Address)))
             {
                 Fail("a wrong ARP reply or request", decision);
@@ -351,9 +353,10 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
             return;
         }
 
-        if (decision.Kind == DecisionKind.Reply)
+        if (decision.Kind != DecisionKind.Forward)
         {
-            // ICMP "fragmentation needed" to the client, about the frame received.
+            // ICMP "fragmentation needed" to the client, about the frame received (an ARP
+            // decision with an IPv4 frame fails here too).
             if (decision.Reason != DropReason.FragmentationNeeded
                 || ip.Protocol != IpProtocol.Icmp
                 || ip.Payload.Length < 8
@@ -414,7 +417,7 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
 
         if (ip.Protocol == IpProtocol.Icmp)
         {
-            if (decision.Port == Ext)
+            if (decision.Interface == Ext)
             {
                 _icmpForwardedOut++;
             }
@@ -591,7 +594,7 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
         Assert.True(Unmutated(FuzzSeedKind.ServerUdp, DecisionKind.Forward) > 1_000, "NAT and one-packet UDP replies");
         Assert.True(Unmutated(FuzzSeedKind.IcmpInbound, DecisionKind.Forward) > 100, "ICMP errors to a VIP forwarded");
         Assert.True(Unmutated(FuzzSeedKind.IcmpOutbound, DecisionKind.Forward) > 100, "ICMP errors from NAT servers forwarded");
-        Assert.True(Unmutated(FuzzSeedKind.ArpRequest, DecisionKind.Reply) > 100, "ARP answered");
+        Assert.True(Unmutated(FuzzSeedKind.ArpRequest, DecisionKind.ArpReply) > 100, "ARP answered");
         Assert.True(Unmutated(FuzzSeedKind.BigTunnel, DecisionKind.Forward) > 100, "big tunnelled");
         Assert.True(_icmpForwardedIn > 100 && _icmpForwardedOut > 100, $"ICMP in {_icmpForwardedIn}, out {_icmpForwardedOut}");
         Assert.True(_tunnelled > 1_000 && _tunnelledFar > 100, $"tunnelled {_tunnelled}, far {_tunnelledFar}");
@@ -660,7 +663,7 @@ public sealed class MillionFrameFuzzTests(ITestOutputHelper output)
     private void Fail(string what, Decision decision)
     {
         FuzzFrame f = _current;
-        string sent = decision.Kind is DecisionKind.Forward or DecisionKind.Reply && decision.Length <= f.OutputLength
+        string sent = decision.Sends && decision.Length <= f.OutputLength
             ? Convert.ToHexString(_output, 0, decision.Length)
             : "-";
         Assert.Fail(

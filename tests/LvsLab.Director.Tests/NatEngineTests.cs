@@ -17,7 +17,7 @@ public class NatEngineTests
     {
         DirectorEngine engine = Engine();
         long now = 10_000;
-        Assert.Equal(DecisionKind.Reply, engine.Process(Ext, Frames.ArpRequest(ClientMac, ClientIp, Vip), _output, now).Kind);
+        Assert.Equal(DecisionKind.ArpReply, engine.Process(Ext, Frames.ArpRequest(ClientMac, ClientIp, Vip), _output, now).Kind);
 
         byte[] request = "GET / HTTP/1.1\r\n\r\n"u8.ToArray();
         byte[] response = "HTTP/1.1 200 OK\r\n\r\nserver=rs1"u8.ToArray();
@@ -245,7 +245,7 @@ public class NatEngineTests
     [Fact]
     public void NeighbourTableIsBoundedWhateverAsksForTheVip()
     {
-        var options = new DirectorOptions(Options().Ports) { NeighbourCapacity = 16 };
+        var options = new DirectorOptions(Options().Interfaces) { NeighbourCapacity = 16 };
         var engine = new DirectorEngine(options, IpvsRuleParser.Parse(NatLab.Rules, "nat.ipvs"));
         for (int i = 0; i < 1000; i++)
         {
@@ -265,9 +265,9 @@ public class NatEngineTests
         var otherVip = Ipv4Address.Parse("192.168.50.1");
         DirectorEngine engine = Engine(rules: "-A -t 192.168.50.1:80 -s rr\n-a -t 192.168.50.1:80 -r 10.2.0.11:8080 -m\n");
         Decision onInt = engine.Process(Int, Frames.ArpRequest(Rs1Mac, Rs1, otherVip), _output, 0);
-        Assert.Equal(Decision.Reply(42, Int), onInt);
+        Assert.Equal(Decision.ArpReply(42, Int), onInt);
         Assert.Equal(Frames.ArpReply(IntMac, otherVip, Rs1Mac, Rs1), _output[..42]);
-        Assert.Equal(Decision.Reply(42, Ext), engine.Process(Ext, Frames.ArpRequest(ClientMac, ClientIp, otherVip), _output, 0));
+        Assert.Equal(Decision.ArpReply(42, Ext), engine.Process(Ext, Frames.ArpRequest(ClientMac, ClientIp, otherVip), _output, 0));
         Assert.Equal(Frames.ArpReply(ExtMac, otherVip, ClientMac, ClientIp), _output[..42]);
     }
 
@@ -321,7 +321,7 @@ public class NatEngineTests
             Assert.Equal(DecisionKind.Forward, engine.Process(Ext, Frames.Udp(ClientIp, 5000, Vip, 53, sourceMac: ClientMac, destinationMac: ExtMac), _output, i).Kind);
             Decision reply = engine.Process(Int, Frames.Udp(Rs1, 53, ClientIp, 5000, sourceMac: Rs1Mac, destinationMac: IntMac), _output, i);
             Assert.Equal(DecisionKind.Forward, reply.Kind);
-            Assert.Equal(Ext, reply.Port);
+            Assert.Equal(Ext, reply.Interface);
             AssertChecksumsValid(_output.AsSpan(0, reply.Length));
         }
 

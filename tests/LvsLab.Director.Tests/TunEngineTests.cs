@@ -25,7 +25,7 @@ public class TunEngineTests
             Assert.Equal(DecisionKind.Forward, engine.Process(Ext, frame, _output, 1).Kind);
         }
 
-        Assert.Equal(DecisionKind.Reply, engine.Process(Ext, SynOfLength(1500, clientPort: 40002), _output, 2).Kind);
+        Assert.Equal(DecisionKind.IcmpError, engine.Process(Ext, SynOfLength(1500, clientPort: 40002), _output, 2).Kind);
         Assert.Equal(DropReason.TooBig, engine.Process(Ext, SynOfLength(1500, dontFragment: false, clientPort: 40003), _output, 3).Reason);
 
         DirectorCounters counters = engine.Counters;
@@ -56,7 +56,7 @@ public class TunEngineTests
 
         Decision decision = engine.Process(Ext, withOptions, _output, 1);
 
-        Assert.Equal(new Decision(DecisionKind.Reply, 14 + 20 + 8 + 24 + 8, DropReason.FragmentationNeeded, Ext), decision);
+        Assert.Equal(new Decision(DecisionKind.IcmpError, 14 + 20 + 8 + 24 + 8, DropReason.FragmentationNeeded, Ext), decision);
         byte[] sent = _output[..decision.Length];
         Assert.Equal(FragmentationNeeded(withOptions, ExtIp, 1480, ExtMac, ClientMac), sent);
         AssertFragmentationNeeded(sent, withOptions, 1480);
@@ -75,8 +75,8 @@ public class TunEngineTests
 
         Decision decision = engine.Process(Int, big, _output, 0);
 
-        Assert.Equal(DecisionKind.Reply, decision.Kind);
-        Assert.Equal(Int, decision.Port);
+        Assert.Equal(DecisionKind.IcmpError, decision.Kind);
+        Assert.Equal(Int, decision.Interface);
         Assert.Equal(FragmentationNeeded(big, IntIp, 1380, IntMac, clientMac), _output[..decision.Length]);
     }
 
@@ -136,9 +136,9 @@ public class TunEngineTests
     public void MtuIsOnePortPropertyOfTheOptions()
     {
         DirectorOptions options = Options(extMtu: 9000, intMtu: 68);
-        Assert.Equal(9000, options.Ports[Ext].Mtu);
-        Assert.Equal(68, options.Ports[Int].Mtu);
-        Assert.Equal(DirectorPort.DefaultMtu, new DirectorPort("x", ExtMac, ExtIp, 24).Mtu);
+        Assert.Equal(9000, options.Interfaces[Ext].Mtu);
+        Assert.Equal(68, options.Interfaces[Int].Mtu);
+        Assert.Equal(DirectorInterface.DefaultMtu, new DirectorInterface("x", ExtMac, ExtIp, 24).Mtu);
         Assert.NotEqual(Options(), options);
 
         // At the smallest MTU a SYN with 8 bytes of data fits (48 + 20 = 68); one with 9 does not.

@@ -19,6 +19,15 @@ public interface IScheduler
     void Reset(IReadOnlyList<RealServer> servers);
 
     /// <summary>
+    /// The same real servers with other weights (as IPVS's <c>upd_dest</c>, which <c>ipvsadm -e</c>
+    /// calls): rebuilds whatever depends on the weights, such as wrr's current weight or mh's
+    /// lookup table. By default the scheduler starts over (<see cref="Reset"/>); one whose
+    /// state does not depend on the weights keeps its position.
+    /// </summary>
+    /// <param name="servers">The service's real servers in order, with their new weights.</param>
+    void UpdateWeights(IReadOnlyList<RealServer> servers) => Reset(servers);
+
+    /// <summary>
     /// Chooses a real server without any connection counts or packet (every count 0, every
     /// address 0.0.0.0). Allocates nothing.
     /// </summary>

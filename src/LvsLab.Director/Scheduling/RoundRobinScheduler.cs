@@ -20,6 +20,13 @@ public sealed class RoundRobinScheduler : IScheduler
     /// <inheritdoc/>
     public void Reset(IReadOnlyList<RealServer> servers) => _last = -1;
 
+    /// <summary>
+    /// Keeps the position: as IPVS's <c>ip_vs_rr</c>, which has no <c>upd_dest</c>, a weight
+    /// change does not restart the rotation (servers of weight 0 are skipped as they come).
+    /// </summary>
+    /// <param name="servers">The service's real servers in order, with their new weights.</param>
+    public void UpdateWeights(IReadOnlyList<RealServer> servers) => ArgumentNullException.ThrowIfNull(servers);
+
     /// <inheritdoc/>
     public int Select(IReadOnlyList<RealServer> servers)
     {

@@ -13,11 +13,11 @@ namespace LvsLab.Director.Tests.Fixtures;
 /// <param name="Description">What the case shows; unique in its table, the theory row's name.</param>
 /// <param name="Engine">Builds a fresh engine for the case.</param>
 /// <param name="Prelude">Frames fed first, each with its ingress port; each must be forwarded or answered.</param>
-/// <param name="InPort">The port <paramref name="Input"/> arrives on.</param>
+/// <param name="InInterface">The interface <paramref name="Input"/> arrives on.</param>
 /// <param name="Input">The frame under test.</param>
 /// <param name="Kind">The expected decision.</param>
-/// <param name="Reason">The expected drop reason (also set on some replies: an ARP request instead of a forward).</param>
-/// <param name="OutPort">The expected egress port of a Forward or Reply.</param>
+/// <param name="Reason">The expected drop reason (also set on an ArpRequest or IcmpError sent instead of a forward).</param>
+/// <param name="OutInterface">The expected egress interface of a decision that sends.</param>
 /// <param name="Expected">The expected frame out, masked where a correct director may choose; null for Drop and Ignore.</param>
 /// <param name="Pinned">
 /// Fields <paramref name="Expected"/> masks (a correct director may choose them) that the case
@@ -29,11 +29,11 @@ internal sealed record FrameCase(
     string Description,
     Func<DirectorEngine> Engine,
     (int Port, byte[] Frame)[] Prelude,
-    int InPort,
+    int InInterface,
     byte[] Input,
     DecisionKind Kind,
     DropReason Reason = DropReason.None,
-    int OutPort = 0,
+    int OutInterface = 0,
     PacketTemplate? Expected = null,
     PinnedField[]? Pinned = null)
 {

@@ -40,7 +40,7 @@ internal static class FrameCaseRunner
         Assert.Equal(frameCase.Reason, decision.Reason);
         if (frameCase.Expected is not null)
         {
-            Assert.Equal(frameCase.OutPort, decision.Port);
+            Assert.Equal(frameCase.OutInterface, decision.Interface);
             AssertSent(frameCase, output[..decision.Length]);
         }
         else
@@ -85,11 +85,11 @@ internal static class FrameCaseRunner
         foreach ((int port, byte[] frame) in frameCase.Prelude)
         {
             Decision step = engine.Process(port, frame, scratch, now++);
-            Assert.True(step.Kind is DecisionKind.Forward or DecisionKind.Reply, $"prelude step: {step}");
+            Assert.True(step.Sends, $"prelude step: {step}");
         }
 
         byte[] output = new byte[frameCase.Input.Length + 64];
-        Decision decision = engine.Process(frameCase.InPort, frameCase.Input, output, now);
+        Decision decision = engine.Process(frameCase.InInterface, frameCase.Input, output, now);
         return (engine, decision, output);
     }
 

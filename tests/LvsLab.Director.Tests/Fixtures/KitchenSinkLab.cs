@@ -193,8 +193,8 @@ internal static class KitchenSinkLab
     /// <summary>The options; with <paramref name="expireQuiescentTemplate"/>, a drained server's templates go (as the IPVS sysctl).</summary>
     public static DirectorOptions Options(int connectionCapacity, bool expireQuiescentTemplate) => new(
     [
-        new DirectorPort("ext", ExtMac, ExtIp, 24, RouterIp),
-        new DirectorPort("int", IntMac, IntIp, 24) { Mtu = IntMtu },
+        new DirectorInterface("ext", ExtMac, ExtIp, 24, RouterIp),
+        new DirectorInterface("int", IntMac, IntIp, 24) { Mtu = IntMtu },
     ])
     {
         ConnectionCapacity = connectionCapacity,

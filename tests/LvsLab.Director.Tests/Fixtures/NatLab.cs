@@ -29,8 +29,8 @@ internal static class NatLab
 
     public static DirectorOptions Options(bool withGateway = true) => new(
     [
-        new DirectorPort("ext", ExtMac, ExtIp, 24, withGateway ? RouterIp : null),
-        new DirectorPort("int", IntMac, IntIp, 24),
+        new DirectorInterface("ext", ExtMac, ExtIp, 24, withGateway ? RouterIp : null),
+        new DirectorInterface("int", IntMac, IntIp, 24),
     ]);
 
     public static DirectorEngine Engine(bool learnServers = true, bool withGateway = true, string rules = Rules)

@@ -34,14 +34,14 @@ internal static class TunLab
 
     public static readonly Ipv4Address RemoteRs = Ipv4Address.Parse("172.20.0.5");
 
-    public static DirectorOptions Options(int extMtu = DirectorPort.DefaultMtu, int intMtu = DirectorPort.DefaultMtu) => new(
+    public static DirectorOptions Options(int extMtu = DirectorInterface.DefaultMtu, int intMtu = DirectorInterface.DefaultMtu) => new(
     [
-        new DirectorPort("ext", ExtMac, ExtIp, 24, RouterIp) { Mtu = extMtu },
-        new DirectorPort("int", IntMac, IntIp, 24) { Mtu = intMtu },
+        new DirectorInterface("ext", ExtMac, ExtIp, 24, RouterIp) { Mtu = extMtu },
+        new DirectorInterface("int", IntMac, IntIp, 24) { Mtu = intMtu },
     ]);
 
     /// <summary>The engine; with <paramref name="learn"/>, the real servers', the DR server's and the router's MACs are known (not the clients').</summary>
-    public static DirectorEngine Engine(bool learn = true, int extMtu = DirectorPort.DefaultMtu, int intMtu = DirectorPort.DefaultMtu)
+    public static DirectorEngine Engine(bool learn = true, int extMtu = DirectorInterface.DefaultMtu, int intMtu = DirectorInterface.DefaultMtu)
     {
         var engine = new DirectorEngine(Options(extMtu, intMtu), IpvsRuleParser.Parse(Rules, "tun.ipvs"));
         if (learn)

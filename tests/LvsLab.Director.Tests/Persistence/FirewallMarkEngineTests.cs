@@ -74,7 +74,7 @@ public class FirewallMarkEngineTests
     public void AMarkRulesHostDestinationIsAnsweredForAndASubnetIsRoutedIn()
     {
         DirectorEngine engine = MarkEngine();
-        Assert.Equal(DecisionKind.Reply, engine.Process(Frames.ArpRequest(ClientMac, ClientIp, Vip), _output, 1).Kind);
+        Assert.Equal(DecisionKind.ArpReply, engine.Process(Frames.ArpRequest(ClientMac, ClientIp, Vip), _output, 1).Kind);
         Assert.Equal(DecisionKind.Ignore, engine.Process(Frames.ArpRequest(ClientMac, ClientIp, Ipv4Address.Parse("10.0.9.7")), _output, 1).Kind);
 
         // Any address of 10.0.9.0/24, UDP 53, routed to the director's MAC.

@@ -284,7 +284,7 @@ public class NatPersistenceEngineTests
         byte[] answer = Frames.Udp(TwoPortLab.Rs1, 5353, TwoPortLab.ClientIp, 5000, sourceMac: TwoPortLab.Rs1Mac, destinationMac: TwoPortLab.IntMac);
         Decision decision = engine.Process(TwoPortLab.Int, answer, _output, 3);
         Assert.Equal(DecisionKind.Forward, decision.Kind);
-        Assert.Equal(TwoPortLab.Ext, decision.Port);
+        Assert.Equal(TwoPortLab.Ext, decision.Interface);
         Assert.Equal(
             Frames.Udp(TwoPortLab.Vip, 53, TwoPortLab.ClientIp, 5000, ttl: 63, sourceMac: TwoPortLab.ExtMac, destinationMac: TwoPortLab.ClientMac),
             _output[..decision.Length]);

@@ -86,7 +86,7 @@ public class ApplyRulesTests
         Assert.Equal(DecisionKind.Ignore, engine.Process(Frames.ArpRequest(ClientMac, ClientIp, newVip), _output, 1).Kind);
 
         engine.Apply(Parse(TwoServers + "\n-A -u 10.0.0.101:53 -s rr\n-a -u 10.0.0.101:53 -r 10.0.0.13:53 -g -w 1"));
-        Assert.Equal(DecisionKind.Reply, engine.Process(Frames.ArpRequest(ClientMac, ClientIp, newVip), _output, 2).Kind);
+        Assert.Equal(DecisionKind.ArpReply, engine.Process(Frames.ArpRequest(ClientMac, ClientIp, newVip), _output, 2).Kind);
         Assert.Equal(DecisionKind.Forward, engine.Process(Frames.Udp(ClientIp, 5000, newVip, 53), _output, 3).Kind);
         Assert.Equal(RealServerMacs[2], MacAddress.ReadFrom(_output));
 

@@ -1,0 +1,87 @@
+using LvsLab.Director.Arp;
+using LvsLab.Director.Connections;
+using LvsLab.Director.Framing;
+using LvsLab.Director.Icmp;
+using LvsLab.Director.Rules;
+using LvsLab.Packets;
+
+namespace LvsLab.Director.NatReturn;
+
+/// <summary>
+/// NAT, real server to client: a packet from a NAT real server that belongs to a connection (or
+/// to a one-packet service) goes to its client with the source RIP:RPORT rewritten to the
+/// connection's VIP:VPORT; one from a service's endpoint without a connection is dropped, so the
+/// real server's address never leaks.
+/// </summary>
+internal sealed class NatReturnForwarder(EngineContext context, NeighbourResolver resolver, IcmpErrorForwarder icmp)
+{
+    public Decision Decide(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)
+    {
+        forwarding = default;
+        DropReason reason = PacketChecks.CheckForwardable(ip, context.Faults);
+        if (reason != DropReason.None)
+        {
+            return Decision.Drop(reason);
+        }
+
+        if (ip.Protocol == IpProtocol.Icmp)
+        {
+            return icmp.Outbound(input, ip, output, now, out forwarding);
+        }
+
+        reason = PacketChecks.ReadTransport(ip, out bool supported, out Transport transport);
+        if (reason != DropReason.None)
+        {
+            return Decision.Drop(reason);
+        }
+
+        if (!supported)
+        {
+            return Decision.Ignore;
+        }
+
+        var replyKey = new ReplyKey(transport.Protocol, ip.Source, transport.SourcePort, ip.Destination, transport.DestinationPort);
+        var endpoint = new ServiceKey(transport.Protocol, ip.Source, transport.SourcePort);
+        if (!context.Connections.TryTouchReply(replyKey, transport.Flags, now, out ConnectionKey key, out ConnectionEntry entry))
+        {
+            if (rules.TryGetOnePacketEndpoint(endpoint, out Forwarding onePacket))
+            {
+                // A one-packet service's reply: the source becomes the service's VIP:VPORT.
+                VirtualService service = rules.Services[onePacket.ServiceIndex].Service;
+                key = new ConnectionKey(transport.Protocol, ip.Destination, transport.DestinationPort, service.Address, service.Port);
+                entry = new ConnectionEntry(onePacket.ServiceIndex, onePacket.RealServerIndex, ConnectionState.Udp, now, now, 0);
+                return ForwardReply(input, ip, key, entry, output, now, out forwarding);
+            }
+
+            // From a NAT service's endpoint but no connection: forwarding it would leak the
+            // real server's address to whoever it is for.
+            return rules.IsMasqueradedEndpoint(endpoint) ? Decision.Drop(DropReason.OrphanReply) : Decision.Ignore;
+        }
+
+        return ForwardReply(input, ip, key, entry, output, now, out forwarding);
+    }
+
+    // The source RIP:RPORT becomes the connection's VIP:VPORT.
+    private Decision ForwardReply(Span<byte> input, Ipv4Packet ip, in ConnectionKey key, in ConnectionEntry entry, Span<byte> output, long now, out Forwarding forwarding)
+    {
+        forwarding = default;
+        if (!context.Interfaces.TryRoute(key.ClientAddress, out int egress, out Ipv4Address nextHop))
+        {
+            return Decision.Drop(DropReason.NoRoute);
+        }
+
+        if (!resolver.TryResolve(egress, nextHop, output, now, out MacAddress nextHopMac, out Decision resolving))
+        {
+            return resolving;
+        }
+
+        Ipv4Packet copy = FrameWriter.CopyTo(input, ip, output, nextHopMac, context.Interfaces[egress].Mac);
+        if ((context.Faults & DirectorFaults.NatReplyUnmapped) == 0)
+        {
+            NatRewriter.RewriteSource(copy, key.VirtualAddress, key.VirtualPort);
+        }
+
+        forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);
+        return Decision.Forward(input.Length, egress);
+    }
+}
