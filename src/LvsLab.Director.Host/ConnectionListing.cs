@@ -1,81 +1,158 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Unicode;
 using LvsLab.Director.Connections;
 using LvsLab.Director.Rules;
+using LvsLab.Packets;
 
 namespace LvsLab.Director.Host;
 
 /// <summary>
-/// The connection table in ipvsadm's <c>-Lnc</c> layout, taken without holding up the frames:
-/// the table is copied a slice at a time (<see cref="SliceLength"/> entries, each slice under the
-/// engine's lock with the rules it was indexed by), then sorted and written out with the lock
-/// free. Like the kernel's own listing, it is not one atomic picture: a connection that comes or
-/// goes while it runs may be missing or shown.
+/// The connection table in ipvsadm's <c>-Lnc</c> layout, written without holding up the frames
+/// and without making garbage: the table is copied a slice at a time (<see cref="SliceLength"/>
+/// entries, each slice under the engine's lock with the rules it was indexed by), and each slice
+/// is formatted as UTF-8 into a pooled buffer and written out with the lock free. Like the
+/// kernel's own listing, the entries come in table order, and it is not one atomic picture: a
+/// connection that comes or goes while it runs may be missing or shown. Its memory is one slice
+/// and one buffer whatever the table's size — a listing that kept the table (or a string per
+/// line) would make the collector stop the frames (measured by the stall bench: 7.9 GB allocated
+/// and 676 ms of pauses over seven listings of a million lines).
 /// </summary>
 internal static class ConnectionListing
 {
     /// <summary>Entries copied per take of the lock.</summary>
     public const int SliceLength = 2048;
 
-    /// <summary>Writes the listing of <paramref name="director"/>'s table to <paramref name="writer"/>.</summary>
-    public static void Write(LiveDirector director, TextWriter writer)
+    // The longest line is under 100 bytes; the buffer is written out before it has less room.
+    private const int BufferLength = 1 << 16;
+    private const int LineRoom = 128;
+
+    /// <summary>Writes the listing of <paramref name="director"/>'s table to <paramref name="output"/>.</summary>
+    public static void Write(LiveDirector director, Stream output)
     {
-        var rows = new List<Row>();
-        var slice = new KeyValuePair<ConnectionKey, ConnectionEntry>[SliceLength];
-        var slot = 0;
-        while (slot >= 0)
+        var slice = ArrayPool<KeyValuePair<ConnectionKey, ConnectionEntry>>.Shared.Rent(SliceLength);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferLength);
+        try
         {
-            int copied;
-            RuleSet rules;
+            var length = 0;
+            Append(buffer, ref length, "IPVS connection entries\npro expire state       source                virtual               destination\n"u8);
+            var slot = 0;
+            while (slot >= 0)
+            {
+                int copied;
+                RuleSet rules;
+                long now;
+                lock (director.Gate)
+                {
+                    copied = director.Engine.Connections.CopyEntries(slot, slice.AsSpan(0, SliceLength), out slot);
+                    rules = director.Engine.Rules;
+                    now = director.NowMilliseconds;
+                }
+
+                for (var i = 0; i < copied; i++)
+                {
+                    var (key, entry) = slice[i];
+                    var real = rules.Services[entry.ServiceIndex].RealServers[entry.RealServerIndex];
+                    Line(
+                        buffer,
+                        ref length,
+                        key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP",
+                        entry.ExpiresAtMilliseconds - now,
+                        StatsText.State(entry.State),
+                        (key.ClientAddress, key.ClientPort),
+                        (key.VirtualAddress, key.VirtualPort),
+                        (real.Address, entry.IsMasqueraded ? entry.RealServerPort : real.Port));
+                    Flush(output, buffer, ref length, LineRoom);
+                }
+            }
+
+            KeyValuePair<PersistenceKey, PersistenceTemplate>[] templates;
+            RuleSet templateRules;
+            long templateNow;
             lock (director.Gate)
             {
-                copied = director.Engine.Connections.CopyEntries(slot, slice, out slot);
-                rules = director.Engine.Rules;
+                // Templates: one per persistent service and client network, copied at once.
+                templates = [.. director.Engine.Connections.Templates];
+                templateRules = director.Engine.Rules;
+                templateNow = director.NowMilliseconds;
             }
 
-            for (var i = 0; i < copied; i++)
+            // Persistence templates, as IPVS lists them: state NONE, client port 0.
+            foreach (var (key, template) in templates)
             {
-                rows.Add(new Row(slice[i].Key, slice[i].Value, rules));
+                var service = templateRules.Services[key.ServiceIndex];
+                var real = service.RealServers[template.RealServerIndex];
+                Line(buffer, ref length, StatsText.Protocol(service), template.ExpiresAtMilliseconds - templateNow, "NONE", (key.Client, 0), Virtual(service), (real.Address, real.Port), service.FirewallMark ?? 0);
+                Flush(output, buffer, ref length, LineRoom);
             }
-        }
 
-        KeyValuePair<PersistenceKey, PersistenceTemplate>[] templates;
-        RuleSet templateRules;
-        long now;
-        lock (director.Gate)
-        {
-            // Templates: one per persistent service and client network, copied at once.
-            templates = [.. director.Engine.Connections.Templates];
-            templateRules = director.Engine.Rules;
-            now = director.NowMilliseconds;
+            Flush(output, buffer, ref length, BufferLength);
         }
-
-        rows.Sort(static (a, b) => a.Entry.ExpiresAtMilliseconds.CompareTo(b.Entry.ExpiresAtMilliseconds));
-        Array.Sort(templates, static (a, b) => a.Value.ExpiresAtMilliseconds.CompareTo(b.Value.ExpiresAtMilliseconds));
-        writer.WriteLine("IPVS connection entries");
-        writer.WriteLine("pro expire state       source                virtual               destination");
-        foreach (var (key, entry, rules) in rows)
+        finally
         {
-            var service = rules.Services[entry.ServiceIndex];
-            var real = service.RealServers[entry.RealServerIndex];
-            writer.WriteLine(Invariant($"{(key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP"),-3} {Left(entry.ExpiresAtMilliseconds, now)} {StatsText.State(entry.State),-11} {key.ClientAddress + ":" + key.ClientPort,-21} {key.VirtualAddress + ":" + key.VirtualPort,-21} {real.Address + ":" + (entry.IsMasqueraded ? entry.RealServerPort : real.Port)}"));
-        }
-
-        // Persistence templates, as IPVS lists them: state NONE, client port 0.
-        foreach (var (key, template) in templates)
-        {
-            var service = templateRules.Services[key.ServiceIndex];
-            var real = service.RealServers[template.RealServerIndex];
-            writer.WriteLine(Invariant($"{StatsText.Protocol(service),-3} {Left(template.ExpiresAtMilliseconds, now)} {"NONE",-11} {key.Client + ":0",-21} {StatsText.Name(service),-21} {real.Address + ":" + real.Port}"));
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<KeyValuePair<ConnectionKey, ConnectionEntry>>.Shared.Return(slice);
         }
     }
 
-    private static string Left(long expiresAt, long now)
+    // A template's virtual column: VIP:PORT, or the mark alone for a -f service.
+    private static (Ipv4Address Address, int Port)? Virtual(VirtualService service) =>
+        service.IsFirewallMark ? null : (service.Address, service.Port);
+
+    private static void Line(
+        byte[] buffer,
+        ref int length,
+        string protocol,
+        long leftMilliseconds,
+        string state,
+        (Ipv4Address Address, int Port) source,
+        (Ipv4Address Address, int Port)? destinationVirtual,
+        (Ipv4Address Address, int Port) destination,
+        uint mark = 0)
     {
-        var left = TimeSpan.FromMilliseconds(Math.Max(0, expiresAt - now));
-        return Invariant($"{(int)left.TotalMinutes:00}:{left.Seconds:00}");
+        var left = TimeSpan.FromMilliseconds(Math.Max(0, leftMilliseconds));
+        var line = buffer.AsSpan(length);
+        _ = Utf8.TryWrite(line, CultureInfo.InvariantCulture, $"{protocol,-3} {(int)left.TotalMinutes:00}:{left.Seconds:00} {state,-11} ", out var written);
+        written += Endpoint(line[written..], source, 22);
+        written += destinationVirtual is { } v ? Endpoint(line[written..], v, 22) : Mark(line[written..], mark, 22);
+        written += Endpoint(line[written..], destination, 0);
+        line[written++] = (byte)'\n';
+        length += written;
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    // ADDRESS:PORT, then spaces up to width (the column and the space after it).
+    private static int Endpoint(Span<byte> into, (Ipv4Address Address, int Port) endpoint, int width)
+    {
+        _ = Utf8.TryWrite(into, CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}", out var written);
+        return Pad(into, written, width);
+    }
 
-    private readonly record struct Row(ConnectionKey Key, ConnectionEntry Entry, RuleSet Rules);
+    private static int Mark(Span<byte> into, uint mark, int width)
+    {
+        _ = Utf8.TryWrite(into, CultureInfo.InvariantCulture, $"{mark}", out var written);
+        return Pad(into, written, width);
+    }
+
+    private static int Pad(Span<byte> into, int written, int width)
+    {
+        var end = Math.Max(written + (width > 0 ? 1 : 0), width);
+        into[written..end].Fill((byte)' ');
+        return end;
+    }
+
+    private static void Append(byte[] buffer, ref int length, ReadOnlySpan<byte> text)
+    {
+        text.CopyTo(buffer.AsSpan(length));
+        length += text.Length;
+    }
+
+    // Writes the buffer out when less than room is left in it.
+    private static void Flush(Stream output, byte[] buffer, ref int length, int room)
+    {
+        if (BufferLength - length < room)
+        {
+            output.Write(buffer, 0, length);
+            length = 0;
+        }
+    }
 }

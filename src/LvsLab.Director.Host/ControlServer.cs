@@ -163,8 +163,7 @@ internal sealed class ControlServer : IAsyncDisposable
                 {
                     // Streamed as it is written: a table of a million lines is never one string.
                     await using var stream = new NetworkStream(client, ownsSocket: false);
-                    await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
-                    ConnectionListing.Write(director, writer);
+                    ConnectionListing.Write(director, stream);
                     continue;
                 }
 

@@ -157,6 +157,7 @@ internal static class StatsText
             json.WriteNumber("gen1", GC.CollectionCount(1));
             json.WriteNumber("gen2", GC.CollectionCount(2));
             json.WriteNumber("allocatedBytes", GC.GetTotalAllocatedBytes());
+            json.WriteNumber("pauseMilliseconds", GC.GetTotalPauseDuration().TotalMilliseconds);
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -220,14 +221,15 @@ internal static class StatsText
     };
 
     /// <summary>A connection state as ipvsadm names it.</summary>
-    public static string State(Connections.ConnectionState state) => state.ToString().ToUpperInvariant() switch
+    public static string State(Connections.ConnectionState state) => state switch
     {
-        "SYNRECEIVED" or "SYNSENT" or "SYN" => "SYN_RECV",
-        "ESTABLISHED" => "ESTABLISHED",
-        "FINWAIT" => "FIN_WAIT",
-        "CLOSEWAIT" => "CLOSE_WAIT",
-        "CLOSED" => "CLOSE",
-        var other => other,
+        Connections.ConnectionState.SynReceived => "SYN_RECV",
+        Connections.ConnectionState.Established => "ESTABLISHED",
+        Connections.ConnectionState.FinWait => "FIN_WAIT",
+        Connections.ConnectionState.CloseWait => "CLOSE_WAIT",
+        Connections.ConnectionState.Closed => "CLOSE",
+        Connections.ConnectionState.Udp => "UDP",
+        _ => "UNKNOWN",
     };
 
     /// <summary>A service's protocol as ipvsadm names it (FWM for a mark service).</summary>

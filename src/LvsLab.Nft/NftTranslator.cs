@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LvsLab.Director.Rules;
+using LvsLab.Director.Translation;
 using LvsLab.Packets;
 
 namespace LvsLab.Nft;
@@ -28,21 +29,23 @@ public static class NftTranslator
 
     /// <summary>Translates the rules.</summary>
     /// <param name="rules">The rules.</param>
-    /// <param name="ports">The forwarder's interfaces.</param>
-    /// <param name="neighbours">Real servers' MACs (DR needs them), e.g. from <see cref="ReadArpTable"/>.</param>
+    /// <param name="lines">Where each rule was written, to name in reasons.</param>
+    /// <param name="interfaces">The forwarder's interfaces.</param>
+    /// <param name="neighbours">Real servers' MACs (DR needs them), e.g. from <see cref="KernelArpTable.Parse"/>.</param>
     /// <returns>An nft script (for <c>nft -f</c>) that replaces the tables it owns.</returns>
-    /// <exception cref="NftTranslationException">What the rules ask that nftables here cannot do, every reason at once.</exception>
-    public static string Translate(RuleSet rules, IReadOnlyList<NftPort> ports, IReadOnlyDictionary<Ipv4Address, MacAddress> neighbours)
+    /// <exception cref="RulesTranslationException">What the rules ask that nftables here cannot do, every reason at once, each naming its line.</exception>
+    public static string Translate(RuleSet rules, RuleLines lines, IReadOnlyList<HostInterface> interfaces, IReadOnlyDictionary<Ipv4Address, MacAddress> neighbours)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(interfaces);
         ArgumentNullException.ThrowIfNull(neighbours);
         var reasons = new List<string>();
         var netdev = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var nat = new List<string>();
         foreach (VirtualService service in rules.Services)
         {
-            string name = $"service {service}";
+            string name = lines.Service(service);
             if (service.IsFirewallMark)
             {
                 reasons.Add($"{name}: firewall-mark services are not translated");
@@ -82,10 +85,10 @@ public static class NftTranslator
             switch (methods[0])
             {
                 case ForwardingMethod.DirectRouting:
-                    NftPort? port = ports.FirstOrDefault(p => servers.All(s => p.IsOnLink(s.Address)));
+                    HostInterface? port = interfaces.FirstOrDefault(p => servers.All(s => p.IsOnLink(s.Address)));
                     if (port is null)
                     {
-                        reasons.Add($"{name}: DR real servers must share one of the forwarder's links ({string.Join(", ", ports.Select(p => $"{p.Name} {p.Address}/{p.PrefixLength}"))})");
+                        reasons.Add($"{name}: DR real servers must share one of the forwarder's links ({string.Join(", ", interfaces)})");
                         continue;
                     }
 
@@ -119,19 +122,19 @@ public static class NftTranslator
 
         if (reasons.Count > 0)
         {
-            throw new NftTranslationException(reasons);
+            throw new RulesTranslationException(reasons);
         }
 
         var text = new StringBuilder();
         text.AppendLine("# Written by lvs-nft from ipvsadm-save rules.");
-        foreach ((string device, List<string> lines) in netdev)
+        foreach ((string device, List<string> entries) in netdev)
         {
             string table = $"{Table}-{device}";
             text.AppendLine(Invariant($"table netdev {table}"));
             text.AppendLine(Invariant($"delete table netdev {table}"));
             text.AppendLine(Invariant($"table netdev {table} {{"));
-            var maps = lines.Where(l => l.TrimStart().StartsWith("map ", StringComparison.Ordinal)).ToList();
-            var chains = lines.Except(maps).ToList();
+            var maps = entries.Where(l => l.TrimStart().StartsWith("map ", StringComparison.Ordinal)).ToList();
+            var chains = entries.Except(maps).ToList();
             foreach (string map in maps)
             {
                 text.AppendLine(map);
@@ -169,26 +172,6 @@ public static class NftTranslator
         }
 
         return text.ToString();
-    }
-
-    /// <summary>The MACs of complete entries in the kernel's ARP table (<c>/proc/net/arp</c>).</summary>
-    /// <param name="text">The file's text.</param>
-    /// <returns>Address to MAC.</returns>
-    public static IReadOnlyDictionary<Ipv4Address, MacAddress> ReadArpTable(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var table = new Dictionary<Ipv4Address, MacAddress>();
-        foreach (string line in text.Split('\n').Skip(1))
-        {
-            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            // IP address, HW type, Flags (0x2: complete), HW address, Mask, Device.
-            if (f.Length >= 4 && f[2] == "0x2" && Ipv4Address.TryParse(f[0], out Ipv4Address ip) && MacAddress.TryParse(f[3], out MacAddress mac))
-            {
-                table[ip] = mac;
-            }
-        }
-
-        return table;
     }
 
     // rr/wrr: numgen inc over the servers, each repeated by its weight (wrr's counts per cycle);

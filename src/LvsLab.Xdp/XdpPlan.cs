@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LvsLab.Director.Rules;
+using LvsLab.Director.Translation;
 using LvsLab.Packets;
 
 namespace LvsLab.Xdp;
@@ -33,32 +34,29 @@ public static class XdpPlan
 
     /// <summary>Translates the rules.</summary>
     /// <param name="rules">The parsed rules.</param>
-    /// <param name="text">Their text (to name the line of a refused service or real server).</param>
-    /// <param name="sourceName">The file's name, for reasons.</param>
+    /// <param name="lines">Where each rule was written, to name the line of a refused service or real server.</param>
     /// <param name="port">The interface the program is attached to.</param>
-    /// <param name="neighbours">Real servers' MACs, e.g. from <see cref="ReadArpTable"/>.</param>
+    /// <param name="neighbours">Real servers' MACs, e.g. from <see cref="KernelArpTable.Parse"/>.</param>
     /// <returns>The plan's text.</returns>
-    /// <exception cref="XdpTranslationException">What the rules ask that the XDP forwarder cannot do, every reason at once.</exception>
-    public static string Translate(RuleSet rules, string text, string sourceName, XdpPort port, IReadOnlyDictionary<Ipv4Address, MacAddress> neighbours)
+    /// <exception cref="RulesTranslationException">What the rules ask that the XDP forwarder cannot do, every reason at once.</exception>
+    public static string Translate(RuleSet rules, RuleLines lines, HostInterface port, IReadOnlyDictionary<Ipv4Address, MacAddress> neighbours)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(port);
         ArgumentNullException.ThrowIfNull(neighbours);
-        var lines = text.Split('\n');
         var reasons = new List<string>();
         var plan = new StringBuilder();
         plan.AppendLine("# Written by lvs-xdp from ipvsadm-save rules.");
         var first = 0;
         if (rules.Services.Count > MaxServices)
         {
-            reasons.Add($"{sourceName}: {rules.Services.Count} services, more than the XDP forwarder's {MaxServices}");
+            reasons.Add($"{lines.SourceName}: {rules.Services.Count} services, more than the XDP forwarder's {MaxServices}");
         }
 
         foreach (VirtualService service in rules.Services)
         {
-            string at = $"{sourceName}:{ServiceLine(lines, service)}: service {service}";
+            string at = lines.Service(service);
             if (service.IsFirewallMark)
             {
                 reasons.Add($"{at}: firewall-mark services (-f) are not supported by the XDP forwarder");
@@ -83,7 +81,7 @@ public static class XdpPlan
 
             foreach (RealServer server in service.RealServers)
             {
-                string serverAt = $"{sourceName}:{RealServerLine(lines, service, server)}: real server {server.Address}:{server.Port.ToString(CultureInfo.InvariantCulture)} of {service}";
+                string serverAt = lines.RealServer(service, server);
                 if (server.ForwardingMethod != ForwardingMethod.DirectRouting)
                 {
                     reasons.Add($"{serverAt}: only direct routing (-g) is supported by the XDP forwarder, not {(server.ForwardingMethod == ForwardingMethod.Masquerading ? "masquerading (-m)" : "tunnelling (-i)")}");
@@ -131,7 +129,7 @@ public static class XdpPlan
             first += slots.Count;
         }
 
-        return reasons.Count > 0 ? throw new XdpTranslationException(reasons) : plan.ToString();
+        return reasons.Count > 0 ? throw new RulesTranslationException(reasons) : plan.ToString();
     }
 
     /// <summary>
@@ -167,66 +165,7 @@ public static class XdpPlan
         return slots;
     }
 
-    /// <summary>The MACs of complete entries in the kernel's ARP table (<c>/proc/net/arp</c>).</summary>
-    /// <param name="text">The file's text.</param>
-    /// <returns>Address to MAC.</returns>
-    public static IReadOnlyDictionary<Ipv4Address, MacAddress> ReadArpTable(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var table = new Dictionary<Ipv4Address, MacAddress>();
-        foreach (string line in text.Split('\n').Skip(1))
-        {
-            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            // IP address, HW type, Flags (0x2: complete), HW address, Mask, Device.
-            if (f.Length >= 4 && f[2] == "0x2" && Ipv4Address.TryParse(f[0], out Ipv4Address ip) && MacAddress.TryParse(f[3], out MacAddress mac))
-            {
-                table[ip] = mac;
-            }
-        }
-
-        return table;
-    }
-
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
-
-    // The 1-based line that adds the service (-A … -t|-u VIP:PORT), or "?" when not found.
-    private static string ServiceLine(string[] lines, VirtualService service) =>
-        FindLine(lines, words => IsAdd(words, "-A", "--add-service") && Names(words, service));
-
-    private static string RealServerLine(string[] lines, VirtualService service, RealServer server) =>
-        FindLine(lines, words => IsAdd(words, "-a", "--add-server") && Names(words, service)
-            && words.Any(w => w == $"{server.Address}" || w.StartsWith($"{server.Address}:", StringComparison.Ordinal)));
-
-    private static string FindLine(string[] lines, Func<string[], bool> match)
-    {
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (match(lines[i].Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries)))
-            {
-                return (i + 1).ToString(CultureInfo.InvariantCulture);
-            }
-        }
-
-        return "?";
-    }
-
-    private static bool IsAdd(string[] words, string shortName, string longName) =>
-        words.Contains(shortName, StringComparer.Ordinal) || words.Contains(longName, StringComparer.Ordinal);
-
-    private static bool Names(string[] words, VirtualService service)
-    {
-        var kinds = service.Protocol == ServiceProtocol.Tcp ? new[] { "-t", "--tcp-service" } : ["-u", "--udp-service"];
-        var endpoint = Invariant($"{service.Address}:{service.Port}");
-        for (var i = 0; i + 1 < words.Length; i++)
-        {
-            if (kinds.Contains(words[i], StringComparer.Ordinal) && words[i + 1] == endpoint)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using LvsLab.Director.Rules;
+using LvsLab.Director.Translation;
 using LvsLab.Packets;
 using Xunit;
 
@@ -6,8 +7,8 @@ namespace LvsLab.Nft.Tests;
 
 public class NftTranslatorTests
 {
-    private static readonly NftPort Lan = new("eth0", MacAddress.Parse("02:00:00:00:00:03"), Ipv4Address.Parse("10.77.1.3"), 24);
-    private static readonly NftPort Back = new("eth1", MacAddress.Parse("02:00:00:00:01:03"), Ipv4Address.Parse("10.77.3.3"), 24);
+    private static readonly HostInterface Lan = new("eth0", MacAddress.Parse("02:00:00:00:00:03"), Ipv4Address.Parse("10.77.1.3"), 24);
+    private static readonly HostInterface Back = new("eth1", MacAddress.Parse("02:00:00:00:01:03"), Ipv4Address.Parse("10.77.3.3"), 24);
 
     private static readonly Dictionary<Ipv4Address, MacAddress> Macs = new()
     {
@@ -15,8 +16,8 @@ public class NftTranslatorTests
         [Ipv4Address.Parse("10.77.1.12")] = MacAddress.Parse("02:00:00:00:00:12"),
     };
 
-    private static string Translate(string rules, params NftPort[] ports) =>
-        NftTranslator.Translate(IpvsRuleParser.Parse(rules, "rules.ipvs"), ports, Macs);
+    private static string Translate(string rules, params HostInterface[] interfaces) =>
+        NftTranslator.Translate(IpvsRuleParser.Parse(rules, "rules.ipvs"), new RuleLines(rules, "rules.ipvs"), interfaces, Macs);
 
     [Fact]
     public void DrBecomesANetdevFlowMapThatRewritesTheMacsAndForwards()
@@ -71,7 +72,7 @@ public class NftTranslatorTests
     [Fact]
     public void WhatNftablesCannotDoIsRefusedWithEveryReason()
     {
-        var error = Assert.Throws<NftTranslationException>(() => Translate("""
+        var error = Assert.Throws<RulesTranslationException>(() => Translate("""
             -A -t 10.77.1.100:80 -s lc -p 60
             -a -t 10.77.1.100:80 -r 10.77.1.11:80 -g
             -A -t 10.77.1.100:81 -s rr
@@ -83,11 +84,11 @@ public class NftTranslatorTests
             """, Lan));
         Assert.Equal(
             [
-                "service -t 10.77.1.100:80: persistence (-p) is not translated",
-                "service -t 10.77.1.100:80: -s lc is not translated (nftables forwarder: rr, wrr, sh)",
-                "service -t 10.77.1.100:81: tunnelling (-i) is not translated (no IP-in-IP in the nftables forwarder)",
-                "service -t 10.77.1.100:82: no MAC known for real server(s) 10.77.1.99 (they did not answer ARP)",
-                "service -f 1: firewall-mark services are not translated",
+                "rules.ipvs:1: service -t 10.77.1.100:80: persistence (-p) is not translated",
+                "rules.ipvs:1: service -t 10.77.1.100:80: -s lc is not translated (nftables forwarder: rr, wrr, sh)",
+                "rules.ipvs:3: service -t 10.77.1.100:81: tunnelling (-i) is not translated (no IP-in-IP in the nftables forwarder)",
+                "rules.ipvs:5: service -t 10.77.1.100:82: no MAC known for real server(s) 10.77.1.99 (they did not answer ARP)",
+                "rules.ipvs:7: service -f 1: firewall-mark services are not translated",
             ],
             error.Reasons);
     }
@@ -95,18 +96,7 @@ public class NftTranslatorTests
     [Fact]
     public void DrServersOffTheForwardersLinksAreRefused()
     {
-        var error = Assert.Throws<NftTranslationException>(() => Translate("-A -t 10.77.1.100:80 -s rr\n-a -t 10.77.1.100:80 -r 10.77.1.11:80 -g", Back));
+        var error = Assert.Throws<RulesTranslationException>(() => Translate("-A -t 10.77.1.100:80 -s rr\n-a -t 10.77.1.100:80 -r 10.77.1.11:80 -g", Back));
         Assert.Contains("DR real servers must share one of the forwarder's links (eth1 10.77.3.3/24)", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void TheArpTableGivesCompleteEntriesOnly()
-    {
-        var table = NftTranslator.ReadArpTable("""
-            IP address       HW type     Flags       HW address            Mask     Device
-            10.77.1.11       0x1         0x2         02:42:0a:4d:01:0b     *        eth0
-            10.77.1.12       0x1         0x0         00:00:00:00:00:00     *        eth0
-            """);
-        Assert.Equal(MacAddress.Parse("02:42:0a:4d:01:0b"), Assert.Single(table).Value);
     }
 }

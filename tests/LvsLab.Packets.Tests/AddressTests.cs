@@ -107,4 +107,22 @@ public class AddressTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Ipv4Address.Any.IsInSubnet(Ipv4Address.Any, 33));
         Assert.Throws<ArgumentOutOfRangeException>(() => Ipv4Address.Any.IsInSubnet(Ipv4Address.Any, -1));
     }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("10.0.0.1")]
+    [InlineData("255.255.255.255")]
+    public void Ipv4AddressFormatsAsUtf8WithoutAllocating(string text)
+    {
+        var address = Ipv4Address.Parse(text);
+        Span<byte> into = stackalloc byte[15];
+        _ = address.TryFormat(into, out _, default, null);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool formatted = address.TryFormat(into, out int written, default, null);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(formatted);
+        Assert.Equal(0, allocated);
+        Assert.Equal(text, System.Text.Encoding.ASCII.GetString(into[..written]));
+        Assert.False(address.TryFormat(into[..(text.Length - 1)], out _, default, null));
+    }
 }

@@ -1,4 +1,5 @@
 using LvsLab.Director.Rules;
+using LvsLab.Director.Translation;
 using LvsLab.Packets;
 using Xunit;
 
@@ -6,7 +7,7 @@ namespace LvsLab.Xdp.Tests;
 
 public class XdpPlanTests
 {
-    private static readonly XdpPort Lan = new("eth0", Ipv4Address.Parse("10.77.1.3"), 24);
+    private static readonly HostInterface Lan = new("eth0", MacAddress.Parse("02:00:00:00:00:03"), Ipv4Address.Parse("10.77.1.3"), 24);
 
     private static readonly Dictionary<Ipv4Address, MacAddress> Macs = new()
     {
@@ -16,10 +17,10 @@ public class XdpPlanTests
     };
 
     private static string Translate(string rules) =>
-        XdpPlan.Translate(IpvsRuleParser.Parse(rules, "rules.ipvs"), rules, "rules.ipvs", Lan, Macs);
+        XdpPlan.Translate(IpvsRuleParser.Parse(rules, "rules.ipvs"), new RuleLines(rules, "rules.ipvs"), Lan, Macs);
 
     private static IReadOnlyList<string> Refusals(string rules) =>
-        Assert.Throws<XdpTranslationException>(() => Translate(rules)).Reasons;
+        Assert.Throws<RulesTranslationException>(() => Translate(rules)).Reasons;
 
     [Fact]
     public void ADrServiceBecomesAServiceEntryAndOneSlotPerRealServerUnderRr()
@@ -98,16 +99,5 @@ public class XdpPlanTests
                 "rules.ipvs:9: real server 10.77.1.50:8080 of -t 10.77.1.100:8080: no MAC known (it did not answer ARP)",
             ],
             reasons);
-    }
-
-    [Fact]
-    public void TheArpTableGivesCompleteEntriesOnly()
-    {
-        var table = XdpPlan.ReadArpTable("""
-            IP address       HW type     Flags       HW address            Mask     Device
-            10.77.1.11       0x1         0x2         02:00:00:00:00:11     *        eth0
-            10.77.1.12       0x1         0x0         00:00:00:00:00:00     *        eth0
-            """);
-        Assert.Equal(MacAddress.Parse("02:00:00:00:00:11"), Assert.Single(table).Value);
     }
 }

@@ -13,6 +13,11 @@ namespace LvsLab.Benchmarks.Stall;
 /// (<c>ipvsadm -Lnc</c>). The figure is the longest gap between two forwarded frames of the
 /// stream, from the kernel's receive timestamps on the far end of the link, against the gap the
 /// sender kept. Root only (it makes a network namespace); prints figures, asserts nothing.
+/// To attribute the stalls, each frame's delay (sent → forwarded, on the kernel's real-time clock)
+/// is set against what happened meanwhile: a frame held over 1 ms is counted against a listing
+/// running when it was sent, a weight flap answered within 1 ms of it, or neither; the
+/// director's garbage collections and their pause time over the stream are read from its
+/// counters. <c>--no-flaps</c> and <c>--no-listings</c> leave either load out.
 /// </summary>
 internal static partial class StallBench
 {
@@ -23,13 +28,15 @@ internal static partial class StallBench
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Runs the bench with <c>--stall [--connections N] [--seconds S] [--rate PPS] [--director DLL]</c>.</summary>
+    /// <summary>Runs the bench with <c>--stall [--connections N] [--seconds S] [--rate PPS] [--director DLL] [--no-flaps] [--no-listings]</c>.</summary>
     public static int Run(string[] args)
     {
         int connections = IntOption(args, "--connections", 1_000_000);
         double seconds = IntOption(args, "--seconds", 20);
         int rate = IntOption(args, "--rate", 10_000);
         string director = StringOption(args, "--director") ?? FindDirector();
+        bool flapping = Array.IndexOf(args, "--no-flaps") < 0;
+        bool listing = Array.IndexOf(args, "--no-listings") < 0;
         string control = Path.Combine(Path.GetTempPath(), $"lvslab-stall-{Environment.ProcessId}.sock");
         string rules = Path.Combine(Path.GetTempPath(), $"lvslab-stall-{Environment.ProcessId}.ipvs");
         File.WriteAllText(rules, StallPlan.Rules);
@@ -61,30 +68,41 @@ internal static partial class StallBench
             var stats = JsonDocument.Parse(ControlSocket.Ask(control, "stats-json")).RootElement;
             long table = stats.GetProperty("connections").GetInt64();
             Console.WriteLine($"fill: {io.FillSent:N0} sent, {io.FillForwarded:N0} forwarded in {fill.Elapsed.TotalSeconds:F1} s; the table holds {table:N0} connections");
+            Console.WriteLine($"during the stream: weight flaps every 100 ms {(flapping ? "on" : "off")}, a full listing every 3 s {(listing ? "on" : "off")}");
 
             // The steady stream, with weight flaps every 100 ms and a full listing every 3 s.
             var flapTimes = new List<double>();
             var listTimes = new List<(double Milliseconds, int Lines)>();
+            var events = new StallEvents();
+            var gcBefore = stats.GetProperty("gc").Clone();
+            io.ClockOffsetNanoseconds = StallEvents.Now() - (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
             io.Mode = ModeSteady;
             var steady = Stopwatch.StartNew();
             var nextList = TimeSpan.FromSeconds(1);
             int weight = 1;
             while (Volatile.Read(ref io.Mode) == ModeSteady)
             {
-                weight = 3 - weight;
-                var t = Stopwatch.GetTimestamp();
-                var answer = ControlSocket.Ask(control, $"ipvsadm -e -u {StallPlan.Vip}:{StallPlan.Port} -r {StallPlan.RealServers[0]}:{StallPlan.Port} -g -w {weight}");
-                flapTimes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                if (!answer.StartsWith("ok", StringComparison.Ordinal))
+                if (flapping)
                 {
-                    throw new InvalidOperationException($"weight flap refused: {answer.Trim()}");
+                    weight = 3 - weight;
+                    var t = Stopwatch.GetTimestamp();
+                    long from = StallEvents.Now();
+                    var answer = ControlSocket.Ask(control, $"ipvsadm -e -u {StallPlan.Vip}:{StallPlan.Port} -r {StallPlan.RealServers[0]}:{StallPlan.Port} -g -w {weight}");
+                    events.Flaps.Add((from, StallEvents.Now()));
+                    flapTimes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    if (!answer.StartsWith("ok", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException($"weight flap refused: {answer.Trim()}");
+                    }
                 }
 
-                if (steady.Elapsed >= nextList)
+                if (listing && steady.Elapsed >= nextList)
                 {
                     nextList += TimeSpan.FromSeconds(3);
-                    t = Stopwatch.GetTimestamp();
+                    var t = Stopwatch.GetTimestamp();
+                    long from = StallEvents.Now();
                     var lines = ControlSocket.CountLines(control, "ipvsadm -L -n -c");
+                    events.Listings.Add((from, StallEvents.Now()));
                     listTimes.Add((Stopwatch.GetElapsedTime(t).TotalMilliseconds, lines));
                 }
 
@@ -93,6 +111,7 @@ internal static partial class StallBench
 
             stats = JsonDocument.Parse(ControlSocket.Ask(control, "stats-json")).RootElement;
             Report(io, rate, table, flapTimes, listTimes, stats.GetProperty("io").GetProperty("receiveQueueDrops").GetInt64());
+            events.Report(io.Delays(), gcBefore, stats.GetProperty("gc"));
             return 0;
         }
         finally
@@ -202,12 +221,32 @@ internal static partial class StallBench
     private sealed class StallIo(PacketSocket socket, int rate, int steadyCount)
     {
         public int Mode;
+        public long ClockOffsetNanoseconds;
         public long FillSent;
         public long FillForwarded;
         public int Sent;
         public int Received;
         public readonly long[] SentAt = new long[steadyCount];
         public readonly long[] ReceivedAt = new long[steadyCount];
+        public readonly uint[] ReceivedSequence = new uint[steadyCount];
+
+        /// <summary>Each forwarded frame of the stream: when it was sent (real-time ns) and how long it took to come out (ns).</summary>
+        public (long SentNanoseconds, long DelayNanoseconds)[] Delays()
+        {
+            var delays = new List<(long, long)>(Received);
+            double perTick = 1e9 / Stopwatch.Frequency;
+            for (int i = 0; i < Received; i++)
+            {
+                uint sequence = ReceivedSequence[i];
+                if (sequence < Sent)
+                {
+                    long sent = ClockOffsetNanoseconds + (long)(SentAt[sequence] * perTick);
+                    delays.Add((sent, ReceivedAt[i] - sent));
+                }
+            }
+
+            return [.. delays];
+        }
 
         public void Run()
         {
@@ -276,6 +315,7 @@ internal static partial class StallBench
                     {
                         if (Received < ReceivedAt.Length)
                         {
+                            ReceivedSequence[Received] = StallFrames.Sequence(data);
                             ReceivedAt[Received++] = frame.TimestampNanoseconds;
                         }
                     }

@@ -65,6 +65,9 @@ internal static class StallFrames
         return 42;
     }
 
+    /// <summary>The sequence number <see cref="WriteUdp"/> wrote into a datagram (of a frame <see cref="IsForwarded"/> took).</summary>
+    public static uint Sequence(ReadOnlySpan<byte> frame) => BinaryPrimitives.ReadUInt32BigEndian(frame[(14 + 20 + 8)..]);
+
     /// <summary>Whether <paramref name="frame"/> is a datagram the director forwarded to a real server; gives its source.</summary>
     public static bool IsForwarded(ReadOnlySpan<byte> frame, out Ipv4Address client)
     {
