@@ -14,4 +14,7 @@ public static class IpProtocol
 
     /// <summary>User Datagram Protocol.</summary>
     public const byte Udp = 17;
+
+    /// <summary>Virtual Router Redundancy Protocol (RFC 5798).</summary>
+    public const byte Vrrp = 112;
 }
