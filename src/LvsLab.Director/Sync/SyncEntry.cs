@@ -6,7 +6,7 @@ namespace LvsLab.Director.Sync;
 /// One synchronised connection or persistence template, as an IPv4 entry of a version 1
 /// message carries it (the kernel's <c>struct ip_vs_sync_v4</c> and its options). A plain value:
 /// what <see cref="SyncMessage"/> reads and <see cref="SyncMessageWriter"/> writes; what it means
-/// for the director is <c>SyncConnectionMapping</c>'s business.
+/// for the director is <see cref="SyncConnectionMapping"/>'s business.
 /// </summary>
 public readonly record struct SyncEntry
 {

@@ -20,7 +20,7 @@ namespace LvsLab.Director.Sync;
 /// The enumerator skips those; <see cref="SkippedCount"/> says how many. Unknown optional options
 /// are skipped inside their entry. Bytes after the last entry the count promises are ignored, as
 /// the kernel ignores them. Whether an entry's protocol and state make sense is not the codec's
-/// concern (see <c>SyncConnectionMapping</c>).
+/// concern (see <see cref="SyncConnectionMapping"/>).
 /// </para>
 /// <para>
 /// Not checked here: the sync id. A backup configured with a non-zero id ignores messages with
