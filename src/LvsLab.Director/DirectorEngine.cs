@@ -8,6 +8,7 @@ using LvsLab.Director.Interfaces;
 using LvsLab.Director.NatReturn;
 using LvsLab.Director.Neighbours;
 using LvsLab.Director.Rules;
+using LvsLab.Director.Sync;
 using LvsLab.Director.Tunnel;
 using LvsLab.Packets;
 
@@ -299,6 +300,45 @@ public sealed class DirectorEngine
         }
     }
 
+    /// <summary>Synchronised entries <see cref="Install"/> put into the table since the engine was made.</summary>
+    public long SyncInstalled { get; private set; }
+
+    /// <summary>Synchronised entries <see cref="Install"/> refused since the engine was made (unknown service or real server, bad protocol or state).</summary>
+    public long SyncRefused { get; private set; }
+
+    /// <summary>
+    /// Installs a connection or persistence template learned from another director (IPVS
+    /// connection synchronisation, <see cref="SyncMessage"/>), as the kernel's backup does
+    /// (<c>ip_vs_proc_conn</c>): the entry is bound to a real server of the current rules by its
+    /// service (mark, or protocol, VIP and port) and its destination address and port, and that
+    /// real server's forwarding method is the one used, whatever the entry's flags say. A
+    /// connection is inserted or refreshed (<see cref="ConnectionTable.Install"/>) in its state,
+    /// to live <see cref="SyncEntry.TimeoutSeconds"/> from now (0: the state's timeout); a
+    /// template points its client network at the real server for its timeout (0: the service's
+    /// persistence timeout). The next packet of the connection then goes to that real server as
+    /// if this engine had scheduled it. An entry that names no service or real server of the
+    /// rules, or has an unknown protocol or state, is refused and counted in <see cref="SyncRefused"/>.
+    /// Not on the data path; not thread-safe: call it where
+    /// <see cref="Process(int, ReadOnlySpan{byte}, Span{byte}, long)"/> is called, or under the same lock.
+    /// </summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <returns>What was done.</returns>
+    public SyncInstallResult Install(in SyncEntry entry, long nowMilliseconds)
+    {
+        SyncInstallResult result = InstallSynced(entry, nowMilliseconds);
+        if (result == SyncInstallResult.Installed)
+        {
+            SyncInstalled++;
+        }
+        else
+        {
+            SyncRefused++;
+        }
+
+        return result;
+    }
+
     /// <summary>Writes a broadcast ARP request "who has <paramref name="target"/>? tell DIP" from interface 0.</summary>
     /// <param name="target">The address to resolve.</param>
     /// <param name="output">At least <see cref="ArpFrameLength"/> bytes.</param>
@@ -432,6 +472,59 @@ public sealed class DirectorEngine
 
         // Not for a VIP and not from a NAT real server (or to the director itself): not ours.
         return Decision.Ignore;
+    }
+
+    private SyncInstallResult InstallSynced(in SyncEntry entry, long now)
+    {
+        bool template = entry.IsTemplate;
+        ConnectionState state = default;
+        if (!template && !SyncConnectionMapping.TryGetState(entry.Protocol, entry.State, out state))
+        {
+            return entry.Protocol is SyncWire.ProtocolTcp or SyncWire.ProtocolUdp
+                ? SyncInstallResult.UnsupportedState
+                : SyncInstallResult.UnsupportedProtocol;
+        }
+
+        if (!_context.Rules.TryFindSyncedService(
+            entry.Protocol, entry.VirtualAddress, entry.VirtualPort, entry.FirewallMark, template, out ServiceRuntime? service))
+        {
+            return SyncInstallResult.UnknownService;
+        }
+
+        int serverIndex = SyncConnectionMapping.IndexOfRealServer(service.Servers, entry.DestinationAddress, entry.DestinationPort);
+        if (serverIndex < 0)
+        {
+            return SyncInstallResult.UnknownRealServer;
+        }
+
+        ConnectionTable connections = _context.Connections;
+        var client = new Ipv4Address(entry.ClientAddress.Value & service.PersistenceMask);
+        if (template)
+        {
+            if (service.PersistenceMilliseconds == 0)
+            {
+                return SyncInstallResult.NotPersistent;
+            }
+
+            long persistence = entry.TimeoutSeconds > 0 ? entry.TimeoutSeconds * 1000L : service.PersistenceMilliseconds;
+            connections.SetTemplate(new PersistenceKey(service.Index, client), serverIndex, now, persistence);
+            return SyncInstallResult.Installed;
+        }
+
+        RealServer server = service.Servers[serverIndex];
+        bool masqueraded = server.ForwardingMethod == ForwardingMethod.Masquerading;
+        long lifetime = entry.TimeoutSeconds > 0 ? entry.TimeoutSeconds * 1000L : connections.Timeouts.For(state);
+        connections.Install(
+            new ConnectionKey((ServiceProtocol)entry.Protocol, entry.ClientAddress, entry.ClientPort, entry.VirtualAddress, entry.VirtualPort),
+            service.Index,
+            serverIndex,
+            state,
+            now,
+            now + lifetime,
+            masqueraded ? server.Address : null,
+            masqueraded ? (server.Port != 0 ? server.Port : entry.VirtualPort) : (ushort)0,
+            service.PersistenceMilliseconds > 0 ? new PersistenceKey(service.Index, client) : null);
+        return SyncInstallResult.Installed;
     }
 
     private void SweepSlice(long now, int maxSlots)

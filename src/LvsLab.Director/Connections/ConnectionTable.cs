@@ -265,6 +265,67 @@ public sealed class ConnectionTable
         return entry;
     }
 
+    /// <summary>
+    /// Installs a connection learned from another director (connection synchronisation): inserts
+    /// it, or refreshes the entry with the same key, with the given state and expiry, bound to
+    /// the given real server; it becomes the most recently used, and a new key in a full table
+    /// first evicts the least recently used. A live entry already bound to the same service and
+    /// real server keeps its creation time and packet counts; any other is replaced. With
+    /// <paramref name="realServerAddress"/> the connection is masqueraded (NAT) and indexed by
+    /// its reply-side key too, as <see cref="CreateMasqueraded"/> does. Not on the data path:
+    /// the control plane calls it, under the lock the data path runs under.
+    /// </summary>
+    /// <param name="key">The connection.</param>
+    /// <param name="serviceIndex">Index of the virtual service.</param>
+    /// <param name="realServerIndex">Index of the real server in the service.</param>
+    /// <param name="state">The connection's state.</param>
+    /// <param name="nowMilliseconds">The current time.</param>
+    /// <param name="expiresAtMilliseconds">When it expires unless a packet comes.</param>
+    /// <param name="realServerAddress">For a masqueraded connection, the real server's IP (RIP); null otherwise.</param>
+    /// <param name="realServerPort">For a masqueraded connection, the real server's port (RPORT).</param>
+    /// <param name="persistence">The template of the client's network, for a persistent service; it then controls the entry.</param>
+    /// <returns>The entry as installed.</returns>
+    public ConnectionEntry Install(
+        in ConnectionKey key,
+        int serviceIndex,
+        int realServerIndex,
+        ConnectionState state,
+        long nowMilliseconds,
+        long expiresAtMilliseconds,
+        Ipv4Address? realServerAddress = null,
+        ushort realServerPort = 0,
+        PersistenceKey? persistence = null)
+    {
+        var entry = new ConnectionEntry(serviceIndex, realServerIndex, state, nowMilliseconds, expiresAtMilliseconds, 0);
+        if (_index.TryGetValue(key, out int held))
+        {
+            ref readonly ConnectionEntry old = ref _nodes[held].Entry;
+            if (!old.IsExpired(nowMilliseconds) && old.ServiceIndex == serviceIndex && old.RealServerIndex == realServerIndex)
+            {
+                entry = entry with
+                {
+                    CreatedAtMilliseconds = old.CreatedAtMilliseconds,
+                    Packets = old.Packets,
+                    ReplyPackets = old.ReplyPackets,
+                };
+            }
+        }
+
+        if (realServerAddress is { } rip)
+        {
+            entry = entry with { IsMasqueraded = true, RealServerAddress = rip, RealServerPort = realServerPort };
+        }
+
+        entry = WithPersistence(entry, persistence);
+        int node = Store(key, entry);
+        if (entry.IsMasqueraded)
+        {
+            _replies[ReplyKey.For(key, entry.RealServerAddress, entry.RealServerPort)] = node;
+        }
+
+        return entry;
+    }
+
     /// <summary>Removes one entry (and its reply-side key).</summary>
     /// <param name="key">The connection.</param>
     /// <returns>True when it was there.</returns>
@@ -606,22 +667,29 @@ public sealed class ConnectionTable
             ? NextTcpState(ConnectionState.SynReceived, flags)
             : ConnectionState.Udp;
         var entry = new ConnectionEntry(serviceIndex, realServerIndex, state, nowMilliseconds, nowMilliseconds + Timeouts.For(state), 1);
-        if (persistence is { } template)
-        {
-            if (template.ServiceIndex != serviceIndex)
-            {
-                throw new ArgumentException($"the template is for service {template.ServiceIndex}, the connection for {serviceIndex}", nameof(persistence));
-            }
+        return persistence is null ? entry : WithPersistence(entry, persistence);
+    }
 
-            entry = entry with
-            {
-                IsPersistent = true,
-                PersistenceClient = template.Client,
-                PersistenceGeneration = _templates.TryGetValue(template, out PersistenceTemplate placed) ? placed.Generation : 0,
-            };
+    // Marks an entry as placed by a persistence template (of its own service), of the template's
+    // current generation (0 when there is none yet: then no template counts it).
+    private ConnectionEntry WithPersistence(in ConnectionEntry entry, PersistenceKey? persistence)
+    {
+        if (persistence is not { } template)
+        {
+            return entry;
         }
 
-        return entry;
+        if (template.ServiceIndex != entry.ServiceIndex)
+        {
+            throw new ArgumentException($"the template is for service {template.ServiceIndex}, the connection for {entry.ServiceIndex}", nameof(persistence));
+        }
+
+        return entry with
+        {
+            IsPersistent = true,
+            PersistenceClient = template.Client,
+            PersistenceGeneration = _templates.TryGetValue(template, out PersistenceTemplate placed) ? placed.Generation : 0,
+        };
     }
 
     // Counts a persistent entry in (or out of) the template that placed it, so the template

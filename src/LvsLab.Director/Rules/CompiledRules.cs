@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using LvsLab.Director.Interfaces;
 using LvsLab.Director.Scheduling;
+using LvsLab.Director.Sync;
 using LvsLab.Packets;
 
 namespace LvsLab.Director.Rules;
@@ -265,6 +266,37 @@ internal sealed class CompiledRules
         (_serviceByMark.Count > 0 && _serviceByMark.TryGetValue(Marks.Classify(protocol, vip, port), out service))
         || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, port), out service)
         || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, 0), out service);
+
+    /// <summary>
+    /// The service of a connection or template learned by synchronisation, as the kernel's
+    /// backup finds it (<c>ip_vs_find_dest</c>): by firewall mark when the entry has one, else by
+    /// protocol, VIP and port, else the VIP's all-ports service. A firewall-mark service's
+    /// template has protocol 0 and its mark in place of the VIP; a persistent FTP service's
+    /// template has port 0. Not on the data path.
+    /// </summary>
+    public bool TryFindSyncedService(byte protocol, Ipv4Address vip, ushort port, uint mark, bool template, [NotNullWhen(true)] out ServiceRuntime? service)
+    {
+        if (mark != 0 && _serviceByMark.TryGetValue(mark, out service))
+        {
+            return true;
+        }
+
+        if (template && protocol == SyncWire.ProtocolFirewallMarkTemplate)
+        {
+            return _serviceByMark.TryGetValue(vip.Value, out service);
+        }
+
+        if (protocol is not (SyncWire.ProtocolTcp or SyncWire.ProtocolUdp))
+        {
+            service = null;
+            return false;
+        }
+
+        var serviceProtocol = (ServiceProtocol)protocol;
+        return _serviceByKey.TryGetValue(new ServiceKey(serviceProtocol, vip, port), out service)
+            || _serviceByKey.TryGetValue(new ServiceKey(serviceProtocol, vip, 0), out service)
+            || (template && port == 0 && _serviceByKey.TryGetValue(new ServiceKey(serviceProtocol, vip, SyncWire.FtpPort), out service));
+    }
 
     /// <summary>A packet to an address that is not a VIP (a subnet in a mark rule) that a mark service takes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
