@@ -187,7 +187,7 @@ internal sealed class AfPacketPorts : IFramePorts
                     {
                         any = true;
                         taken++;
-                        full = worker.Process(engine, port, frame, now);
+                        full = !director.TakeControlFrame(frame.Data) && worker.Process(engine, port, frame, now);
                         socket.Release();
                     }
 
@@ -201,6 +201,8 @@ internal sealed class AfPacketPorts : IFramePorts
             {
                 worker.Flush(port);
             }
+
+            director.AfterFramePass();
 
             var hold = coalescing.AfterPass(taken, drained, (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1e9 / System.Diagnostics.Stopwatch.Frequency)));
             if (hold > 0)

@@ -58,8 +58,11 @@ internal sealed record DirectorArguments
 
     public string ControlSocket { get; init; } = DefaultControlSocket;
 
+    /// <summary>The VRRP instance (<c>--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt]</c>), or none.</summary>
+    public Vrrp.VrrpSetting? Vrrp { get; init; }
+
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--fault NAME,...]
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt]] [--fault NAME,...]
                lvs-director check --rules FILE [--marks FILE]
                lvs-director restore --rules FILE [--replace]   (apply a file of ipvsadm commands at once, like ipvsadm -R;
                    --replace clears the running rules first; all or nothing)
@@ -123,6 +126,7 @@ internal sealed record DirectorArguments
                 "--io" => result with { Io = Value() switch { "af-packet" => FrameIoKind.AfPacket, "pcap" => FrameIoKind.Pcap, var v => throw new ArgumentException($"--io '{v}': af-packet or pcap") } },
                 "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },
                 "--control" => result with { ControlSocket = Value() },
+                "--vrrp" => result with { Vrrp = LvsLab.Director.Host.Vrrp.VrrpSetting.Parse(Value()) },
                 "--fault" => result with { Faults = ParseFaults(Value()) },
                 "--json" => result with { Json = true },
                 "--replace" => result with { Replace = true },
@@ -177,6 +181,7 @@ internal sealed record DirectorArguments
         ["icmp-dropped"] = DirectorFaults.IcmpDropped,
         ["bad-checksum"] = DirectorFaults.ForwardBadChecksum,
         ["no-affinity"] = DirectorFaults.NoAffinity,
+        ["no-gratuitous-arp"] = DirectorFaults.NoGratuitousArp,
     };
 
     private static DirectorFaults ParseFaults(string names)

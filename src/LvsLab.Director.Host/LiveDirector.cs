@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using LvsLab.Director.Control;
+using LvsLab.Director.Host.Vrrp;
 using LvsLab.Director.Rules;
 using LvsLab.Packets;
 
@@ -75,6 +76,46 @@ internal sealed class LiveDirector : IDisposable
 
     /// <summary>The endpoints health checks hold down (a snapshot, from any thread).</summary>
     public IReadOnlyCollection<RealServerEndpoint> HealthDown => healthDown;
+
+    /// <summary>The VRRP speaker, when the director runs one (<see cref="UseVrrp"/>).</summary>
+    public VrrpSpeaker? Vrrp { get; private set; }
+
+    /// <summary>
+    /// Makes the director one of a VRRP pair (<c>--vrrp</c>): it stands by from now on, and
+    /// the speaker starts with <see cref="RunAsync"/>; its virtual addresses are the VIPs of the
+    /// rules, advertised on the first interface.
+    /// </summary>
+    /// <exception cref="DirectorStartException">The rules have no VIP (only mark services).</exception>
+    public void UseVrrp(VrrpSetting setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        Ipv4Address[] vips;
+        DirectorInterface first;
+        lock (engineGate)
+        {
+            vips = [.. Engine.Rules.Services.Where(s => !s.IsFirewallMark).Select(s => s.Address).Distinct()];
+            first = Engine.Options.Interfaces[0];
+        }
+
+        if (vips.Length == 0)
+        {
+            throw new DirectorStartException("--vrrp: the rules have no virtual address to hold (only firewall-mark services)");
+        }
+
+        Vrrp = new VrrpSpeaker(setting.Options(first.Address, vips), this, 0, first.Mac, log);
+    }
+
+    /// <summary>
+    /// From the frame loop, under the engine's lock, before the engine: true when the frame is
+    /// the director's own business (a VRRP advertisement, handed to the speaker) and not the engine's.
+    /// </summary>
+    public bool TakeControlFrame(ReadOnlySpan<byte> frame) => Vrrp is { } vrrp && vrrp.Offer(frame);
+
+    /// <summary>From the frame loop after it let the engine's lock go: wakes whoever a frame was handed to.</summary>
+    public void AfterFramePass() => Vrrp?.AfterPass();
+
+    /// <summary>Sends a frame the director made itself (an ARP request, a VRRP advertisement) on <paramref name="port"/>; any thread, never under the engine's lock.</summary>
+    public void SendFrame(int port, ReadOnlySpan<byte> frame) => io.Send(port, frame);
 
     /// <summary>The rules as configured (the file, then ipvsadm commands), without health checks' changes.</summary>
     public string ConfiguredRules => Read(_ => IpvsRulePrinter.Print(live.Configured));
@@ -266,6 +307,7 @@ internal sealed class LiveDirector : IDisposable
         io.Start(this);
         stopping = stop;
         await ResolveRealServersAsync(stop);
+        Vrrp?.Start();
         log.WriteLine("lvs-director: ready");
         log.Flush();
         try
@@ -287,11 +329,17 @@ internal sealed class LiveDirector : IDisposable
         {
         }
 
+        // A master hands the VIPs over before the frames stop.
+        Vrrp?.Stop();
         log.WriteLine($"lvs-director: stopping; {StatsText.Summary(Engine)}");
     }
 
     /// <inheritdoc/>
-    public void Dispose() => io.Dispose();
+    public void Dispose()
+    {
+        Vrrp?.Dispose();
+        io.Dispose();
+    }
 
     /// <summary>ARP for every real server until all answer (bounded), so the first request is not lost.</summary>
     private async Task ResolveRealServersAsync(CancellationToken stop)

@@ -112,11 +112,17 @@ internal sealed class PcapPorts : IFramePorts
     {
         lock (director.Gate)
         {
-            var decision = director.Engine.Process(port, frame, output, director.NowMilliseconds);
-            if (decision.Sends)
+            // A VRRP advertisement goes to the director's own control plane, not the engine.
+            if (!director.TakeControlFrame(frame))
             {
-                Send(decision.Interface, output.AsSpan(0, decision.Length));
+                var decision = director.Engine.Process(port, frame, output, director.NowMilliseconds);
+                if (decision.Sends)
+                {
+                    Send(decision.Interface, output.AsSpan(0, decision.Length));
+                }
             }
         }
+
+        director.AfterFramePass();
     }
 }

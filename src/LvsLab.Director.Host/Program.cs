@@ -124,6 +124,11 @@ try
 {
     using var director = await LiveDirector.OpenAsync(
         arguments.Interfaces, arguments.Io, arguments.SpinMicroseconds, arguments.CoalesceMicroseconds, arguments.Workers, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, arguments.ConnectionCapacity, arguments.Faults, Console.Out, stop.Token);
+    if (arguments.Vrrp is { } vrrp)
+    {
+        director.UseVrrp(vrrp);
+    }
+
     await using var control = ControlServer.Start(arguments.ControlSocket, director);
     await using var checks = HealthChecker.Start(director, health, Console.Out);
     await director.RunAsync(stop.Token);

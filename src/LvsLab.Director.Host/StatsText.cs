@@ -152,6 +152,25 @@ internal static class StatsText
             }
 
             json.WriteEndArray();
+            if (health.Vrrp is { } vrrp)
+            {
+                // Which of a VRRP pair holds the VIPs now: "master" or "backup".
+                var v = vrrp.Snapshot();
+                json.WriteString("vrrp", v.StateName);
+                json.WriteStartObject("vrrpDetail");
+                json.WriteNumber("virtualRouterId", vrrp.Options.VirtualRouterId);
+                json.WriteNumber("priority", vrrp.Options.Priority);
+                json.WriteString("masterAddress", v.MasterAddress.ToString());
+                json.WriteNumber("masterIntervalMilliseconds", v.MasterIntervalCentiseconds * 10);
+                json.WriteNumber("advertisementsReceived", v.Received);
+                json.WriteNumber("advertisementsAccepted", v.Accepted);
+                json.WriteNumber("advertisementsIgnored", v.Ignored);
+                json.WriteNumber("becameMaster", v.MasterTransitions);
+                json.WriteNumber("becameBackup", v.BackupTransitions);
+                json.WriteNumber("inboxDropped", v.InboxDropped);
+                json.WriteEndObject();
+            }
+
             json.WriteStartObject("gc");
             json.WriteNumber("gen0", GC.CollectionCount(0));
             json.WriteNumber("gen1", GC.CollectionCount(1));

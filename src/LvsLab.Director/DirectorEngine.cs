@@ -113,6 +113,20 @@ public sealed class DirectorEngine
     /// <summary>The virtual services.</summary>
     public RuleSet Rules => _context.Rules.Rules;
 
+    /// <summary>
+    /// Whether the director stands by for another that holds its virtual addresses (a VRRP
+    /// backup): it then answers no ARP request for a VIP and forwards no frame to a virtual
+    /// service (each is dropped, counted as <see cref="DropReason.Standby"/>), but keeps its
+    /// rules and its connection table — connections synchronised from the master included — so
+    /// that on becoming master it carries them on. Replies of NAT connections are not affected.
+    /// Set it where <see cref="Process(int, ReadOnlySpan{byte}, Span{byte}, long)"/> is called, or under the same lock.
+    /// </summary>
+    public bool Standby
+    {
+        get => _context.Standby;
+        set => _context.Standby = value;
+    }
+
     /// <summary>The options the engine was created with.</summary>
     public DirectorOptions Options { get; }
 
@@ -462,6 +476,11 @@ public sealed class DirectorEngine
 
         if (rules.IsVip(ip.Destination) || rules.HasServiceMark(ip))
         {
+            if (_context.Standby)
+            {
+                return Decision.Drop(DropReason.Standby);
+            }
+
             return _inbound.Decide(ingress, input, ip, output, now, rules, out forwarding);
         }
 

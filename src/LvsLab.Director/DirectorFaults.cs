@@ -43,4 +43,11 @@ public enum DirectorFaults
 
     /// <summary>Ignores persistence and the scheduler: every new connection goes to the next real server in turn (no client keeps its server, no weight counts).</summary>
     NoAffinity = 1 << 10,
+
+    /// <summary>
+    /// VRRP: on becoming master, sends no gratuitous ARP for the VIPs, so neighbours keep
+    /// sending to the old master's MAC until their ARP entries age out (the negative control of
+    /// the takeover scenario; the engine itself ignores this fault).
+    /// </summary>
+    NoGratuitousArp = 1 << 11,
 }

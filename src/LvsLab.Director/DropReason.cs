@@ -104,4 +104,10 @@ public enum DropReason
 
     /// <summary>An ICMP error about a connection whose ICMP checksum is wrong (IPVS drops these too).</summary>
     BadIcmpChecksum,
+
+    /// <summary>
+    /// For a virtual service while the director is a standby (a VRRP backup, <see cref="DirectorEngine.Standby"/>):
+    /// the master forwards it; a frame that still comes here is one the sender's ARP cache sent to the wrong director.
+    /// </summary>
+    Standby,
 }

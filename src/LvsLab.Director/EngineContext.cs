@@ -41,5 +41,7 @@ internal sealed class EngineContext
     public DirectorCounters Counters { get; set; }
 
     /// <summary>The identification of the next IPv4 header the engine writes (tunnel, ICMP error).</summary>
+    public bool Standby { get; set; }
+
     public ushort NextIdentification() => unchecked(_nextIdentification++);
 }

@@ -25,9 +25,10 @@ internal sealed class ArpResponder(EngineContext context)
         bool targetIsVip = rules.TryGetVip(target, out int answering);
         bool askerIsOwnOrVirtual = rules.IsOwnOrVirtual(askerIp);
         LearnNeighbour(operation, askerMac, askerIp, askerIsOwnOrVirtual, targetIsVip, rules);
-        if (operation != ArpOperation.Request || !targetIsVip || answering == CompiledRules.NeverAnswer || (context.Faults & DirectorFaults.ArpSilent) != 0)
+        if (operation != ArpOperation.Request || !targetIsVip || answering == CompiledRules.NeverAnswer || context.Standby || (context.Faults & DirectorFaults.ArpSilent) != 0)
         {
-            // Not a question about a VIP; our interfaces' own addresses are the kernel's to answer.
+            // Not a question about a VIP; our interfaces' own addresses are the kernel's to answer;
+            // a standby director leaves the VIPs to the master.
             return Decision.Ignore;
         }
 

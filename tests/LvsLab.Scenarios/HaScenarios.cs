@@ -1,0 +1,235 @@
+using System.Globalization;
+using System.Text.Json;
+using LvsLab.Lab.Docker;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
+using LvsLab.Lab.TopologyFiles;
+using LvsLab.Testing.Capture;
+using LvsLab.Testing.Scenarios;
+
+namespace LvsLab.Scenarios;
+
+/// <summary>
+/// The stock DR lab with two directors instead of one, a VRRP pair (virtual router 51, adverts
+/// every 100 ms): director1 (priority 250) and director2 (priority 200), each with the same rules
+/// plus a UDP service on port 9999 for a steady stream.
+/// </summary>
+public class HaDrLabFixture : LabFixture
+{
+    /// <summary>The advertisement interval.</summary>
+    public const int IntervalMilliseconds = 100;
+
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha";
+
+    /// <summary>The faults of director2, the backup (none here).</summary>
+    protected virtual string BackupFaults => string.Empty;
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot)
+    {
+        var text = StockLabs.FileText("dr");
+        int start = text.IndexOf("  director:\n", StringComparison.Ordinal);
+        int end = text.IndexOf("realServers:", start, StringComparison.Ordinal);
+        string Director(string node, int host, int priority, string faults) => $$"""
+              {{node}}:
+                role: director
+                interfaces: { lan: {{host}} }
+                sysctls: { net.ipv4.ip_forward: "0" }
+                environment: { LVS_INTERFACE: eth0, LVS_VRRP: "51,{{priority}},{{IntervalMilliseconds}}ms"{{(faults.Length > 0 ? $", LVS_FAULT: {faults}" : string.Empty)}} }
+                files:
+                  /etc/lvs/rules.ipvs: |
+                    -A -t ${vip}:${port} -s rr
+                    * -a -t ${vip}:${port} -r ${rs.lan}:${port} -g -w 1
+                    -A -u ${vip}:9999 -s rr
+                    * -a -u ${vip}:9999 -r ${rs.lan}:9999 -g -w 1
+
+            """;
+        var ha = text[..start] + Director("director1", 3, 250, string.Empty) + Director("director2", 4, 200, BackupFaults) + text[end..];
+        return LabFile.Parse(ha, "lab/dr-ha.lab.yml", name, slot, null);
+    }
+}
+
+/// <summary>
+/// Two directors as a VRRP pair (issue 15): exactly one holds the VIP; when it dies the other
+/// takes it over by gratuitous ARP within three advertisement intervals and its skew, and a
+/// master that comes back takes the VIP back (it has the higher priority and preempts).
+/// </summary>
+public sealed class HaScenarios(HaDrLabFixture fixture, ITestOutputHelper output) : IClassFixture<HaDrLabFixture>
+{
+    /// <summary>
+    /// The takeover goal: 3 × the advertisement interval + 100 ms. Expected: the backup's master
+    /// down timer (3 intervals + its skew, 21 ms at priority 200) runs out 221–321 ms after the
+    /// old master's last frame (its last advertisement came 0–100 ms before), then a gratuitous
+    /// ARP and the next frame of a 1,000/s stream: about 60 ms of margin.
+    /// </summary>
+    public static readonly TimeSpan TakeoverGoal = TimeSpan.FromMilliseconds((3 * HaDrLabFixture.IntervalMilliseconds) + 100);
+
+    [Fact]
+    public async Task ExactlyOneDirectorHoldsTheVipAndTheOtherStandsBy()
+    {
+        fixture.SkipUnlessLvsDirector();
+        await WaitForMasterAsync("director1", "director2");
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{fixture.Topology.Vip}:{fixture.Topology.Port}/", 6);
+        Assert.All(replies, r => Assert.NotNull(r));
+
+        // The router asked for the VIP (its first packet to it) and only the master answered.
+        Assert.Equal(fixture.Lab.Node("director1").On("lan").Mac, await RouterMacForVipAsync());
+
+        // The backup counts what it drops for the VIP (nothing: the router sends to the master).
+        var backup = await StatsAsync("director2");
+        Assert.Equal("backup", backup.GetProperty("vrrp").GetString());
+        Assert.True(backup.GetProperty("vrrpDetail").GetProperty("advertisementsAccepted").GetInt64() > 0, "the backup heard no advertisement");
+    }
+
+    [Fact]
+    public async Task KillingTheMasterMovesTheVipToTheBackupWithinTheGoalAndItComesBack()
+    {
+        fixture.SkipUnlessLvsDirector();
+        await WaitForMasterAsync("director1", "director2");
+        var folder = Artifacts.For(nameof(HaScenarios), nameof(KillingTheMasterMovesTheVipToTheBackupWithinTheGoalAndItComesBack));
+        var takeover = await Takeover.MeasureAsync(fixture, folder, output);
+        Assert.True(takeover.Time is { } t && t > TimeSpan.Zero && t <= TakeoverGoal, takeover.Summary);
+        Assert.Equal("master", (await StatsAsync("director2")).GetProperty("vrrp").GetString());
+        Assert.Equal(takeover.NewMac, await RouterMacForVipAsync());
+
+        // The gratuitous ARP moved the router at once: nothing went to director1's MAC once director2 forwarded.
+        Assert.Empty(takeover.ToOldMacAfterTakeover);
+
+        // director1 comes back with the higher priority and takes the VIP back.
+        await fixture.Lab.StartNodeAsync("director1");
+        await WaitForMasterAsync("director1", "director2");
+        await Eventually.TrueAsync(async _ => await RouterMacForVipAsync() == takeover.OldMac, TimeSpan.FromSeconds(10), "the router to send to director1 again");
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{fixture.Topology.Vip}:{fixture.Topology.Port}/", 6);
+        Assert.All(replies, r => Assert.NotNull(r));
+    }
+
+    private async Task WaitForMasterAsync(string master, string backup) =>
+        await Eventually.TrueAsync(
+            async _ =>
+            {
+                var m = await StatsAsync(master);
+                var b = await StatsAsync(backup);
+                return m.TryGetProperty("vrrp", out var ms) && ms.GetString() == "master" && b.TryGetProperty("vrrp", out var bs) && bs.GetString() == "backup";
+            },
+            TimeSpan.FromSeconds(20),
+            $"{master} to be master and {backup} backup");
+
+    private async Task<JsonElement> StatsAsync(string node)
+    {
+        var result = await fixture.Lab.ExecAsync(node, ["lvs-director", "stats", "--json"]);
+        return result.ExitCode == 0 ? JsonDocument.Parse(result.Stdout).RootElement.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
+    }
+
+    // The MAC the router's ARP cache holds for the VIP (lower case, colons), or "" when none.
+    private async Task<string> RouterMacForVipAsync()
+    {
+        var result = await fixture.Lab.ExecAsync("router", ["ip", "neigh", "show", fixture.Topology.Vip.ToString()]);
+        var words = result.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int at = Array.IndexOf(words, "lladdr");
+        return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;
+    }
+}
+
+/// <summary>The two-director DR lab whose backup sends no gratuitous ARP when it takes over: the negative control.</summary>
+public sealed class HaDrNoGarpLabFixture : HaDrLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-nogarp";
+
+    /// <inheritdoc/>
+    protected override string BackupFaults => "no-gratuitous-arp";
+}
+
+/// <summary>
+/// The negative control of the takeover: a backup that becomes master without a gratuitous ARP
+/// is master in vain — the router keeps sending the stream to the dead director's MAC until its
+/// ARP entry ages out, far beyond the takeover goal.
+/// </summary>
+public sealed class HaNoGratuitousArpScenarios(HaDrNoGarpLabFixture fixture, ITestOutputHelper output) : IClassFixture<HaDrNoGarpLabFixture>
+{
+    [Fact]
+    public async Task WithoutTheGratuitousArpTheRouterKeepsSendingToTheDeadMaster()
+    {
+        fixture.SkipUnlessLvsDirector();
+        await Eventually.TrueAsync(
+            async _ => (await fixture.Lab.ExecAsync("director1", ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            "director1 to be master");
+        var folder = Artifacts.For(nameof(HaNoGratuitousArpScenarios), nameof(WithoutTheGratuitousArpTheRouterKeepsSendingToTheDeadMaster));
+        var takeover = await Takeover.MeasureAsync(fixture, folder, output);
+
+        // director2 did become master (its log says so), but the stream went on to the dead MAC.
+        var (log, _) = await fixture.Lab.LogsAsync("director2");
+        Assert.Contains("vrrp: master", log, StringComparison.Ordinal);
+        Assert.True(takeover.Time is null || takeover.Time > HaScenarios.TakeoverGoal, takeover.Summary);
+        Assert.NotEmpty(takeover.ToOldMacAfterGoal);
+        await fixture.Lab.StartNodeAsync("director1");
+    }
+}
+
+/// <summary>
+/// Kills the master (director1, SIGKILL: no goodbye) under a steady UDP stream through the VIP
+/// and measures the takeover from captures on the real servers' links (who forwarded each
+/// frame, by source MAC) and on the router's LAN link (where the router sent it).
+/// </summary>
+internal sealed record Takeover(
+    string OldMac,
+    string NewMac,
+    TimeSpan? Time,
+    int ByOld,
+    int ByNew,
+    int Lost,
+    IReadOnlyList<CapturedFrame> ToOldMacAfterTakeover,
+    IReadOnlyList<CapturedFrame> ToOldMacAfterGoal,
+    string Summary)
+{
+    private const int Rate = 1000;
+    private const int Seconds = 4;
+
+    public static async Task<Takeover> MeasureAsync(LabFixture fixture, string folder, ITestOutputHelper output)
+    {
+        var lab = fixture.Lab;
+        string vip = lab.Topology.Vip.ToString();
+        string oldMac = lab.Node("director1").On("lan").Mac;
+        string newMac = lab.Node("director2").On("lan").Mac;
+        await using var taps = TapSet.Start(lab, folder, "rs1", "rs2", "rs3", "router:lan");
+        List<CapturedFrame> Forwarded(string mac) =>
+            [.. new[] { "rs1", "rs2", "rs3" }.SelectMany(taps.On).Where(f => f.SourceMac == mac && f.Ip?.DestinationAddress.ToString() == vip && f.Ethernet.Extract<PacketDotNet.UdpPacket>()?.DestinationPort == 9999)];
+
+        // Once director1 has forwarded a second of the stream it is killed.
+        var stream = lab.ExecAsync("client", ["lvs-pktgen", "udp", "--to", $"{vip}:9999", "--rate", Rate.ToString(CultureInfo.InvariantCulture), "--seconds", Seconds.ToString(CultureInfo.InvariantCulture)]);
+        await Eventually.TrueAsync(_ => Task.FromResult(Forwarded(oldMac).Count >= Rate), TimeSpan.FromSeconds(10), "director1 to forward a second of the stream");
+        var killed = DateTime.UtcNow;
+        Assert.Equal(0, (await DockerCli.RunAsync("kill", DockerLabRuntime.ContainerName(lab.Topology.Name, "director1"))).ExitCode);
+        Assert.Equal(0, (await stream).ExitCode);
+        await taps.StopAsync();
+
+        var byOld = Forwarded(oldMac);
+        var byNew = Forwarded(newMac);
+        var lastOld = byOld.Max(f => f.Time);
+        DateTime? firstNew = byNew.Count > 0 ? byNew.Min(f => f.Time) : null;
+        TimeSpan? time = firstNew - lastOld;
+        var toOld = taps.On("router:lan").Where(f => f.DestinationMac == oldMac && f.Ip?.DestinationAddress.ToString() == vip).ToList();
+        var summary = string.Create(CultureInfo.InvariantCulture, $"""
+            VRRP takeover, DR, adverts every {HaDrLabFixture.IntervalMilliseconds} ms, director1 (priority 250) killed by SIGKILL, director2 (200) takes over
+            stream: {Rate * Seconds} UDP datagrams at {Rate}/s; forwarded by director1 {byOld.Count}, by director2 {byNew.Count}, lost {(Rate * Seconds) - byOld.Count - byNew.Count}
+            last forwarded by director1 {(lastOld - killed).TotalMilliseconds:F0} ms after the kill; first by director2 {(firstNew is { } f ? $"{(f - killed).TotalMilliseconds:F0} ms after it" : "never")}
+            takeover (last frame by the old master → first by the new): {(time is { } t ? $"{t.TotalMilliseconds:F0} ms" : "none within the stream")} (goal ≤ {HaScenarios.TakeoverGoal.TotalMilliseconds:F0} ms)
+            frames the router sent to director1's MAC after the kill: {toOld.Count(fr => fr.Time > killed)}
+            """);
+        output.WriteLine(summary);
+        await File.WriteAllTextAsync(Path.Combine(folder, "takeover.txt"), summary + "\n");
+        return new Takeover(
+            oldMac,
+            newMac,
+            time,
+            byOld.Count,
+            byNew.Count,
+            (Rate * Seconds) - byOld.Count - byNew.Count,
+            [.. toOld.Where(fr => firstNew is { } first && fr.Time > first)],
+            [.. toOld.Where(fr => fr.Time > killed + HaScenarios.TakeoverGoal)],
+            summary);
+    }
+}
