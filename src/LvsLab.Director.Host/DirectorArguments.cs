@@ -61,8 +61,17 @@ internal sealed record DirectorArguments
     /// <summary>The VRRP instance (<c>--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt]</c>), or none.</summary>
     public Vrrp.VrrpSetting? Vrrp { get; init; }
 
+    /// <summary>IPVS's <c>sloppy_tcp</c> (<c>--sloppy-tcp</c>): a TCP segment without a connection is scheduled like a SYN.</summary>
+    public bool SloppyTcp { get; init; }
+
+    /// <summary>Whether a VRRP pair synchronises its connections (on unless <c>--sync off</c>).</summary>
+    public bool Sync { get; init; } = true;
+
+    /// <summary>How often the master sends its connection table (<c>--sync-period MS</c>, default 500).</summary>
+    public int SyncPeriodMilliseconds { get; init; } = 500;
+
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt]] [--fault NAME,...]
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--sloppy-tcp] [--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt] [--sync on|off] [--sync-period MS]] [--fault NAME,...]
                lvs-director check --rules FILE [--marks FILE]
                lvs-director restore --rules FILE [--replace]   (apply a file of ipvsadm commands at once, like ipvsadm -R;
                    --replace clears the running rules first; all or nothing)
@@ -127,8 +136,11 @@ internal sealed record DirectorArguments
                 "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },
                 "--control" => result with { ControlSocket = Value() },
                 "--vrrp" => result with { Vrrp = LvsLab.Director.Host.Vrrp.VrrpSetting.Parse(Value()) },
+                "--sync" => result with { Sync = Value() switch { "on" => true, "off" => false, var v => throw new ArgumentException($"--sync '{v}': on or off") } },
+                "--sync-period" => result with { SyncPeriodMilliseconds = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var period) && period is >= 50 and <= 60_000 ? period : throw new ArgumentException($"--sync-period '{args[i]}': milliseconds, 50 to 60000") },
                 "--fault" => result with { Faults = ParseFaults(Value()) },
                 "--json" => result with { Json = true },
+                "--sloppy-tcp" => result with { SloppyTcp = true },
                 "--replace" => result with { Replace = true },
                 "-t" or "--tcp-service" => result with { Service = "tcp " + Value() },
                 "-u" or "--udp-service" => result with { Service = "udp " + Value() },

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using LvsLab.Director.Control;
+using LvsLab.Director.Host.Sync;
 using LvsLab.Director.Host.Vrrp;
 using LvsLab.Director.Rules;
 using LvsLab.Packets;
@@ -80,13 +81,17 @@ internal sealed class LiveDirector : IDisposable
     /// <summary>The VRRP speaker, when the director runs one (<see cref="UseVrrp"/>).</summary>
     public VrrpSpeaker? Vrrp { get; private set; }
 
+    /// <summary>The connection synchronisation, when the director runs one (<see cref="UseVrrp"/> with sync).</summary>
+    public SyncDaemon? Sync { get; private set; }
+
     /// <summary>
     /// Makes the director one of a VRRP pair (<c>--vrrp</c>): it stands by from now on, and
     /// the speaker starts with <see cref="RunAsync"/>; its virtual addresses are the VIPs of the
-    /// rules, advertised on the first interface.
+    /// rules, advertised on the first interface. With <paramref name="sync"/> the master sends
+    /// its connections to the backup (IPVS sync messages, sync id = the VRID) every <paramref name="syncPeriod"/>.
     /// </summary>
-    /// <exception cref="DirectorStartException">The rules have no VIP (only mark services).</exception>
-    public void UseVrrp(VrrpSetting setting)
+    /// <exception cref="DirectorStartException">The rules have no VIP (only mark services), or the sync sockets cannot be opened.</exception>
+    public void UseVrrp(VrrpSetting setting, bool sync, TimeSpan syncPeriod)
     {
         ArgumentNullException.ThrowIfNull(setting);
         Ipv4Address[] vips;
@@ -103,6 +108,17 @@ internal sealed class LiveDirector : IDisposable
         }
 
         Vrrp = new VrrpSpeaker(setting.Options(first.Address, vips), this, 0, first.Mac, log);
+        if (sync)
+        {
+            try
+            {
+                Sync = new SyncDaemon(this, first.Address, setting.VirtualRouterId, syncPeriod, log);
+            }
+            catch (SocketException e)
+            {
+                throw new DirectorStartException($"sync: cannot open the multicast sockets on {first.Name} ({first.Address}): {e.Message}");
+            }
+        }
     }
 
     /// <summary>
@@ -267,7 +283,7 @@ internal sealed class LiveDirector : IDisposable
 
     /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) with the frame I/O <paramref name="ioKind"/> and builds the engine for the effective rules of <paramref name="live"/>.</summary>
     public static async Task<LiveDirector> OpenAsync(
-        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, int connectionCapacity, DirectorFaults faults, TextWriter log, CancellationToken stop)
+        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, bool sloppyTcp, int connectionCapacity, DirectorFaults faults, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorInterface>();
         foreach (var name in interfaceNames)
@@ -276,7 +292,7 @@ internal sealed class LiveDirector : IDisposable
         }
 
         var rules = live.Effective;
-        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, ConnectionCapacity = connectionCapacity, Faults = faults }, rules, marks);
+        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, SloppyTcp = sloppyTcp, ConnectionCapacity = connectionCapacity, Faults = faults }, rules, marks);
         var names = ports.Select(p => p.Name).ToList();
         IFramePorts io = ioKind == FrameIoKind.Pcap ? PcapPorts.Open(names) : AfPacketPorts.Open(names, ports.Max(p => p.Mtu), spinMicroseconds, coalesceMicroseconds, workers);
         var director = new LiveDirector(io, engine, live, log);
@@ -308,6 +324,7 @@ internal sealed class LiveDirector : IDisposable
         stopping = stop;
         await ResolveRealServersAsync(stop);
         Vrrp?.Start();
+        Sync?.Start();
         log.WriteLine("lvs-director: ready");
         log.Flush();
         try
@@ -338,6 +355,7 @@ internal sealed class LiveDirector : IDisposable
     public void Dispose()
     {
         Vrrp?.Dispose();
+        Sync?.Dispose();
         io.Dispose();
     }
 

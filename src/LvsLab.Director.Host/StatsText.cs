@@ -171,6 +171,20 @@ internal static class StatsText
                 json.WriteEndObject();
             }
 
+            if (health.Sync is { } sync)
+            {
+                var s = sync.Counters;
+                json.WriteStartObject("sync");
+                json.WriteNumber("sentMessages", s.SentMessages);
+                json.WriteNumber("sentEntries", s.SentEntries);
+                json.WriteNumber("receivedMessages", s.ReceivedMessages);
+                json.WriteNumber("installedEntries", s.InstalledEntries);
+                json.WriteNumber("refusedMessages", s.RefusedMessages);
+                json.WriteNumber("engineInstalled", engine.SyncInstalled);
+                json.WriteNumber("engineRefused", engine.SyncRefused);
+                json.WriteEndObject();
+            }
+
             json.WriteStartObject("gc");
             json.WriteNumber("gen0", GC.CollectionCount(0));
             json.WriteNumber("gen1", GC.CollectionCount(1));

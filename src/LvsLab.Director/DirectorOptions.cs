@@ -114,6 +114,15 @@ public sealed record DirectorOptions
     /// </summary>
     public bool ExpireQuiescentTemplate { get; init; }
 
+    /// <summary>
+    /// As the <c>net.ipv4.vs.sloppy_tcp</c> sysctl: when true, a TCP segment with no connection
+    /// (other than a RST) is scheduled like a SYN and opens one, so a director that takes over
+    /// without the old one's table still carries established connections on — to the same real
+    /// server when the scheduler is a consistent hash (<c>mh</c>, <c>sh</c>). False (the
+    /// kernel's default): only a bare SYN opens a connection; anything else is dropped.
+    /// </summary>
+    public bool SloppyTcp { get; init; }
+
     /// <summary>Equal when the interfaces (in order), the neighbour capacity, the timeouts, the template option and the connection capacity are equal.</summary>
     /// <param name="other">The other options.</param>
     /// <returns>True when equal.</returns>
@@ -123,6 +132,7 @@ public sealed record DirectorOptions
         && NeighbourCapacity == other.NeighbourCapacity
         && Timeouts == other.Timeouts
         && ExpireQuiescentTemplate == other.ExpireQuiescentTemplate
+        && SloppyTcp == other.SloppyTcp
         && ConnectionCapacity == other.ConnectionCapacity;
 
     /// <summary>A hash of the interfaces, the neighbour capacity and the timeouts.</summary>
@@ -138,6 +148,7 @@ public sealed record DirectorOptions
         hash.Add(NeighbourCapacity);
         hash.Add(Timeouts);
         hash.Add(ExpireQuiescentTemplate);
+        hash.Add(SloppyTcp);
         hash.Add(ConnectionCapacity);
         return hash.ToHashCode();
     }

@@ -13,7 +13,8 @@ namespace LvsLab.Scenarios;
 /// <summary>
 /// The stock DR lab with two directors instead of one, a VRRP pair (virtual router 51, adverts
 /// every 100 ms): director1 (priority 250) and director2 (priority 200), each with the same rules
-/// plus a UDP service on port 9999 for a steady stream.
+/// plus a UDP service on port 9999 for a steady stream and the upload service on 9000 for
+/// long-lived connections; the pair synchronises its connections unless a subclass says not.
 /// </summary>
 public class HaDrLabFixture : LabFixture
 {
@@ -26,6 +27,15 @@ public class HaDrLabFixture : LabFixture
     /// <summary>The faults of director2, the backup (none here).</summary>
     protected virtual string BackupFaults => string.Empty;
 
+    /// <summary>Whether the pair synchronises its connections (<c>LVS_SYNC</c>).</summary>
+    public virtual bool Sync => true;
+
+    /// <summary>The scheduler of the long-lived connections' service (port 9000).</summary>
+    protected virtual string LongLivedScheduler => "rr";
+
+    /// <summary>Whether both directors run with IPVS's <c>sloppy_tcp</c> (<c>LVS_SLOPPY_TCP</c>).</summary>
+    protected virtual bool SloppyTcp => false;
+
     /// <inheritdoc/>
     protected override LabTopology CreateTopology(string name, int slot)
     {
@@ -37,13 +47,15 @@ public class HaDrLabFixture : LabFixture
                 role: director
                 interfaces: { lan: {{host}} }
                 sysctls: { net.ipv4.ip_forward: "0" }
-                environment: { LVS_INTERFACE: eth0, LVS_VRRP: "51,{{priority}},{{IntervalMilliseconds}}ms"{{(faults.Length > 0 ? $", LVS_FAULT: {faults}" : string.Empty)}} }
+                environment: { LVS_INTERFACE: eth0, LVS_VRRP: "51,{{priority}},{{IntervalMilliseconds}}ms", LVS_SYNC: {{(Sync ? "on" : "off")}}, LVS_SLOPPY_TCP: "{{(SloppyTcp ? 1 : 0)}}"{{(faults.Length > 0 ? $", LVS_FAULT: {faults}" : string.Empty)}} }
                 files:
                   /etc/lvs/rules.ipvs: |
                     -A -t ${vip}:${port} -s rr
                     * -a -t ${vip}:${port} -r ${rs.lan}:${port} -g -w 1
                     -A -u ${vip}:9999 -s rr
                     * -a -u ${vip}:9999 -r ${rs.lan}:9999 -g -w 1
+                    -A -t ${vip}:9000 -s {{LongLivedScheduler}}
+                    * -a -t ${vip}:9000 -r ${rs.lan}:9000 -g -w 1
 
             """;
         var ha = text[..start] + Director("director1", 3, 250, string.Empty) + Director("director2", 4, 200, BackupFaults) + text[end..];
@@ -103,6 +115,21 @@ public sealed class HaScenarios(HaDrLabFixture fixture, ITestOutputHelper output
         await Eventually.TrueAsync(async _ => await RouterMacForVipAsync() == takeover.OldMac, TimeSpan.FromSeconds(10), "the router to send to director1 again");
         var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{fixture.Topology.Vip}:{fixture.Topology.Port}/", 6);
         Assert.All(replies, r => Assert.NotNull(r));
+    }
+
+    [Fact]
+    public async Task FiftyLongLivedConnectionsSurviveTheTakeoverWithSync()
+    {
+        fixture.SkipUnlessLvsDirector();
+        await WaitForMasterAsync("director1", "director2");
+        var folder = Artifacts.For(nameof(HaScenarios), nameof(FiftyLongLivedConnectionsSurviveTheTakeoverWithSync));
+        await using var taps = TapSet.Start(fixture.Lab, folder, "client", "director2");
+        var survivors = await LongLived.RunAsync(fixture, "director2", output);
+        await taps.StopAsync();
+        Assert.Equal(LongLived.Count, survivors);
+        Assert.Equal("master", (await StatsAsync("director2")).GetProperty("vrrp").GetString());
+        await fixture.Lab.StartNodeAsync("director1");
+        await WaitForMasterAsync("director1", "director2");
     }
 
     private async Task WaitForMasterAsync(string master, string backup) =>
@@ -231,5 +258,111 @@ internal sealed record Takeover(
             [.. toOld.Where(fr => firstNew is { } first && fr.Time > first)],
             [.. toOld.Where(fr => fr.Time > killed + HaScenarios.TakeoverGoal)],
             summary);
+    }
+}
+
+/// <summary>The two-director DR lab without connection synchronisation: the negative control.</summary>
+public sealed class HaDrNoSyncLabFixture : HaDrLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-nosync";
+
+    /// <inheritdoc/>
+    public override bool Sync => false;
+}
+
+/// <summary>
+/// The negative control of synchronisation: without it the new master knows none of the
+/// connections the old one scheduled, drops their next packets (as IPVS drops a non-SYN packet
+/// without a connection), and every long-lived connection breaks.
+/// </summary>
+public sealed class HaNoSyncScenarios(HaDrNoSyncLabFixture fixture, ITestOutputHelper output) : IClassFixture<HaDrNoSyncLabFixture>
+{
+    [Fact]
+    public async Task WithoutSyncTheLongLivedConnectionsBreakAtTheTakeover()
+    {
+        fixture.SkipUnlessLvsDirector();
+        await Eventually.TrueAsync(
+            async _ => (await fixture.Lab.ExecAsync("director1", ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            "director1 to be master");
+        var survivors = await LongLived.RunAsync(fixture, "director1", output);
+        Assert.Equal(0, survivors);
+        var (log, _) = await fixture.Lab.LogsAsync("director2");
+        Assert.Contains("vrrp: master", log, StringComparison.Ordinal);
+        await fixture.Lab.StartNodeAsync("director1");
+    }
+}
+
+/// <summary>
+/// Fifty long-lived connections to the upload service (port 9000: it answers with the byte
+/// count once the client closes) through the VIP: each sends a line, waits, sends another and
+/// closes; the master is killed (SIGKILL) in between. A connection that survives gets "4".
+/// </summary>
+internal static class LongLived
+{
+    public const int Count = 50;
+
+    /// <summary>Runs the connections, kills director1 once <paramref name="watcher"/> lists all of them, and returns how many survived.</summary>
+    public static async Task<int> RunAsync(LabFixture fixture, string watcher, ITestOutputHelper output)
+    {
+        var lab = fixture.Lab;
+        string vip = lab.Topology.Vip.ToString();
+        var script = $"rm -f /tmp/ll.*; for i in $(seq {Count}); do ( (echo a; sleep 8; echo b) | socat -t 8 - TCP4:{vip}:9000 > /tmp/ll.$i 2>/dev/null ) & done; wait; cat /tmp/ll.* 2>/dev/null";
+        var connections = lab.ExecAsync("client", ["sh", "-c", script]);
+
+        // Killed only once every connection is established — and, with sync, known to the backup.
+        int Established(string table) => table.Split('\n').Count(l => l.StartsWith("TCP", StringComparison.Ordinal) && l.Contains("ESTABLISHED", StringComparison.Ordinal) && l.Contains($" {vip}:9000 ", StringComparison.Ordinal));
+        await Eventually.TrueAsync(
+            async _ => Established((await lab.ExecAsync(watcher, ["lvs-director", "connections"])).Stdout) >= Count,
+            TimeSpan.FromSeconds(6),
+            $"{watcher} to list {Count} established connections to port 9000");
+        Assert.Equal(0, (await DockerCli.RunAsync("kill", DockerLabRuntime.ContainerName(lab.Topology.Name, "director1"))).ExitCode);
+        var answers = (await connections).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int survived = answers.Count(a => a.Trim() == "4");
+        output.WriteLine($"long-lived connections through the takeover: {survived} of {Count} completed (answers: {string.Join(" ", answers.Select(a => a.Trim()))})");
+        return survived;
+    }
+}
+
+/// <summary>The two-director DR lab without sync, but with Maglev hashing (<c>mh</c>) and <c>sloppy_tcp</c> on both directors.</summary>
+public sealed class HaDrMaglevLabFixture : HaDrLabFixture
+{
+    /// <inheritdoc/>
+    public override bool Sync => false;
+
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-mh";
+
+    /// <inheritdoc/>
+    protected override string LongLivedScheduler => "mh";
+
+    /// <inheritdoc/>
+    protected override bool SloppyTcp => true;
+}
+
+/// <summary>
+/// Maglev's argument, with packets: without sync, a new master that meets a connection mid-way
+/// and schedules it by a consistent hash (<c>mh</c>, with <c>sloppy_tcp</c>) sends it to the same
+/// real server the old master chose, so the long-lived connections survive — which <c>rr</c>
+/// cannot do (<see cref="HaNoSyncScenarios"/>: all break).
+/// </summary>
+public sealed class HaMaglevScenarios(HaDrMaglevLabFixture fixture, ITestOutputHelper output) : IClassFixture<HaDrMaglevLabFixture>
+{
+    [Fact]
+    public async Task WithMaglevHashingTheLongLivedConnectionsSurviveWithoutSync()
+    {
+        fixture.SkipUnlessLvsDirector();
+        await Eventually.TrueAsync(
+            async _ => (await fixture.Lab.ExecAsync("director1", ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            "director1 to be master");
+        var survivors = await LongLived.RunAsync(fixture, "director1", output);
+        Assert.Equal(LongLived.Count, survivors);
+
+        // No connection was synchronised: director2 met every one of them mid-way.
+        var stats = (await fixture.Lab.ExecAsync("director2", ["lvs-director", "stats", "--json"])).Stdout;
+        Assert.DoesNotContain("\"sync\"", stats, StringComparison.Ordinal);
+        await fixture.Lab.StartNodeAsync("director1");
     }
 }

@@ -146,8 +146,10 @@ internal sealed class InboundForwarder(
             return entry.RealServerIndex;
         }
 
-        // As IPVS: only a bare SYN opens a TCP connection; UDP opens on any datagram.
-        if (transport.Protocol == ServiceProtocol.Tcp && (transport.Flags & OpeningMask) != TcpFlags.Syn)
+        // As IPVS: only a bare SYN opens a TCP connection (with sloppy_tcp any segment but a
+        // RST); UDP opens on any datagram.
+        if (transport.Protocol == ServiceProtocol.Tcp
+            && (context.Options.SloppyTcp ? (transport.Flags & TcpFlags.Rst) != 0 : (transport.Flags & OpeningMask) != TcpFlags.Syn))
         {
             return NoConnection;
         }
