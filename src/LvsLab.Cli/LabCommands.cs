@@ -43,7 +43,8 @@ public static class LabCommands
         var name = new Option<string?>("--name") { Description = "the lab's name (default: the file's name, e.g. dr)" };
         var servers = new Option<int?>("--servers") { Description = "how many real servers (default: the file's count)" };
         var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director), lvslab-pcap (the same with libpcap frame I/O), nftables (DR, NAT), ipvs (kernel IPVS), xdp (an XDP program, DR), or image:NAME:TAG (your own)", DefaultValueFactory = _ => LabForwarders.LvsLab };
-        var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder };
+        var directors = new Option<int>("--directors") { Description = "1, or 2 for a VRRP pair with connection sync (director1 the master, director2 the backup; DR labs, lvs-director only)", DefaultValueFactory = _ => 1 };
+        var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder, directors };
         command.SetAction(async (result, ct) =>
         {
             var labKind = result.GetValue(kind)!;
@@ -63,6 +64,19 @@ public static class LabCommands
                 var topology = isFile
                     ? LabFile.Load(labKind, result.GetValue(name), slot, result.GetValue(servers))
                     : StockLabs.Load(labKind, result.GetValue(name), slot, result.GetValue(servers));
+                switch (result.GetValue(directors))
+                {
+                    case 1:
+                        break;
+                    case 2 when LabForwarders.IsLvsDirector(result.GetValue(forwarder)!):
+                        topology = DirectorPair.Apply(topology);
+                        break;
+                    case 2:
+                        return Fail($"--directors 2: a director pair speaks VRRP, which only lvs-director does; '{result.GetValue(forwarder)}' does not");
+                    case var n:
+                        return Fail($"--directors {n}: 1, or 2 for a VRRP pair");
+                }
+
                 topology = LabForwarders.Apply(topology, result.GetValue(forwarder)!);
                 labName = topology.Name;
                 await Console.Error.WriteLineAsync($"lvslab: bringing up lab '{labName}' ({topology.Mode}, {topology.Nodes.Count} nodes, subnets {string.Join(", ", topology.Networks.Select(n => n.Subnet))})");
@@ -90,7 +104,8 @@ public static class LabCommands
             Console.WriteLine();
             Console.WriteLine("next:");
             var realServer = status.Nodes.FirstOrDefault(n => n.Role == "realserver")?.Name;
-            foreach (var line in NextSteps.Lines(labName, status.Vip, status.Port, realServer))
+            var directorNodes = status.Nodes.Where(n => n.Role == "director").Select(n => n.Name).ToList();
+            foreach (var line in NextSteps.Lines(labName, status.Vip, status.Port, realServer, directorNodes))
             {
                 Console.WriteLine(line);
             }

@@ -24,9 +24,13 @@ internal static class LabSelection
         return await runtime.AttachAsync(name, cancellationToken);
     }
 
-    /// <summary>The lab's node with a role, e.g. its client or director.</summary>
+    /// <summary>
+    /// The lab's node with a role, e.g. its client or director: the first that runs (of a
+    /// director pair, the one still up when the other is stopped), else the first.
+    /// </summary>
     /// <exception cref="LabConfigurationException">The lab has none.</exception>
     public static RunningNode NodeWith(IRunningLab lab, Lab.Model.NodeRole role) =>
-        lab.Nodes.FirstOrDefault(n => n.Role == role)
+        lab.Nodes.FirstOrDefault(n => n.Role == role && n.IsRunning)
+        ?? lab.Nodes.FirstOrDefault(n => n.Role == role)
         ?? throw new LabConfigurationException($"lab '{lab.Topology.Name}' has no {role.ToString().ToLowerInvariant()} node");
 }

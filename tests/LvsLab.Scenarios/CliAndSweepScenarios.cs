@@ -109,6 +109,22 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         Assert.Equal(before, (await runtime.ListAsync()).Count);
     }
 
+    [Theory]
+    [InlineData("dr", "3", "lvslab", "--directors 3: 1, or 2 for a VRRP pair")]
+    [InlineData("dr", "2", "nftables", "--directors 2: a director pair speaks VRRP, which only lvs-director does; 'nftables' does not")]
+    [InlineData("nat", "2", "lvslab", "a director pair is offered for DR labs only (this lab is nat)")]
+    public async Task ADirectorPairItCannotMakeIsAClearErrorAndCreatesNothing(string kind, string directors, string forwarder, string message)
+    {
+        var runtime = new DockerLabRuntime();
+        var before = (await runtime.ListAsync()).Count;
+
+        var result = await RunCliAsync(["up", kind, "--directors", directors, "--forwarder", forwarder, "--name", LabFixture.UniqueName("t-bad")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, (await runtime.ListAsync()).Count);
+    }
+
     [Fact]
     public async Task AMalformedTopologyFileIsRefusedWithFileLineAndFieldAndNothingIsMade()
     {

@@ -1,10 +1,10 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using LvsLab.Lab.Docker;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
-using LvsLab.Lab.TopologyFiles;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Scenarios;
 
@@ -21,46 +21,43 @@ public class HaDrLabFixture : LabFixture
     /// <summary>The advertisement interval.</summary>
     public const int IntervalMilliseconds = 100;
 
+    private const string RulesFile = "/etc/lvs/rules.ipvs";
+
     /// <inheritdoc/>
     protected override string NamePrefix => "t-ha";
 
-    /// <summary>The faults of director2, the backup (none here).</summary>
-    protected virtual string BackupFaults => string.Empty;
-
-    /// <summary>Whether the pair synchronises its connections (<c>LVS_SYNC</c>).</summary>
-    public virtual bool Sync => true;
+    /// <summary>The pair's settings (what <c>lvslab up dr --directors 2</c> gives, with sync).</summary>
+    protected virtual DirectorPairOptions Pair => new() { IntervalMilliseconds = IntervalMilliseconds };
 
     /// <summary>The scheduler of the long-lived connections' service (port 9000).</summary>
     protected virtual string LongLivedScheduler => "rr";
 
-    /// <summary>Whether both directors run with IPVS's <c>sloppy_tcp</c> (<c>LVS_SLOPPY_TCP</c>).</summary>
-    protected virtual bool SloppyTcp => false;
-
     /// <inheritdoc/>
     protected override LabTopology CreateTopology(string name, int slot)
     {
-        var text = StockLabs.FileText("dr");
-        int start = text.IndexOf("  director:\n", StringComparison.Ordinal);
-        int end = text.IndexOf("realServers:", start, StringComparison.Ordinal);
-        string Director(string node, int host, int priority, string faults) => $$"""
-              {{node}}:
-                role: director
-                interfaces: { lan: {{host}} }
-                sysctls: { net.ipv4.ip_forward: "0" }
-                environment: { LVS_INTERFACE: eth0, LVS_VRRP: "51,{{priority}},{{IntervalMilliseconds}}ms", LVS_SYNC: {{(Sync ? "on" : "off")}}, LVS_SLOPPY_TCP: "{{(SloppyTcp ? 1 : 0)}}"{{(faults.Length > 0 ? $", LVS_FAULT: {faults}" : string.Empty)}} }
-                files:
-                  /etc/lvs/rules.ipvs: |
-                    -A -t ${vip}:${port} -s rr
-                    * -a -t ${vip}:${port} -r ${rs.lan}:${port} -g -w 1
-                    -A -u ${vip}:9999 -s rr
-                    * -a -u ${vip}:9999 -r ${rs.lan}:9999 -g -w 1
-                    -A -t ${vip}:9000 -s {{LongLivedScheduler}}
-                    * -a -t ${vip}:9000 -r ${rs.lan}:9000 -g -w 1
-
-            """;
-        var ha = text[..start] + Director("director1", 3, 250, string.Empty) + Director("director2", 4, 200, BackupFaults) + text[end..];
-        return LabFile.Parse(ha, "lab/dr-ha.lab.yml", name, slot, null);
+        // The stock DR lab made a pair (as lvslab up dr --directors 2 does), plus two services on both directors.
+        var pair = DirectorPair.Apply(StockLabs.Load("dr", name, slot), Pair);
+        var servers = pair.NodesWith(NodeRole.RealServer).Select(n => n.AddressOn("lan")).ToList();
+        var extra = new StringBuilder();
+        extra.AppendLine(CultureInfo.InvariantCulture, $"-A -u {pair.Vip}:9999 -s rr");
+        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -u {pair.Vip}:9999 -r {rs}:9999 -g -w 1"));
+        extra.AppendLine(CultureInfo.InvariantCulture, $"-A -t {pair.Vip}:9000 -s {LongLivedScheduler}");
+        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -t {pair.Vip}:9000 -r {rs}:9000 -g -w 1"));
+        return pair with
+        {
+            Nodes = [.. pair.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
+            {
+                Files = new Dictionary<string, string>(n.Files) { [RulesFile] = n.Files[RulesFile].TrimEnd('\n') + "\n" + extra },
+            })],
+        };
     }
+
+    /// <summary>Waits until <paramref name="node"/> says it is VRRP master.</summary>
+    public async Task WaitForMasterAsync(string node = DirectorPair.First) =>
+        await Eventually.TrueAsync(
+            async _ => (await Lab.ExecAsync(node, ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            $"{node} to be master");
 }
 
 /// <summary>
@@ -166,7 +163,7 @@ public sealed class HaDrNoGarpLabFixture : HaDrLabFixture
     protected override string NamePrefix => "t-ha-nogarp";
 
     /// <inheritdoc/>
-    protected override string BackupFaults => "no-gratuitous-arp";
+    protected override DirectorPairOptions Pair => base.Pair with { SecondFaults = "no-gratuitous-arp" };
 }
 
 /// <summary>
@@ -180,10 +177,7 @@ public sealed class HaNoGratuitousArpScenarios(HaDrNoGarpLabFixture fixture, ITe
     public async Task WithoutTheGratuitousArpTheRouterKeepsSendingToTheDeadMaster()
     {
         fixture.SkipUnlessLvsDirector();
-        await Eventually.TrueAsync(
-            async _ => (await fixture.Lab.ExecAsync("director1", ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20),
-            "director1 to be master");
+        await fixture.WaitForMasterAsync();
         var folder = Artifacts.For(nameof(HaNoGratuitousArpScenarios), nameof(WithoutTheGratuitousArpTheRouterKeepsSendingToTheDeadMaster));
         var takeover = await Takeover.MeasureAsync(fixture, folder, output);
 
@@ -268,7 +262,7 @@ public sealed class HaDrNoSyncLabFixture : HaDrLabFixture
     protected override string NamePrefix => "t-ha-nosync";
 
     /// <inheritdoc/>
-    public override bool Sync => false;
+    protected override DirectorPairOptions Pair => base.Pair with { Sync = false };
 }
 
 /// <summary>
@@ -282,10 +276,7 @@ public sealed class HaNoSyncScenarios(HaDrNoSyncLabFixture fixture, ITestOutputH
     public async Task WithoutSyncTheLongLivedConnectionsBreakAtTheTakeover()
     {
         fixture.SkipUnlessLvsDirector();
-        await Eventually.TrueAsync(
-            async _ => (await fixture.Lab.ExecAsync("director1", ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20),
-            "director1 to be master");
+        await fixture.WaitForMasterAsync();
         var survivors = await LongLived.RunAsync(fixture, "director1", output);
         Assert.Equal(0, survivors);
         var (log, _) = await fixture.Lab.LogsAsync("director2");
@@ -329,16 +320,13 @@ internal static class LongLived
 public sealed class HaDrMaglevLabFixture : HaDrLabFixture
 {
     /// <inheritdoc/>
-    public override bool Sync => false;
-
-    /// <inheritdoc/>
     protected override string NamePrefix => "t-ha-mh";
 
     /// <inheritdoc/>
-    protected override string LongLivedScheduler => "mh";
+    protected override DirectorPairOptions Pair => base.Pair with { Sync = false, SloppyTcp = true };
 
     /// <inheritdoc/>
-    protected override bool SloppyTcp => true;
+    protected override string LongLivedScheduler => "mh";
 }
 
 /// <summary>
@@ -353,10 +341,7 @@ public sealed class HaMaglevScenarios(HaDrMaglevLabFixture fixture, ITestOutputH
     public async Task WithMaglevHashingTheLongLivedConnectionsSurviveWithoutSync()
     {
         fixture.SkipUnlessLvsDirector();
-        await Eventually.TrueAsync(
-            async _ => (await fixture.Lab.ExecAsync("director1", ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20),
-            "director1 to be master");
+        await fixture.WaitForMasterAsync();
         var survivors = await LongLived.RunAsync(fixture, "director1", output);
         Assert.Equal(LongLived.Count, survivors);
 

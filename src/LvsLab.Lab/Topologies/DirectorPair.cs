@@ -1,0 +1,109 @@
+using System.Globalization;
+using LvsLab.Lab.Model;
+
+namespace LvsLab.Lab.Topologies;
+
+/// <summary>
+/// Makes a lab's one director a VRRP pair, as keepalived makes two LVS directors one:
+/// <c>director1</c> (the director as it was, the higher priority) and <c>director2</c> (the
+/// same node one address further on each of its networks), each told its part by
+/// <c>LVS_VRRP</c> (and <c>LVS_SYNC</c>, <c>LVS_SLOPPY_TCP</c>). Only DR labs for now: in NAT the
+/// real servers' gateway would have to move with the VIP, which needs a second virtual router.
+/// </summary>
+public static class DirectorPair
+{
+    /// <summary>The first director's name (the master while both run).</summary>
+    public const string First = "director1";
+
+    /// <summary>The second director's name.</summary>
+    public const string Second = "director2";
+
+    /// <summary>The pair in place of the topology's one director.</summary>
+    /// <param name="topology">A topology with exactly one director node.</param>
+    /// <param name="options">The pair's VRRP settings; the defaults when null.</param>
+    /// <returns>The topology with <see cref="First"/> and <see cref="Second"/> instead.</returns>
+    /// <exception cref="ArgumentException">Not one director, not a DR lab, or the second director's address is taken.</exception>
+    public static LabTopology Apply(LabTopology topology, DirectorPairOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        options ??= new DirectorPairOptions();
+        var directors = topology.NodesWith(NodeRole.Director);
+        if (directors.Count != 1)
+        {
+            throw new ArgumentException($"a director pair is made from a lab with one director; lab '{topology.Name}' has {directors.Count}");
+        }
+
+        if (topology.Mode != "dr")
+        {
+            throw new ArgumentException($"a director pair is offered for DR labs only (this lab is {topology.Mode}): in NAT the real servers' gateway would have to move with the VIP");
+        }
+
+        var director = directors[0];
+        var taken = topology.NodeAddresses;
+        var second = director.Interfaces.Select(i => i with { Address = AddressMath.Offset(i.Address, 1) }).ToList();
+        if (second.FirstOrDefault(n => taken.Contains(n.Address)) is { } clash)
+        {
+            throw new ArgumentException($"the second director would take {clash.Address} on network '{clash.Network}', which another node holds");
+        }
+
+        LabNode Member(string name, IReadOnlyList<NodeInterface> interfaces, int priority, string faults)
+        {
+            var environment = new Dictionary<string, string>(director.Environment, StringComparer.Ordinal)
+            {
+                ["LVS_VRRP"] = string.Create(CultureInfo.InvariantCulture, $"{options.VirtualRouterId},{priority},{options.IntervalMilliseconds}ms"),
+                ["LVS_SYNC"] = options.Sync ? "on" : "off",
+                ["LVS_SLOPPY_TCP"] = options.SloppyTcp ? "1" : "0",
+            };
+            if (faults.Length > 0)
+            {
+                environment["LVS_FAULT"] = faults;
+            }
+
+            return director with { Name = name, Interfaces = interfaces, Environment = environment };
+        }
+
+        var nodes = new List<LabNode>();
+        foreach (var node in topology.Nodes)
+        {
+            if (node == director)
+            {
+                nodes.Add(Member(First, director.Interfaces, options.FirstPriority, options.FirstFaults));
+                nodes.Add(Member(Second, second, options.SecondPriority, options.SecondFaults));
+            }
+            else
+            {
+                nodes.Add(node);
+            }
+        }
+
+        return topology with { Nodes = nodes };
+    }
+}
+
+/// <summary>The VRRP settings of a <see cref="DirectorPair"/>.</summary>
+public sealed record DirectorPairOptions
+{
+    /// <summary>The virtual router id (and sync id), 1–255.</summary>
+    public int VirtualRouterId { get; init; } = 51;
+
+    /// <summary>The first director's priority (the higher: it is master while it runs).</summary>
+    public int FirstPriority { get; init; } = 250;
+
+    /// <summary>The second director's priority.</summary>
+    public int SecondPriority { get; init; } = 200;
+
+    /// <summary>The advertisement interval in milliseconds (a multiple of 10): the lab's 100 ms, where keepalived's default is 1 s.</summary>
+    public int IntervalMilliseconds { get; init; } = 100;
+
+    /// <summary>Whether the pair synchronises its connections.</summary>
+    public bool Sync { get; init; } = true;
+
+    /// <summary>Whether both run with IPVS's <c>sloppy_tcp</c>.</summary>
+    public bool SloppyTcp { get; init; }
+
+    /// <summary>Deliberate faults of the first director (<c>LVS_FAULT</c>), for negative controls.</summary>
+    public string FirstFaults { get; init; } = string.Empty;
+
+    /// <summary>Deliberate faults of the second director.</summary>
+    public string SecondFaults { get; init; } = string.Empty;
+}

@@ -1,0 +1,64 @@
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Topologies;
+
+namespace LvsLab.Lab.Tests;
+
+public class DirectorPairTests
+{
+    private static LabTopology Dr() => StockLabs.Load("dr", "pair", 3);
+
+    [Fact]
+    public void TheDirectorBecomesTwoOneAddressApartWithTheirVrrpParts()
+    {
+        var single = Dr();
+        var director = single.Node("director");
+        var pair = DirectorPair.Apply(single);
+
+        Assert.Equal(single.Nodes.Count + 1, pair.Nodes.Count);
+        Assert.DoesNotContain(pair.Nodes, n => n.Name == "director");
+        var first = pair.Node(DirectorPair.First);
+        var second = pair.Node(DirectorPair.Second);
+        Assert.Equal(director.Interfaces, first.Interfaces);
+        Assert.Equal(AddressMath.Offset(director.AddressOn("lan"), 1), second.AddressOn("lan"));
+        Assert.Equal("51,250,100ms", first.Environment["LVS_VRRP"]);
+        Assert.Equal("51,200,100ms", second.Environment["LVS_VRRP"]);
+        Assert.All(new[] { first, second }, n =>
+        {
+            Assert.Equal(NodeRole.Director, n.Role);
+            Assert.Equal("on", n.Environment["LVS_SYNC"]);
+            Assert.Equal("0", n.Environment["LVS_SLOPPY_TCP"]);
+            Assert.Equal(director.Environment["LVS_INTERFACE"], n.Environment["LVS_INTERFACE"]);
+            Assert.Equal(director.Files, n.Files);
+            Assert.False(n.Environment.ContainsKey("LVS_FAULT"));
+        });
+        Assert.Empty(pair.Validate());
+    }
+
+    [Fact]
+    public void OptionsReachTheDirectors()
+    {
+        var pair = DirectorPair.Apply(Dr(), new DirectorPairOptions { VirtualRouterId = 7, IntervalMilliseconds = 1000, Sync = false, SloppyTcp = true, SecondFaults = "no-gratuitous-arp" });
+        Assert.Equal("7,250,1000ms", pair.Node(DirectorPair.First).Environment["LVS_VRRP"]);
+        Assert.Equal("off", pair.Node(DirectorPair.Second).Environment["LVS_SYNC"]);
+        Assert.Equal("1", pair.Node(DirectorPair.Second).Environment["LVS_SLOPPY_TCP"]);
+        Assert.Equal("no-gratuitous-arp", pair.Node(DirectorPair.Second).Environment["LVS_FAULT"]);
+        Assert.False(pair.Node(DirectorPair.First).Environment.ContainsKey("LVS_FAULT"));
+    }
+
+    [Fact]
+    public void OnlyADrLabWithOneDirectorAndAFreeAddressIsPaired()
+    {
+        Assert.Contains("DR labs only", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(StockLabs.Load("nat", "pair", 3))).Message, StringComparison.Ordinal);
+        var pair = DirectorPair.Apply(Dr());
+        Assert.Contains("has 2", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(pair)).Message, StringComparison.Ordinal);
+
+        // A node already at the second director's address.
+        var single = Dr();
+        var next = AddressMath.Offset(single.Node("director").AddressOn("lan"), 1);
+        var crowded = single with
+        {
+            Nodes = [.. single.Nodes.Select(n => n.Name == "rs1" ? n with { Interfaces = [new NodeInterface("lan", next)] } : n)],
+        };
+        Assert.Contains($"would take {next}", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(crowded)).Message, StringComparison.Ordinal);
+    }
+}
