@@ -7,31 +7,33 @@ namespace LvsLab.Cli;
 /// <summary>
 /// Each real server's health as the lab's director sees it (<c>lvs-director stats --json</c>):
 /// <c>up</c>, <c>down</c> or <c>unchecked</c>; <c>-</c> when the director cannot say (stopped,
-/// or a forwarder without health checks of its own).
+/// or a forwarder without health checks of its own). And each director of a VRRP pair's part:
+/// <c>master</c> or <c>backup</c>.
 /// </summary>
 internal static class HealthStates
 {
-    /// <summary>The health of each real server of <paramref name="lab"/>, by node name.</summary>
+    /// <summary>The health of each real server of <paramref name="lab"/>, and the VRRP part of each director of a pair, by node name.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> ReadAsync(DockerLabRuntime runtime, LabStatus lab, CancellationToken cancellationToken)
     {
         var servers = lab.Nodes.Where(n => n.Role == "realserver").ToList();
         var states = servers.ToDictionary(n => n.Name, _ => "-", StringComparer.Ordinal);
-        if (lab.Nodes.FirstOrDefault(n => n.Role == "director" && n.State == "running") is not { } director)
+        JsonElement? stats = null;
+        foreach (var director in lab.Nodes.Where(n => n.Role == "director" && n.State == "running"))
         {
-            return states;
+            var own = await DirectorStats.ReadAsync(runtime, director.Container, cancellationToken);
+            if (own is { } s && s.TryGetProperty("vrrp", out var vrrp) && vrrp.GetString() is { } part)
+            {
+                states[director.Name] = part;
+            }
+
+            // The real servers' health as the director holding the VIPs sees it (the first one, or the master).
+            if (stats is null || states.GetValueOrDefault(director.Name) == "master")
+            {
+                stats = own ?? stats;
+            }
         }
 
-        ExecResult run;
-        try
-        {
-            run = await runtime.ExecInContainerAsync(director.Container, ["lvs-director", "stats", "--json"], cancellationToken);
-        }
-        catch (Docker.DotNet.DockerApiException)
-        {
-            return states;
-        }
-
-        if (run.ExitCode != 0)
+        if (stats is not { } held)
         {
             return states;
         }
@@ -40,8 +42,7 @@ internal static class HealthStates
         var byAddress = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            using var json = JsonDocument.Parse(run.Stdout);
-            foreach (var service in json.RootElement.GetProperty("services").EnumerateArray())
+            foreach (var service in held.GetProperty("services").EnumerateArray())
             {
                 foreach (var real in service.GetProperty("realServers").EnumerateArray())
                 {
@@ -51,11 +52,7 @@ internal static class HealthStates
                 }
             }
         }
-        catch (JsonException)
-        {
-            return states;
-        }
-        catch (KeyNotFoundException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
         {
             return states;
         }

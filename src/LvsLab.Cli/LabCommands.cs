@@ -205,7 +205,8 @@ public static class LabCommands
         return command;
     }
 
-    // Real servers carry "health" (up, down, unchecked, or "-" when the director cannot say).
+    // Real servers carry "health" (up, down, unchecked, or "-" when the director cannot say);
+    // the directors of a VRRP pair "vrrp" (master or backup).
     private static object ToJson(LabStatus lab, IReadOnlyDictionary<string, string> health) => new
     {
         name = lab.Name,
@@ -214,7 +215,9 @@ public static class LabCommands
         port = lab.Port,
         owner = lab.Owner,
         nodes = lab.Nodes.Select(n => health.TryGetValue(n.Name, out var h)
-            ? (object)new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips, health = h }
+            ? n.Role == "director"
+                ? (object)new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips, vrrp = h }
+                : new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips, health = h }
             : new { name = n.Name, role = n.Role, container = n.Container, state = n.State, ips = n.Ips }),
     };
 

@@ -1,64 +1,9 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using LvsLab.Lab.Docker;
-using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
-using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Scenarios;
 
 namespace LvsLab.Scenarios;
-
-/// <summary>
-/// The stock DR lab with two directors instead of one, a VRRP pair (virtual router 51, adverts
-/// every 100 ms): director1 (priority 250) and director2 (priority 200), each with the same rules
-/// plus a UDP service on port 9999 for a steady stream and the upload service on 9000 for
-/// long-lived connections; the pair synchronises its connections unless a subclass says not.
-/// </summary>
-public class HaDrLabFixture : LabFixture
-{
-    /// <summary>The advertisement interval.</summary>
-    public const int IntervalMilliseconds = 100;
-
-    private const string RulesFile = "/etc/lvs/rules.ipvs";
-
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-ha";
-
-    /// <summary>The pair's settings (what <c>lvslab up dr --directors 2</c> gives, with sync).</summary>
-    protected virtual DirectorPairOptions Pair => new() { IntervalMilliseconds = IntervalMilliseconds };
-
-    /// <summary>The scheduler of the long-lived connections' service (port 9000).</summary>
-    protected virtual string LongLivedScheduler => "rr";
-
-    /// <inheritdoc/>
-    protected override LabTopology CreateTopology(string name, int slot)
-    {
-        // The stock DR lab made a pair (as lvslab up dr --directors 2 does), plus two services on both directors.
-        var pair = DirectorPair.Apply(StockLabs.Load("dr", name, slot), Pair);
-        var servers = pair.NodesWith(NodeRole.RealServer).Select(n => n.AddressOn("lan")).ToList();
-        var extra = new StringBuilder();
-        extra.AppendLine(CultureInfo.InvariantCulture, $"-A -u {pair.Vip}:9999 -s rr");
-        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -u {pair.Vip}:9999 -r {rs}:9999 -g -w 1"));
-        extra.AppendLine(CultureInfo.InvariantCulture, $"-A -t {pair.Vip}:9000 -s {LongLivedScheduler}");
-        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -t {pair.Vip}:9000 -r {rs}:9000 -g -w 1"));
-        return pair with
-        {
-            Nodes = [.. pair.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
-            {
-                Files = new Dictionary<string, string>(n.Files) { [RulesFile] = n.Files[RulesFile].TrimEnd('\n') + "\n" + extra },
-            })],
-        };
-    }
-
-    /// <summary>Waits until <paramref name="node"/> says it is VRRP master.</summary>
-    public async Task WaitForMasterAsync(string node = DirectorPair.First) =>
-        await Eventually.TrueAsync(
-            async _ => (await Lab.ExecAsync(node, ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20),
-            $"{node} to be master");
-}
 
 /// <summary>
 /// Two directors as a VRRP pair (issue 15): exactly one holds the VIP; when it dies the other
@@ -86,7 +31,15 @@ public sealed class HaScenarios(HaDrLabFixture fixture, ITestOutputHelper output
         // The router asked for the VIP (its first packet to it) and only the master answered.
         Assert.Equal(fixture.Lab.Node("director1").On("lan").Mac, await RouterMacForVipAsync());
 
-        // The backup counts what it drops for the VIP (nothing: the router sends to the master).
+        // lvslab status --json says which is which.
+        var status = await CliRunner.RunAsync(["status", "--name", fixture.Topology.Name, "--json"], output);
+        Assert.Equal(0, status.ExitCode);
+        var nodes = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("name").GetString()!, n => n);
+        Assert.Equal("master", nodes["director1"].GetProperty("vrrp").GetString());
+        Assert.Equal("backup", nodes["director2"].GetProperty("vrrp").GetString());
+        Assert.Equal("up", nodes["rs1"].GetProperty("health").GetString());
+
+        // The backup hears the master's advertisements.
         var backup = await StatsAsync("director2");
         Assert.Equal("backup", backup.GetProperty("vrrp").GetString());
         Assert.True(backup.GetProperty("vrrpDetail").GetProperty("advertisementsAccepted").GetInt64() > 0, "the backup heard no advertisement");
@@ -156,16 +109,6 @@ public sealed class HaScenarios(HaDrLabFixture fixture, ITestOutputHelper output
     }
 }
 
-/// <summary>The two-director DR lab whose backup sends no gratuitous ARP when it takes over: the negative control.</summary>
-public sealed class HaDrNoGarpLabFixture : HaDrLabFixture
-{
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-ha-nogarp";
-
-    /// <inheritdoc/>
-    protected override DirectorPairOptions Pair => base.Pair with { SecondFaults = "no-gratuitous-arp" };
-}
-
 /// <summary>
 /// The negative control of the takeover: a backup that becomes master without a gratuitous ARP
 /// is master in vain — the router keeps sending the stream to the dead director's MAC until its
@@ -191,81 +134,6 @@ public sealed class HaNoGratuitousArpScenarios(HaDrNoGarpLabFixture fixture, ITe
 }
 
 /// <summary>
-/// Kills the master (director1, SIGKILL: no goodbye) under a steady UDP stream through the VIP
-/// and measures the takeover from captures on the real servers' links (who forwarded each
-/// frame, by source MAC) and on the router's LAN link (where the router sent it).
-/// </summary>
-internal sealed record Takeover(
-    string OldMac,
-    string NewMac,
-    TimeSpan? Time,
-    int ByOld,
-    int ByNew,
-    int Lost,
-    IReadOnlyList<CapturedFrame> ToOldMacAfterTakeover,
-    IReadOnlyList<CapturedFrame> ToOldMacAfterGoal,
-    string Summary)
-{
-    private const int Rate = 1000;
-    private const int Seconds = 4;
-
-    public static async Task<Takeover> MeasureAsync(LabFixture fixture, string folder, ITestOutputHelper output)
-    {
-        var lab = fixture.Lab;
-        string vip = lab.Topology.Vip.ToString();
-        string oldMac = lab.Node("director1").On("lan").Mac;
-        string newMac = lab.Node("director2").On("lan").Mac;
-        await using var taps = TapSet.Start(lab, folder, "rs1", "rs2", "rs3", "router:lan");
-        List<CapturedFrame> Forwarded(string mac) =>
-            [.. new[] { "rs1", "rs2", "rs3" }.SelectMany(taps.On).Where(f => f.SourceMac == mac && f.Ip?.DestinationAddress.ToString() == vip && f.Ethernet.Extract<PacketDotNet.UdpPacket>()?.DestinationPort == 9999)];
-
-        // Once director1 has forwarded a second of the stream it is killed.
-        var stream = lab.ExecAsync("client", ["lvs-pktgen", "udp", "--to", $"{vip}:9999", "--rate", Rate.ToString(CultureInfo.InvariantCulture), "--seconds", Seconds.ToString(CultureInfo.InvariantCulture)]);
-        await Eventually.TrueAsync(_ => Task.FromResult(Forwarded(oldMac).Count >= Rate), TimeSpan.FromSeconds(10), "director1 to forward a second of the stream");
-        var killed = DateTime.UtcNow;
-        Assert.Equal(0, (await DockerCli.RunAsync("kill", DockerLabRuntime.ContainerName(lab.Topology.Name, "director1"))).ExitCode);
-        Assert.Equal(0, (await stream).ExitCode);
-        await taps.StopAsync();
-
-        var byOld = Forwarded(oldMac);
-        var byNew = Forwarded(newMac);
-        var lastOld = byOld.Max(f => f.Time);
-        DateTime? firstNew = byNew.Count > 0 ? byNew.Min(f => f.Time) : null;
-        TimeSpan? time = firstNew - lastOld;
-        var toOld = taps.On("router:lan").Where(f => f.DestinationMac == oldMac && f.Ip?.DestinationAddress.ToString() == vip).ToList();
-        var summary = string.Create(CultureInfo.InvariantCulture, $"""
-            VRRP takeover, DR, adverts every {HaDrLabFixture.IntervalMilliseconds} ms, director1 (priority 250) killed by SIGKILL, director2 (200) takes over
-            stream: {Rate * Seconds} UDP datagrams at {Rate}/s; forwarded by director1 {byOld.Count}, by director2 {byNew.Count}, lost {(Rate * Seconds) - byOld.Count - byNew.Count}
-            last forwarded by director1 {(lastOld - killed).TotalMilliseconds:F0} ms after the kill; first by director2 {(firstNew is { } f ? $"{(f - killed).TotalMilliseconds:F0} ms after it" : "never")}
-            takeover (last frame by the old master → first by the new): {(time is { } t ? $"{t.TotalMilliseconds:F0} ms" : "none within the stream")} (goal ≤ {HaScenarios.TakeoverGoal.TotalMilliseconds:F0} ms)
-            frames the router sent to director1's MAC after the kill: {toOld.Count(fr => fr.Time > killed)}
-            """);
-        output.WriteLine(summary);
-        await File.WriteAllTextAsync(Path.Combine(folder, "takeover.txt"), summary + "\n");
-        return new Takeover(
-            oldMac,
-            newMac,
-            time,
-            byOld.Count,
-            byNew.Count,
-            (Rate * Seconds) - byOld.Count - byNew.Count,
-            [.. toOld.Where(fr => firstNew is { } first && fr.Time > first)],
-            [.. toOld.Where(fr => fr.Time > killed + HaScenarios.TakeoverGoal)],
-            summary);
-    }
-}
-
-/// <summary>The two-director DR lab without connection synchronisation: the negative control.</summary>
-public sealed class HaDrNoSyncLabFixture : HaDrLabFixture
-{
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-ha-nosync";
-
-    /// <inheritdoc/>
-    protected override DirectorPairOptions Pair => base.Pair with { Sync = false };
-}
-
-/// <summary>
 /// The negative control of synchronisation: without it the new master knows none of the
 /// connections the old one scheduled, drops their next packets (as IPVS drops a non-SYN packet
 /// without a connection), and every long-lived connection breaks.
@@ -283,50 +151,6 @@ public sealed class HaNoSyncScenarios(HaDrNoSyncLabFixture fixture, ITestOutputH
         Assert.Contains("vrrp: master", log, StringComparison.Ordinal);
         await fixture.Lab.StartNodeAsync("director1");
     }
-}
-
-/// <summary>
-/// Fifty long-lived connections to the upload service (port 9000: it answers with the byte
-/// count once the client closes) through the VIP: each sends a line, waits, sends another and
-/// closes; the master is killed (SIGKILL) in between. A connection that survives gets "4".
-/// </summary>
-internal static class LongLived
-{
-    public const int Count = 50;
-
-    /// <summary>Runs the connections, kills director1 once <paramref name="watcher"/> lists all of them, and returns how many survived.</summary>
-    public static async Task<int> RunAsync(LabFixture fixture, string watcher, ITestOutputHelper output)
-    {
-        var lab = fixture.Lab;
-        string vip = lab.Topology.Vip.ToString();
-        var script = $"rm -f /tmp/ll.*; for i in $(seq {Count}); do ( (echo a; sleep 8; echo b) | socat -t 8 - TCP4:{vip}:9000 > /tmp/ll.$i 2>/dev/null ) & done; wait; cat /tmp/ll.* 2>/dev/null";
-        var connections = lab.ExecAsync("client", ["sh", "-c", script]);
-
-        // Killed only once every connection is established — and, with sync, known to the backup.
-        int Established(string table) => table.Split('\n').Count(l => l.StartsWith("TCP", StringComparison.Ordinal) && l.Contains("ESTABLISHED", StringComparison.Ordinal) && l.Contains($" {vip}:9000 ", StringComparison.Ordinal));
-        await Eventually.TrueAsync(
-            async _ => Established((await lab.ExecAsync(watcher, ["lvs-director", "connections"])).Stdout) >= Count,
-            TimeSpan.FromSeconds(6),
-            $"{watcher} to list {Count} established connections to port 9000");
-        Assert.Equal(0, (await DockerCli.RunAsync("kill", DockerLabRuntime.ContainerName(lab.Topology.Name, "director1"))).ExitCode);
-        var answers = (await connections).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        int survived = answers.Count(a => a.Trim() == "4");
-        output.WriteLine($"long-lived connections through the takeover: {survived} of {Count} completed (answers: {string.Join(" ", answers.Select(a => a.Trim()))})");
-        return survived;
-    }
-}
-
-/// <summary>The two-director DR lab without sync, but with Maglev hashing (<c>mh</c>) and <c>sloppy_tcp</c> on both directors.</summary>
-public sealed class HaDrMaglevLabFixture : HaDrLabFixture
-{
-    /// <inheritdoc/>
-    protected override string NamePrefix => "t-ha-mh";
-
-    /// <inheritdoc/>
-    protected override DirectorPairOptions Pair => base.Pair with { Sync = false, SloppyTcp = true };
-
-    /// <inheritdoc/>
-    protected override string LongLivedScheduler => "mh";
 }
 
 /// <summary>

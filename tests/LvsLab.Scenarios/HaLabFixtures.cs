@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
+
+namespace LvsLab.Scenarios;
+
+/// <summary>
+/// The stock DR lab with two directors instead of one, a VRRP pair (virtual router 51, adverts
+/// every 100 ms): director1 (priority 250) and director2 (priority 200), each with the same rules
+/// plus a UDP service on port 9999 for a steady stream and the upload service on 9000 for
+/// long-lived connections; the pair synchronises its connections unless a subclass says not.
+/// </summary>
+public class HaDrLabFixture : LabFixture
+{
+    /// <summary>The advertisement interval.</summary>
+    public const int IntervalMilliseconds = 100;
+
+    private const string RulesFile = "/etc/lvs/rules.ipvs";
+
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha";
+
+    /// <summary>The pair's settings (what <c>lvslab up dr --directors 2</c> gives, with sync).</summary>
+    protected virtual DirectorPairOptions Pair => new() { IntervalMilliseconds = IntervalMilliseconds };
+
+    /// <summary>The scheduler of the long-lived connections' service (port 9000).</summary>
+    protected virtual string LongLivedScheduler => "rr";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot)
+    {
+        // The stock DR lab made a pair (as lvslab up dr --directors 2 does), plus two services on both directors.
+        var pair = DirectorPair.Apply(StockLabs.Load("dr", name, slot), Pair);
+        var servers = pair.NodesWith(NodeRole.RealServer).Select(n => n.AddressOn("lan")).ToList();
+        var extra = new StringBuilder();
+        extra.AppendLine(CultureInfo.InvariantCulture, $"-A -u {pair.Vip}:9999 -s rr");
+        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -u {pair.Vip}:9999 -r {rs}:9999 -g -w 1"));
+        extra.AppendLine(CultureInfo.InvariantCulture, $"-A -t {pair.Vip}:9000 -s {LongLivedScheduler}");
+        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -t {pair.Vip}:9000 -r {rs}:9000 -g -w 1"));
+        return pair with
+        {
+            Nodes = [.. pair.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
+            {
+                Files = new Dictionary<string, string>(n.Files) { [RulesFile] = n.Files[RulesFile].TrimEnd('\n') + "\n" + extra },
+            })],
+        };
+    }
+
+    /// <summary>Waits until <paramref name="node"/> says it is VRRP master.</summary>
+    public async Task WaitForMasterAsync(string node = DirectorPair.First) =>
+        await Eventually.TrueAsync(
+            async _ => (await Lab.ExecAsync(node, ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            $"{node} to be master");
+}
+
+/// <summary>The two-director DR lab whose backup sends no gratuitous ARP when it takes over: the negative control.</summary>
+public sealed class HaDrNoGarpLabFixture : HaDrLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-nogarp";
+
+    /// <inheritdoc/>
+    protected override DirectorPairOptions Pair => base.Pair with { SecondFaults = "no-gratuitous-arp" };
+}
+
+/// <summary>The two-director DR lab without connection synchronisation: the negative control.</summary>
+public sealed class HaDrNoSyncLabFixture : HaDrLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-nosync";
+
+    /// <inheritdoc/>
+    protected override DirectorPairOptions Pair => base.Pair with { Sync = false };
+}
+
+/// <summary>The two-director DR lab without sync, but with Maglev hashing (<c>mh</c>) and <c>sloppy_tcp</c> on both directors.</summary>
+public sealed class HaDrMaglevLabFixture : HaDrLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-mh";
+
+    /// <inheritdoc/>
+    protected override DirectorPairOptions Pair => base.Pair with { Sync = false, SloppyTcp = true };
+
+    /// <inheritdoc/>
+    protected override string LongLivedScheduler => "mh";
+}
