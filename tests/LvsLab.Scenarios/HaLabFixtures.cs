@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
@@ -16,6 +17,12 @@ public class HaDrLabFixture : LabFixture
 {
     /// <summary>The advertisement interval.</summary>
     public const int IntervalMilliseconds = 100;
+
+    /// <summary>
+    /// director2's master down interval (RFC 5798 §6.1): three advertisement intervals and its
+    /// skew, (256 − 200) × 100 / 256 ms.
+    /// </summary>
+    public const int MasterDownMilliseconds = (3 * IntervalMilliseconds) + ((256 - 200) * IntervalMilliseconds / 256);
 
     private const string RulesFile = "/etc/lvs/rules.ipvs";
 
@@ -48,12 +55,30 @@ public class HaDrLabFixture : LabFixture
         };
     }
 
-    /// <summary>Waits until <paramref name="node"/> says it is VRRP master.</summary>
-    public async Task WaitForMasterAsync(string node = DirectorPair.First) =>
+    /// <summary>
+    /// Waits until director1 says it is VRRP master and director2 backup: the pair's resting
+    /// state (at start-up both may be master for a moment, until the backup hears the master).
+    /// </summary>
+    public async Task WaitForPairAsync() =>
         await Eventually.TrueAsync(
-            async _ => (await Lab.ExecAsync(node, ["lvs-director", "stats", "--json"])).Stdout.Contains("\"vrrp\": \"master\"", StringComparison.Ordinal),
+            async _ => await VrrpStateAsync(DirectorPair.First) == "master" && await VrrpStateAsync(DirectorPair.Second) == "backup",
             TimeSpan.FromSeconds(20),
-            $"{node} to be master");
+            $"{DirectorPair.First} to be master and {DirectorPair.Second} backup");
+
+    /// <summary>Waits until <paramref name="node"/> says it is VRRP master.</summary>
+    public async Task WaitForMasterAsync(string node) =>
+        await Eventually.TrueAsync(async _ => await VrrpStateAsync(node) == "master", TimeSpan.FromSeconds(20), $"{node} to be master");
+
+    /// <summary>The director's counters (<c>lvs-director stats --json</c>), or an empty object when it does not answer.</summary>
+    public async Task<JsonElement> StatsAsync(string node)
+    {
+        var result = await Lab.ExecAsync(node, ["lvs-director", "stats", "--json"]);
+        return result.ExitCode == 0 ? JsonDocument.Parse(result.Stdout).RootElement.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
+    }
+
+    /// <summary>The director's VRRP state ("master", "backup", ...), or "" when it does not answer.</summary>
+    public async Task<string> VrrpStateAsync(string node) =>
+        (await StatsAsync(node)).TryGetProperty("vrrp", out var state) ? state.GetString() ?? string.Empty : string.Empty;
 }
 
 /// <summary>The two-director DR lab whose backup sends no gratuitous ARP when it takes over: the negative control.</summary>

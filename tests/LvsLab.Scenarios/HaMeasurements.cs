@@ -1,6 +1,7 @@
 using System.Globalization;
 using LvsLab.Lab.Docker;
 using LvsLab.Lab.Runtime;
+using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
 
 namespace LvsLab.Scenarios;
@@ -17,14 +18,19 @@ internal sealed record Takeover(
     int ByOld,
     int ByNew,
     int Lost,
+    DateTime? FirstGratuitousArp,
+    TimeSpan? Decision,
     IReadOnlyList<CapturedFrame> ToOldMacAfterTakeover,
     IReadOnlyList<CapturedFrame> ToOldMacAfterGoal,
     string Summary)
 {
     private const int Rate = 1000;
-    private const int Seconds = 4;
 
-    public static async Task<Takeover> MeasureAsync(LabFixture fixture, string folder, ITestOutputHelper output)
+    // Long enough that the takeover falls inside the stream however slowly `docker kill` returns:
+    // director1 is killed after 1 s of it, and the takeover takes about a third of a second.
+    private const int Seconds = 6;
+
+    public static async Task<Takeover> MeasureAsync(HaDrLabFixture fixture, string folder, ITestOutputHelper output)
     {
         var lab = fixture.Lab;
         string vip = lab.Topology.Vip.ToString();
@@ -47,13 +53,26 @@ internal sealed record Takeover(
         var lastOld = byOld.Max(f => f.Time);
         DateTime? firstNew = byNew.Count > 0 ? byNew.Min(f => f.Time) : null;
         TimeSpan? time = firstNew - lastOld;
-        var toOld = taps.On("router:lan").Where(f => f.DestinationMac == oldMac && f.Ip?.DestinationAddress.ToString() == vip).ToList();
+
+        // What the router's LAN link saw: the advertisements of each director, director2's
+        // gratuitous ARP for the VIP, and where the router sent the stream.
+        var lan = taps.On("router:lan");
+        // (An advertisement leaves from the virtual router's MAC, 00:00:5e:00:01:VRID: told apart by the source address.)
+        string oldAddress = lab.Topology.Node("director1").AddressOn("lan").ToString();
+        string newAddress = lab.Topology.Node("director2").AddressOn("lan").ToString();
+        DateTime? LastAdvert(string from) => lan.Where(f => IsVrrp(f) && f.Ip!.SourceAddress.ToString() == from).Select(f => (DateTime?)f.Time).Max();
+        DateTime? FirstAdvertAfter(string from, DateTime after) => lan.Where(f => IsVrrp(f) && f.Ip!.SourceAddress.ToString() == from && f.Time > after).Select(f => (DateTime?)f.Time).Min();
+        var lastOldAdvert = LastAdvert(oldAddress);
+        DateTime? firstNewAdvert = lastOldAdvert is { } l ? FirstAdvertAfter(newAddress, l) : null;
+        DateTime? garp = lan.Where(f => f.SourceMac == newMac && f.Arp is { } a && a.SenderProtocolAddress.ToString() == vip && a.TargetProtocolAddress.ToString() == vip).Select(f => (DateTime?)f.Time).Min();
+        var toOld = lan.Where(f => f.DestinationMac == oldMac && f.Ip?.DestinationAddress.ToString() == vip).ToList();
+        string Ms(DateTime? at, DateTime from) => at is { } a ? $"{(a - from).TotalMilliseconds:F0} ms" : "never";
         var summary = string.Create(CultureInfo.InvariantCulture, $"""
             VRRP takeover, DR, adverts every {HaDrLabFixture.IntervalMilliseconds} ms, director1 (priority 250) killed by SIGKILL, director2 (200) takes over
             stream: {Rate * Seconds} UDP datagrams at {Rate}/s; forwarded by director1 {byOld.Count}, by director2 {byNew.Count}, lost {(Rate * Seconds) - byOld.Count - byNew.Count}
-            last forwarded by director1 {(lastOld - killed).TotalMilliseconds:F0} ms after the kill; first by director2 {(firstNew is { } f ? $"{(f - killed).TotalMilliseconds:F0} ms after it" : "never")}
+            after director1's last advertisement: its last forwarded frame {Ms(lastOld, lastOldAdvert ?? lastOld)}, director2's first advertisement {Ms(firstNewAdvert, lastOldAdvert ?? lastOld)} (master down interval {HaDrLabFixture.MasterDownMilliseconds} ms), its gratuitous ARP {Ms(garp, lastOldAdvert ?? lastOld)}, its first forwarded frame {Ms(firstNew, lastOldAdvert ?? lastOld)}
             takeover (last frame by the old master → first by the new): {(time is { } t ? $"{t.TotalMilliseconds:F0} ms" : "none within the stream")} (goal ≤ {HaScenarios.TakeoverGoal.TotalMilliseconds:F0} ms)
-            frames the router sent to director1's MAC after the kill: {toOld.Count(fr => fr.Time > killed)}
+            frames the router sent to director1's MAC after the kill: {toOld.Count(fr => fr.Time > killed)}, after director2's gratuitous ARP: {toOld.Count(fr => garp is { } g && fr.Time > g)}
             """);
         output.WriteLine(summary);
         await File.WriteAllTextAsync(Path.Combine(folder, "takeover.txt"), summary + "\n");
@@ -64,36 +83,49 @@ internal sealed record Takeover(
             byOld.Count,
             byNew.Count,
             (Rate * Seconds) - byOld.Count - byNew.Count,
+            garp,
+            firstNewAdvert - lastOldAdvert,
             [.. toOld.Where(fr => firstNew is { } first && fr.Time > first)],
             [.. toOld.Where(fr => fr.Time > killed + HaScenarios.TakeoverGoal)],
             summary);
     }
+
+    private static bool IsVrrp(CapturedFrame frame) => frame.Ip is { } ip && (int)ip.Protocol == 112;
 }
 
 /// <summary>
 /// Fifty long-lived connections to the upload service (port 9000: it answers with the byte
-/// count once the client closes) through the VIP: each sends a line, waits, sends another and
-/// closes; the master is killed (SIGKILL) in between. A connection that survives gets "4".
+/// count once the client closes) through the VIP: each sends a line, waits for a go, sends
+/// another and closes. The master is killed (SIGKILL) once every connection is established
+/// (and, with sync, known to the backup); the go comes once director2 is master, so each
+/// connection's second half crosses the takeover whatever the machine's pace. A connection that
+/// survives gets "4".
 /// </summary>
 internal static class LongLived
 {
     public const int Count = 50;
 
+    private const string Go = "/tmp/ll.go";
+
     /// <summary>Runs the connections, kills director1 once <paramref name="watcher"/> lists all of them, and returns how many survived.</summary>
-    public static async Task<int> RunAsync(LabFixture fixture, string watcher, ITestOutputHelper output)
+    public static async Task<int> RunAsync(HaDrLabFixture fixture, string watcher, ITestOutputHelper output)
     {
         var lab = fixture.Lab;
         string vip = lab.Topology.Vip.ToString();
-        var script = $"rm -f /tmp/ll.*; for i in $(seq {Count}); do ( (echo a; sleep 8; echo b) | socat -t 8 - TCP4:{vip}:9000 > /tmp/ll.$i 2>/dev/null ) & done; wait; cat /tmp/ll.* 2>/dev/null";
+        var script = $"rm -f /tmp/ll.*; for i in $(seq {Count}); do ( (echo a; while [ ! -e {Go} ]; do sleep 0.05; done; echo b) | socat -t 8 - TCP4:{vip}:9000 > /tmp/ll.$i 2>/dev/null ) & done; wait; cat /tmp/ll.[0-9]* 2>/dev/null";
         var connections = lab.ExecAsync("client", ["sh", "-c", script]);
 
         // Killed only once every connection is established — and, with sync, known to the backup.
         int Established(string table) => table.Split('\n').Count(l => l.StartsWith("TCP", StringComparison.Ordinal) && l.Contains("ESTABLISHED", StringComparison.Ordinal) && l.Contains($" {vip}:9000 ", StringComparison.Ordinal));
         await Eventually.TrueAsync(
             async _ => Established((await lab.ExecAsync(watcher, ["lvs-director", "connections"])).Stdout) >= Count,
-            TimeSpan.FromSeconds(6),
+            TimeSpan.FromSeconds(30),
             $"{watcher} to list {Count} established connections to port 9000");
         Assert.Equal(0, (await DockerCli.RunAsync("kill", DockerLabRuntime.ContainerName(lab.Topology.Name, "director1"))).ExitCode);
+
+        // The takeover is complete once director2 (backup until the kill) says it is master: it has sent its gratuitous ARPs. Then the go.
+        await fixture.WaitForMasterAsync(DirectorPair.Second);
+        Assert.Equal(0, (await lab.ExecAsync("client", ["touch", Go])).ExitCode);
         var answers = (await connections).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         int survived = answers.Count(a => a.Trim() == "4");
         output.WriteLine($"long-lived connections through the takeover: {survived} of {Count} completed (answers: {string.Join(" ", answers.Select(a => a.Trim()))})");
