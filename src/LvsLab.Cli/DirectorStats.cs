@@ -35,4 +35,21 @@ internal static class DirectorStats
             return null;
         }
     }
+
+    /// <summary>
+    /// The VRRP state a forwarder without lvs-director's counters writes to
+    /// <c>/run/lvs/vrrp-state</c> (the <c>vrrp</c> capability), or null when there is none.
+    /// </summary>
+    public static async Task<string?> ReadVrrpStateFileAsync(DockerLabRuntime runtime, string container, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var run = await runtime.ExecInContainerAsync(container, ["cat", "/run/lvs/vrrp-state"], cancellationToken);
+            return run.ExitCode == 0 && run.Stdout.Trim() is { Length: > 0 and <= 16 } state ? state : null;
+        }
+        catch (Docker.DotNet.DockerApiException)
+        {
+            return null;
+        }
+    }
 }

@@ -8,7 +8,8 @@ namespace LvsLab.Cli;
 /// Each real server's health as the lab's director sees it (<c>lvs-director stats --json</c>):
 /// <c>up</c>, <c>down</c> or <c>unchecked</c>; <c>-</c> when the director cannot say (stopped,
 /// or a forwarder without health checks of its own). And each director of a VRRP pair's part:
-/// <c>master</c> or <c>backup</c>.
+/// <c>master</c> or <c>backup</c> (from its counters, or from <c>/run/lvs/vrrp-state</c> where a
+/// forwarder such as nftables with keepalived writes it).
 /// </summary>
 internal static class HealthStates
 {
@@ -24,6 +25,10 @@ internal static class HealthStates
             if (own is { } s && s.TryGetProperty("vrrp", out var vrrp) && vrrp.GetString() is { } part)
             {
                 states[director.Name] = part;
+            }
+            else if (await DirectorStats.ReadVrrpStateFileAsync(runtime, director.Container, cancellationToken) is { } written)
+            {
+                states[director.Name] = written;
             }
 
             // The real servers' health as the director holding the VIPs sees it (the first one, or the master).

@@ -43,8 +43,9 @@ public static class LabCommands
         var name = new Option<string?>("--name") { Description = "the lab's name (default: the file's name, e.g. dr)" };
         var servers = new Option<int?>("--servers") { Description = "how many real servers (default: the file's count)" };
         var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director), lvslab-pcap (the same with libpcap frame I/O), nftables (DR, NAT), ipvs (kernel IPVS), xdp (an XDP program, DR), or image:NAME:TAG (your own)", DefaultValueFactory = _ => LabForwarders.LvsLab };
-        var directors = new Option<int>("--directors") { Description = "1, or 2 for a VRRP pair with connection sync (director1 the master, director2 the backup; DR labs, lvs-director only)", DefaultValueFactory = _ => 1 };
-        var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder, directors };
+        var directors = new Option<int>("--directors") { Description = "1, or 2 for a VRRP pair (director1 the master, director2 the backup; DR labs; forwarders that speak VRRP: lvslab and lvslab-pcap, with connection sync, and nftables, with keepalived)", DefaultValueFactory = _ => 1 };
+        var second = new Option<string?>("--second-forwarder") { Description = "with --directors 2: director2's forwarder when the pair mixes two (e.g. --forwarder lvslab --second-forwarder nftables: lvs-director beside keepalived)" };
+        var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder, directors, second };
         command.SetAction(async (result, ct) =>
         {
             var labKind = result.GetValue(kind)!;
@@ -66,18 +67,26 @@ public static class LabCommands
                     : StockLabs.Load(labKind, result.GetValue(name), slot, result.GetValue(servers));
                 switch (result.GetValue(directors))
                 {
+                    case 1 when result.GetValue(second) is { } lone:
+                        return Fail($"--second-forwarder '{lone}': director2's forwarder, with --directors 2");
                     case 1:
-                        break;
-                    case 2 when LabForwarders.IsLvsDirector(result.GetValue(forwarder)!):
-                        topology = DirectorPair.Apply(topology);
+                        topology = LabForwarders.Apply(topology, result.GetValue(forwarder)!);
                         break;
                     case 2:
-                        return Fail($"--directors 2: a director pair speaks VRRP, which only lvs-director does; '{result.GetValue(forwarder)}' does not");
+                        try
+                        {
+                            topology = LabForwarders.ApplyPair(topology, result.GetValue(forwarder)!, result.GetValue(second));
+                        }
+                        catch (ArgumentException e)
+                        {
+                            return Fail($"--directors 2: {e.Message}");
+                        }
+
+                        break;
                     case var n:
                         return Fail($"--directors {n}: 1, or 2 for a VRRP pair");
                 }
 
-                topology = LabForwarders.Apply(topology, result.GetValue(forwarder)!);
                 labName = topology.Name;
                 await Console.Error.WriteLineAsync($"lvslab: bringing up lab '{labName}' ({topology.Mode}, {topology.Nodes.Count} nodes, subnets {string.Join(", ", topology.Networks.Select(n => n.Subnet))})");
                 await runtime.UpAsync(topology, owner, new Progress<string>(line => Console.Error.WriteLine($"  {line}")), ct);

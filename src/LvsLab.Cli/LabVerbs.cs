@@ -369,7 +369,7 @@ internal static class LabVerbs
 
             return await body(lab);
         }
-        catch (LabConfigurationException e)
+        catch (Exception e) when (e is LabConfigurationException or NodeNotRunningException)
         {
             return Fail(e.Message);
         }

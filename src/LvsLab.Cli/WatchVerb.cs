@@ -129,7 +129,7 @@ internal static class WatchVerb
             var run = await lab.ExecAsync(director, ["lvs-director", "stats", "--json"], cancellationToken);
             return run.ExitCode == 0 ? DirectorSnapshot.Parse(run.Stdout, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), nodeOf) : null;
         }
-        catch (LabConfigurationException)
+        catch (Exception e) when (e is LabConfigurationException or NodeNotRunningException)
         {
             return null;
         }

@@ -165,6 +165,14 @@ internal static class StatsText
                 json.WriteNumber("advertisementsReceived", v.Received);
                 json.WriteNumber("advertisementsAccepted", v.Accepted);
                 json.WriteNumber("advertisementsIgnored", v.Ignored);
+                json.WriteStartObject("ignoredBy");
+                foreach (var (reason, count) in v.IgnoredBy)
+                {
+                    json.WriteNumber(reason, count);
+                }
+
+                json.WriteEndObject();
+                json.WriteNumber("addressListMismatches", v.AddressListMismatches);
                 json.WriteNumber("becameMaster", v.MasterTransitions);
                 json.WriteNumber("becameBackup", v.BackupTransitions);
                 json.WriteNumber("inboxDropped", v.InboxDropped);

@@ -112,7 +112,7 @@ internal sealed class AttachedLab : IRunningLab
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            throw new LabConfigurationException($"node '{node}' of lab '{Topology.Name}' is not running (lvslab start {node})");
+            throw new NodeNotRunningException(NodeNotRunningException.Describe(Topology.Name, node), e);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Net;
+using Docker.DotNet;
 using DotNet.Testcontainers.Containers;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
@@ -32,8 +34,15 @@ internal sealed class DockerRunningLab : IRunningLab
 
     public async Task<ExecResult> ExecAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
     {
-        var result = await ContainerOf(node).ExecAsync([.. command], cancellationToken);
-        return new ExecResult(result.ExitCode ?? -1, result.Stdout, result.Stderr);
+        try
+        {
+            var result = await ContainerOf(node).ExecAsync([.. command], cancellationToken);
+            return new ExecResult(result.ExitCode ?? -1, result.Stdout, result.Stderr);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new NodeNotRunningException(NodeNotRunningException.Describe(Topology.Name, node), e);
+        }
     }
 
     public IAsyncEnumerable<string> ExecLinesAsync(string node, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>

@@ -66,7 +66,7 @@ public abstract class LabFixture : IAsyncLifetime
 
         await Runtime.SweepAsync();
         var slot = await Runtime.FreeSlotAsync();
-        var topology = Description.ApplyTo(CreateTopology(UniqueName(NamePrefix), slot));
+        var topology = ApplyForwarder(CreateTopology(UniqueName(NamePrefix), slot));
         var watch = Stopwatch.StartNew();
         lab = await Runtime.UpAsync(topology, LabOwner.CurrentProcess());
         UpTime = watch.Elapsed;
@@ -88,6 +88,11 @@ public abstract class LabFixture : IAsyncLifetime
 
     /// <summary>The short prefix of the lab's name.</summary>
     protected abstract string NamePrefix { get; }
+
+    /// <summary>Puts the forwarder in the topology's directors (every director by default; a fixture may mix).</summary>
+    /// <param name="topology">The topology <see cref="CreateTopology"/> made.</param>
+    /// <returns>The topology to bring up.</returns>
+    protected virtual LabTopology ApplyForwarder(LabTopology topology) => Description.ApplyTo(topology);
 
     /// <summary>The topology to bring up.</summary>
     /// <param name="name">The lab's name.</param>

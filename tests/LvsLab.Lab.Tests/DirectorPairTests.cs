@@ -46,9 +46,10 @@ public class DirectorPairTests
     }
 
     [Fact]
-    public void OnlyADrLabWithOneDirectorAndAFreeAddressIsPaired()
+    public void OnlyADrOrTunLabWithOneDirectorAndAFreeAddressIsPaired()
     {
-        Assert.Contains("DR labs only", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(StockLabs.Load("nat", "pair", 3))).Message, StringComparison.Ordinal);
+        Assert.Contains("DR and TUN labs only", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(StockLabs.Load("nat", "pair", 3))).Message, StringComparison.Ordinal);
+        Assert.Equal(2, DirectorPair.Apply(StockLabs.Load("tun", "pair", 3)).NodesWith(NodeRole.Director).Count);
         var pair = DirectorPair.Apply(Dr());
         Assert.Contains("has 2", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(pair)).Message, StringComparison.Ordinal);
 
@@ -61,4 +62,24 @@ public class DirectorPairTests
         };
         Assert.Contains($"would take {next}", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(crowded)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void APairMayMixTwoForwardersThatSpeakVrrp()
+    {
+        var pair = LabForwarders.ApplyPair(Dr(), LabForwarders.LvsLab, LabForwarders.Nftables);
+        Assert.Equal("director", pair.Node(DirectorPair.First).Image);
+        Assert.Equal("nft-director", pair.Node(DirectorPair.Second).Image);
+        Assert.Equal("51,200,100ms", pair.Node(DirectorPair.Second).Environment["LVS_VRRP"]);
+        Assert.Equal("^nft-director: ready$", Assert.IsType<LogLineReadiness>(pair.Node(DirectorPair.Second).Readiness).Pattern);
+
+        var same = LabForwarders.ApplyPair(Dr(), LabForwarders.Nftables);
+        Assert.All(same.NodesWith(NodeRole.Director), d => Assert.Equal("nft-director", d.Image));
+    }
+
+    [Theory]
+    [InlineData("xdp", null, "the forwarder 'xdp' does not claim")]
+    [InlineData("lvslab", "xdp", "the forwarder 'xdp' does not claim")]
+    [InlineData("lvslab", "no-such", "unknown forwarder 'no-such'")]
+    public void AForwarderThatSpeaksNoVrrpIsRefusedByName(string first, string? second, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => LabForwarders.ApplyPair(Dr(), first, second)).Message, StringComparison.Ordinal);
 }

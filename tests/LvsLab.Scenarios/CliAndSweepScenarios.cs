@@ -110,15 +110,17 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("dr", "3", "lvslab", "--directors 3: 1, or 2 for a VRRP pair")]
-    [InlineData("dr", "2", "nftables", "--directors 2: a director pair speaks VRRP, which only lvs-director does; 'nftables' does not")]
-    [InlineData("nat", "2", "lvslab", "a director pair is offered for DR labs only (this lab is nat)")]
-    public async Task ADirectorPairItCannotMakeIsAClearErrorAndCreatesNothing(string kind, string directors, string forwarder, string message)
+    [InlineData("dr --directors 3", "--directors 3: 1, or 2 for a VRRP pair")]
+    [InlineData("dr --directors 2 --forwarder xdp", "--directors 2: a director pair speaks VRRP, which the forwarder 'xdp' does not claim (the stock forwarders that do: lvslab, lvslab-pcap, nftables)")]
+    [InlineData("dr --directors 2 --second-forwarder xdp", "the forwarder 'xdp' does not claim")]
+    [InlineData("dr --second-forwarder nftables", "--second-forwarder 'nftables': director2's forwarder, with --directors 2")]
+    [InlineData("nat --directors 2", "a director pair is offered for DR and TUN labs only (this lab is nat)")]
+    public async Task ADirectorPairItCannotMakeIsAClearErrorAndCreatesNothing(string arguments, string message)
     {
         var runtime = new DockerLabRuntime();
         var before = (await runtime.ListAsync()).Count;
 
-        var result = await RunCliAsync(["up", kind, "--directors", directors, "--forwarder", forwarder, "--name", LabFixture.UniqueName("t-bad")]);
+        var result = await RunCliAsync(["up", .. arguments.Split(' '), "--name", LabFixture.UniqueName("t-bad")]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(message, result.Stderr, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using LvsLab.Lab.Forwarders;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
@@ -13,7 +14,7 @@ namespace LvsLab.Scenarios;
 /// plus a UDP service on port 9999 for a steady stream and the upload service on 9000 for
 /// long-lived connections; the pair synchronises its connections unless a subclass says not.
 /// </summary>
-public class HaDrLabFixture : LabFixture
+public class HaLabFixture : LabFixture
 {
     /// <summary>The advertisement interval.</summary>
     public const int IntervalMilliseconds = 100;
@@ -35,11 +36,20 @@ public class HaDrLabFixture : LabFixture
     /// <summary>The scheduler of the long-lived connections' service (port 9000).</summary>
     protected virtual string LongLivedScheduler => "rr";
 
+    /// <summary>The stock lab made a pair: dr, or tun.</summary>
+    protected virtual string Mode => "dr";
+
     /// <inheritdoc/>
     protected override LabTopology CreateTopology(string name, int slot)
     {
-        // The stock DR lab made a pair (as lvslab up dr --directors 2 does), plus two services on both directors.
-        var pair = DirectorPair.Apply(StockLabs.Load("dr", name, slot), Pair);
+        // The stock lab made a pair (as lvslab up dr --directors 2 does), plus two services on both directors in DR
+        // (the stock TUN rules already serve the upload service on 9000, by rr).
+        var pair = DirectorPair.Apply(StockLabs.Load(Mode, name, slot), Pair);
+        if (Mode != "dr")
+        {
+            return pair;
+        }
+
         var servers = pair.NodesWith(NodeRole.RealServer).Select(n => n.AddressOn("lan")).ToList();
         var extra = new StringBuilder();
         extra.AppendLine(CultureInfo.InvariantCulture, $"-A -u {pair.Vip}:9999 -s rr");
@@ -69,20 +79,44 @@ public class HaDrLabFixture : LabFixture
     public async Task WaitForMasterAsync(string node) =>
         await Eventually.TrueAsync(async _ => await VrrpStateAsync(node) == "master", TimeSpan.FromSeconds(20), $"{node} to be master");
 
-    /// <summary>The director's counters (<c>lvs-director stats --json</c>), or an empty object when it does not answer.</summary>
+    /// <summary>The director's counters (<c>lvs-director stats --json</c>), or an empty object when it does not answer (or is stopped).</summary>
     public async Task<JsonElement> StatsAsync(string node)
     {
-        var result = await Lab.ExecAsync(node, ["lvs-director", "stats", "--json"]);
-        return result.ExitCode == 0 ? JsonDocument.Parse(result.Stdout).RootElement.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
+        var result = await ExecIfRunningAsync(node, ["lvs-director", "stats", "--json"]);
+        return result is { ExitCode: 0 } ? JsonDocument.Parse(result.Stdout).RootElement.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
     }
 
-    /// <summary>The director's VRRP state ("master", "backup", ...), or "" when it does not answer.</summary>
-    public async Task<string> VrrpStateAsync(string node) =>
-        (await StatsAsync(node)).TryGetProperty("vrrp", out var state) ? state.GetString() ?? string.Empty : string.Empty;
+    /// <summary>Runs a command in the node, or gives null when the node is not running.</summary>
+    public async Task<ExecResult?> ExecIfRunningAsync(string node, IReadOnlyList<string> command)
+    {
+        try
+        {
+            return await Lab.ExecAsync(node, command);
+        }
+        catch (NodeNotRunningException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The director's VRRP state ("master", "backup", ...) from its counters, or from
+    /// <c>/run/lvs/vrrp-state</c> (a forwarder without lvs-director's counters); "" when neither says.
+    /// </summary>
+    public async Task<string> VrrpStateAsync(string node)
+    {
+        if ((await StatsAsync(node)).TryGetProperty("vrrp", out var state))
+        {
+            return state.GetString() ?? string.Empty;
+        }
+
+        var written = await ExecIfRunningAsync(node, ["cat", "/run/lvs/vrrp-state"]);
+        return written is { ExitCode: 0 } ? written.Stdout.Trim() : string.Empty;
+    }
 }
 
 /// <summary>The two-director DR lab whose backup sends no gratuitous ARP when it takes over: the negative control.</summary>
-public sealed class HaDrNoGarpLabFixture : HaDrLabFixture
+public sealed class HaDrNoGarpLabFixture : HaLabFixture
 {
     /// <inheritdoc/>
     protected override string NamePrefix => "t-ha-nogarp";
@@ -92,7 +126,7 @@ public sealed class HaDrNoGarpLabFixture : HaDrLabFixture
 }
 
 /// <summary>The two-director DR lab without connection synchronisation: the negative control.</summary>
-public sealed class HaDrNoSyncLabFixture : HaDrLabFixture
+public sealed class HaDrNoSyncLabFixture : HaLabFixture
 {
     /// <inheritdoc/>
     protected override string NamePrefix => "t-ha-nosync";
@@ -102,7 +136,7 @@ public sealed class HaDrNoSyncLabFixture : HaDrLabFixture
 }
 
 /// <summary>The two-director DR lab without sync, but with Maglev hashing (<c>mh</c>) and <c>sloppy_tcp</c> on both directors.</summary>
-public sealed class HaDrMaglevLabFixture : HaDrLabFixture
+public sealed class HaDrMaglevLabFixture : HaLabFixture
 {
     /// <inheritdoc/>
     protected override string NamePrefix => "t-ha-mh";
@@ -112,4 +146,32 @@ public sealed class HaDrMaglevLabFixture : HaDrLabFixture
 
     /// <inheritdoc/>
     protected override string LongLivedScheduler => "mh";
+}
+
+/// <summary>
+/// The two-director DR lab with a real keepalived as the peer: director1 runs the suite's
+/// forwarder (lvs-director, priority 250) and director2 the nftables forwarder with Debian's
+/// keepalived speaking VRRP for it (priority 200). No connection sync: keepalived has none.
+/// </summary>
+public sealed class HaKeepalivedLabFixture : HaLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-ka";
+
+    /// <inheritdoc/>
+    protected override DirectorPairOptions Pair => base.Pair with { Sync = false };
+
+    /// <inheritdoc/>
+    protected override LabTopology ApplyForwarder(LabTopology topology) =>
+        ForwarderCatalog.Resolve(LabForwarders.Nftables).ApplyTo(Description.ApplyTo(topology, DirectorPair.First), DirectorPair.Second);
+}
+
+/// <summary>The stock TUN lab with two directors: the VIP moves between them as in DR; the real servers unwrap from either.</summary>
+public sealed class HaTunLabFixture : HaLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-tun";
+
+    /// <inheritdoc/>
+    protected override string Mode => "tun";
 }

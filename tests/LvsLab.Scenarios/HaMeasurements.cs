@@ -30,7 +30,7 @@ internal sealed record Takeover(
     // director1 is killed after 1 s of it, and the takeover takes about a third of a second.
     private const int Seconds = 6;
 
-    public static async Task<Takeover> MeasureAsync(HaDrLabFixture fixture, string folder, ITestOutputHelper output)
+    public static async Task<Takeover> MeasureAsync(HaLabFixture fixture, string folder, ITestOutputHelper output)
     {
         var lab = fixture.Lab;
         string vip = lab.Topology.Vip.ToString();
@@ -68,9 +68,9 @@ internal sealed record Takeover(
         var toOld = lan.Where(f => f.DestinationMac == oldMac && f.Ip?.DestinationAddress.ToString() == vip).ToList();
         string Ms(DateTime? at, DateTime from) => at is { } a ? $"{(a - from).TotalMilliseconds:F0} ms" : "never";
         var summary = string.Create(CultureInfo.InvariantCulture, $"""
-            VRRP takeover, DR, adverts every {HaDrLabFixture.IntervalMilliseconds} ms, director1 (priority 250) killed by SIGKILL, director2 (200) takes over
+            VRRP takeover, DR, adverts every {HaLabFixture.IntervalMilliseconds} ms, director1 (priority 250) killed by SIGKILL, director2 (200) takes over
             stream: {Rate * Seconds} UDP datagrams at {Rate}/s; forwarded by director1 {byOld.Count}, by director2 {byNew.Count}, lost {(Rate * Seconds) - byOld.Count - byNew.Count}
-            after director1's last advertisement: its last forwarded frame {Ms(lastOld, lastOldAdvert ?? lastOld)}, director2's first advertisement {Ms(firstNewAdvert, lastOldAdvert ?? lastOld)} (master down interval {HaDrLabFixture.MasterDownMilliseconds} ms), its gratuitous ARP {Ms(garp, lastOldAdvert ?? lastOld)}, its first forwarded frame {Ms(firstNew, lastOldAdvert ?? lastOld)}
+            after director1's last advertisement: its last forwarded frame {Ms(lastOld, lastOldAdvert ?? lastOld)}, director2's first advertisement {Ms(firstNewAdvert, lastOldAdvert ?? lastOld)} (master down interval {HaLabFixture.MasterDownMilliseconds} ms), its gratuitous ARP {Ms(garp, lastOldAdvert ?? lastOld)}, its first forwarded frame {Ms(firstNew, lastOldAdvert ?? lastOld)}
             takeover (last frame by the old master → first by the new): {(time is { } t ? $"{t.TotalMilliseconds:F0} ms" : "none within the stream")} (goal ≤ {HaScenarios.TakeoverGoal.TotalMilliseconds:F0} ms)
             frames the router sent to director1's MAC after the kill: {toOld.Count(fr => fr.Time > killed)}, after director2's gratuitous ARP: {toOld.Count(fr => garp is { } g && fr.Time > g)}
             """);
@@ -108,7 +108,7 @@ internal static class LongLived
     private const string Go = "/tmp/ll.go";
 
     /// <summary>Runs the connections, kills director1 once <paramref name="watcher"/> lists all of them, and returns how many survived.</summary>
-    public static async Task<int> RunAsync(HaDrLabFixture fixture, string watcher, ITestOutputHelper output)
+    public static async Task<int> RunAsync(HaLabFixture fixture, string watcher, ITestOutputHelper output)
     {
         var lab = fixture.Lab;
         string vip = lab.Topology.Vip.ToString();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LvsLab.Lab.Runtime;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Scenarios;
@@ -6,54 +5,28 @@ using LvsLab.Testing.Scenarios;
 namespace LvsLab.Scenarios;
 
 /// <summary>
-/// Two directors as a VRRP pair (issue 15): exactly one holds the VIP; when it dies the other
-/// takes it over by gratuitous ARP within three advertisement intervals and its skew, and a
-/// master that comes back takes the VIP back (it has the higher priority and preempts).
+/// The DR pair: the suite, and the takeover measured under a 1,000/s stream when the master is
+/// killed (SIGKILL: no goodbye) — from the captures, who forwarded each frame and when.
 /// </summary>
-public sealed class HaScenarios(HaDrLabFixture fixture, ITestOutputHelper output) : IClassFixture<HaDrLabFixture>
+public sealed class HaScenarios(HaLabFixture fixture, ITestOutputHelper output) : HaSuite<HaLabFixture>(fixture, output), IClassFixture<HaLabFixture>
 {
     /// <summary>
     /// The issue's takeover goal, 3 × the advertisement interval + 100 ms: a figure the takeover
     /// scenario reports beside its measurement, not a bound it asserts (speed lives in figures;
     /// a test asserts what happens and in what order). Expected: the backup's master down timer
-    /// (<see cref="HaDrLabFixture.MasterDownMilliseconds"/>) runs out 221–321 ms after the old
+    /// (<see cref="HaLabFixture.MasterDownMilliseconds"/>) runs out 221–321 ms after the old
     /// master's last frame (its last advertisement came 0–100 ms before), then a gratuitous ARP
     /// and the next frame of a 1,000/s stream.
     /// </summary>
-    public static readonly TimeSpan TakeoverGoal = TimeSpan.FromMilliseconds((3 * HaDrLabFixture.IntervalMilliseconds) + 100);
-
-    [Fact]
-    public async Task ExactlyOneDirectorHoldsTheVipAndTheOtherStandsBy()
-    {
-        fixture.SkipUnlessLvsDirector();
-        await fixture.WaitForPairAsync();
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{fixture.Topology.Vip}:{fixture.Topology.Port}/", 6);
-        Assert.All(replies, r => Assert.NotNull(r));
-
-        // The router asked for the VIP (its first packet to it) and only the master answered.
-        Assert.Equal(fixture.Lab.Node("director1").On("lan").Mac, await RouterMacForVipAsync());
-
-        // lvslab status --json says which is which.
-        var status = await CliRunner.RunAsync(["status", "--name", fixture.Topology.Name, "--json"], output);
-        Assert.Equal(0, status.ExitCode);
-        var nodes = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("name").GetString()!, n => n);
-        Assert.Equal("master", nodes["director1"].GetProperty("vrrp").GetString());
-        Assert.Equal("backup", nodes["director2"].GetProperty("vrrp").GetString());
-        Assert.Equal("up", nodes["rs1"].GetProperty("health").GetString());
-
-        // The backup hears the master's advertisements.
-        var backup = await fixture.StatsAsync("director2");
-        Assert.Equal("backup", backup.GetProperty("vrrp").GetString());
-        Assert.True(backup.GetProperty("vrrpDetail").GetProperty("advertisementsAccepted").GetInt64() > 0, "the backup heard no advertisement");
-    }
+    public static readonly TimeSpan TakeoverGoal = TimeSpan.FromMilliseconds((3 * HaLabFixture.IntervalMilliseconds) + 100);
 
     [Fact]
     public async Task KillingTheMasterMovesTheVipToTheBackupByGratuitousArpAndItComesBack()
     {
-        fixture.SkipUnlessLvsDirector();
-        await fixture.WaitForPairAsync();
+        Fixture.SkipUnlessLvsDirector();
+        await Fixture.WaitForPairAsync();
         var folder = Artifacts.For(nameof(HaScenarios), nameof(KillingTheMasterMovesTheVipToTheBackupByGratuitousArpAndItComesBack));
-        var takeover = await Takeover.MeasureAsync(fixture, folder, output);
+        var takeover = await Takeover.MeasureAsync(Fixture, folder, Output);
 
         // director2 took over within the stream and announced the VIP by gratuitous ARP; the time is a figure (takeover.txt).
         Assert.True(takeover.Time is { } t && t > TimeSpan.Zero, takeover.Summary);
@@ -62,45 +35,24 @@ public sealed class HaScenarios(HaDrLabFixture fixture, ITestOutputHelper output
         // It decided as RFC 5798 says: once its master down interval had passed without an
         // advertisement (its first one as master no sooner; the margin is its millisecond clock
         // and the two links' timestamps, 2 ms). Measured: 322 ms, every run.
-        Assert.True(takeover.Decision >= TimeSpan.FromMilliseconds(HaDrLabFixture.MasterDownMilliseconds - 2), takeover.Summary);
-        Assert.Equal("master", (await fixture.StatsAsync("director2")).GetProperty("vrrp").GetString());
+        Assert.True(takeover.Decision >= TimeSpan.FromMilliseconds(HaLabFixture.MasterDownMilliseconds - 2), takeover.Summary);
+        Assert.Equal("master", (await Fixture.StatsAsync("director2")).GetProperty("vrrp").GetString());
         Assert.Equal(takeover.NewMac, await RouterMacForVipAsync());
 
         // The gratuitous ARP moved the router at once: nothing went to director1's MAC once director2 forwarded.
         Assert.Empty(takeover.ToOldMacAfterTakeover);
 
         // director1 comes back with the higher priority and takes the VIP back.
-        await fixture.Lab.StartNodeAsync("director1");
-        await fixture.WaitForPairAsync();
+        await Fixture.Lab.StartNodeAsync("director1");
+        await Fixture.WaitForPairAsync();
         await Eventually.TrueAsync(async _ => await RouterMacForVipAsync() == takeover.OldMac, TimeSpan.FromSeconds(10), "the router to send to director1 again");
-        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://{fixture.Topology.Vip}:{fixture.Topology.Port}/", 6);
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Fixture.Topology.Vip}:{Fixture.Topology.Port}/", 6);
         Assert.All(replies, r => Assert.NotNull(r));
     }
-
-    [Fact]
-    public async Task FiftyLongLivedConnectionsSurviveTheTakeoverWithSync()
-    {
-        fixture.SkipUnlessLvsDirector();
-        await fixture.WaitForPairAsync();
-        var folder = Artifacts.For(nameof(HaScenarios), nameof(FiftyLongLivedConnectionsSurviveTheTakeoverWithSync));
-        await using var taps = TapSet.Start(fixture.Lab, folder, "client", "director2");
-        var survivors = await LongLived.RunAsync(fixture, "director2", output);
-        await taps.StopAsync();
-        Assert.Equal(LongLived.Count, survivors);
-        Assert.Equal("master", (await fixture.StatsAsync("director2")).GetProperty("vrrp").GetString());
-        await fixture.Lab.StartNodeAsync("director1");
-        await fixture.WaitForPairAsync();
-    }
-
-    // The MAC the router's ARP cache holds for the VIP (lower case, colons), or "" when none.
-    private async Task<string> RouterMacForVipAsync()
-    {
-        var result = await fixture.Lab.ExecAsync("router", ["ip", "neigh", "show", fixture.Topology.Vip.ToString()]);
-        var words = result.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        int at = Array.IndexOf(words, "lladdr");
-        return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;
-    }
 }
+
+/// <summary>The TUN pair: the same suite; the real servers unwrap from either director.</summary>
+public sealed class HaTunScenarios(HaTunLabFixture fixture, ITestOutputHelper output) : HaSuite<HaTunLabFixture>(fixture, output), IClassFixture<HaTunLabFixture>;
 
 /// <summary>
 /// The negative control of the takeover: a backup that becomes master without a gratuitous ARP

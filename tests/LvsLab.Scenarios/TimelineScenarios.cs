@@ -174,18 +174,7 @@ public sealed class TimelineScenarios(FaultLabFixture fixture, ITestOutputHelper
         (await fixture.Lab.ExecAsync("director", ["lvs-director", "ipvsadm", "-L", "-n"])).Stdout +
         (await fixture.Lab.ExecAsync("director", ["lvs-director", "stats"])).Stdout.Split('\n').Single(l => l.StartsWith("health checks:", StringComparison.Ordinal)).Replace("down: none", string.Empty, StringComparison.Ordinal);
 
-    private void Report(ProbeTimeline timeline)
-    {
-        var servers = new[] { "rs1", "rs2", "rs3" };
-        output.WriteLine(TimelineText.Header(servers));
-        foreach (var second in timeline.Seconds(servers))
-        {
-            output.WriteLine(TimelineText.Line(second, servers));
-        }
-
-        output.WriteLine(TimelineText.Summary(timeline));
-        output.WriteLine(string.Join("\n", timeline.Events.Select(e => $"{(e.AtMs - timeline.StartMs) / 1000.0,7:F2} s  {e.Label}")));
-    }
+    private void Report(ProbeTimeline timeline) => TimelineRun.Print(timeline, output);
 
     private void AssertPassed(CheckResult result)
     {
@@ -291,6 +280,20 @@ internal sealed class TimelineRun : IAsyncDisposable
     }
 
     public async Task<ProbeTimeline> EndAsync() => await run;
+
+    /// <summary>Prints the whole timeline: a line per second, the summary and the events with their times.</summary>
+    public static void Print(ProbeTimeline timeline, ITestOutputHelper output)
+    {
+        var servers = new[] { "rs1", "rs2", "rs3" };
+        output.WriteLine(TimelineText.Header(servers));
+        foreach (var second in timeline.Seconds(servers))
+        {
+            output.WriteLine(TimelineText.Line(second, servers));
+        }
+
+        output.WriteLine(TimelineText.Summary(timeline));
+        output.WriteLine(string.Join("\n", timeline.Events.Select(e => $"{(e.AtMs - timeline.StartMs) / 1000.0,7:F2} s  {e.Label}")));
+    }
 
     public async ValueTask DisposeAsync()
     {

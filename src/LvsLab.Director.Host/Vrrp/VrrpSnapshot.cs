@@ -13,6 +13,8 @@ namespace LvsLab.Director.Host.Vrrp;
 /// <param name="MasterTransitions">Times it became master.</param>
 /// <param name="BackupTransitions">Times it became backup.</param>
 /// <param name="InboxDropped">VRRP frames the frame loop could not hand over (inbox full).</param>
+/// <param name="IgnoredBy">The ignored ones by reason (camelCase names of <see cref="VrrpIgnoreReason"/>).</param>
+/// <param name="AddressListMismatches">Accepted advertisements whose address list differs from ours (RFC 5798 §6.4.2: logged, not fatal).</param>
 internal sealed record VrrpSnapshot(
     VrrpState State,
     Ipv4Address MasterAddress,
@@ -22,7 +24,9 @@ internal sealed record VrrpSnapshot(
     long Ignored,
     long MasterTransitions,
     long BackupTransitions,
-    long InboxDropped)
+    long InboxDropped,
+    IReadOnlyList<(string Reason, long Count)> IgnoredBy,
+    long AddressListMismatches)
 {
     /// <summary>The state as status shows it: <c>master</c>, <c>backup</c> or <c>initialize</c>.</summary>
     public string StateName => State switch

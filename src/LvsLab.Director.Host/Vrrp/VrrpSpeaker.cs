@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using LvsLab.Director.Vrrp;
 using LvsLab.Packets;
 
@@ -75,7 +76,9 @@ internal sealed class VrrpSpeaker : IDisposable
                 c.Received - c.Accepted,
                 c.MasterTransitions,
                 c.BackupTransitions,
-                Interlocked.Read(ref inboxDropped));
+                Interlocked.Read(ref inboxDropped),
+                [.. Enum.GetValues<VrrpIgnoreReason>().Select(r => (JsonNamingPolicy.CamelCase.ConvertName(r.ToString()), c.Ignored(r)))],
+                c.AddressListMismatches);
         }
     }
 

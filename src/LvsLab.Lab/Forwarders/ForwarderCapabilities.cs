@@ -27,6 +27,14 @@ public static class ForwarderCapabilities
     /// </summary>
     public const string LvsDirectorControl = "lvs-director-control";
 
+    /// <summary>
+    /// One of a VRRP pair (<c>LVS_VRRP</c>=<c>VRID,PRIORITY[,INTERVAL][,nopreempt]</c>, VRRP v3):
+    /// it holds the VIPs (answers ARP, forwards) only while master, announces them by gratuitous
+    /// ARP on taking over, and writes its state (<c>master</c>, <c>backup</c>) to
+    /// <c>/run/lvs/vrrp-state</c> unless its control socket reports it.
+    /// </summary>
+    public const string Vrrp = "vrrp";
+
     /// <summary>Every capability, with what it means.</summary>
     public static IReadOnlyDictionary<string, string> Known { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -36,6 +44,7 @@ public static class ForwarderCapabilities
         [IcmpErrors] = "ICMP errors relayed to the flow's other side",
         [FragmentationNeeded] = "TUN: fragmentation-needed sent to the client",
         [LvsDirectorControl] = "lvs-director's control socket (run-time rules, counters)",
+        [Vrrp] = "one of a VRRP pair (LVS_VRRP): the VIPs held only while master",
     };
 
     /// <summary>The lab modes a forwarder may claim.</summary>

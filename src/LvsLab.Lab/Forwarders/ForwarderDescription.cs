@@ -74,9 +74,10 @@ public sealed record ForwarderDescription
 
     /// <summary>Puts this forwarder in the topology's director nodes: image, environment, kernel settings, Linux capabilities and readiness.</summary>
     /// <param name="topology">A lab topology.</param>
+    /// <param name="node">Only this director node (one of a pair), or every director when null.</param>
     /// <returns>The topology with this forwarder.</returns>
     /// <exception cref="ArgumentException">The forwarder does not claim the lab's mode.</exception>
-    public LabTopology ApplyTo(LabTopology topology)
+    public LabTopology ApplyTo(LabTopology topology, string? node = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         if (!Supports(topology.Mode) && topology.NodesWith(NodeRole.Director).Count > 0)
@@ -86,12 +87,12 @@ public sealed record ForwarderDescription
 
         return topology with
         {
-            Nodes = [.. topology.Nodes.Select(node => node.Role != NodeRole.Director ? node : node with
+            Nodes = [.. topology.Nodes.Select(n => n.Role != NodeRole.Director || (node is not null && n.Name != node) ? n : n with
             {
                 Image = Image,
-                Environment = Merge(node.Environment, Environment),
-                Sysctls = Merge(node.Sysctls, Sysctls),
-                Capabilities = [.. node.Capabilities.Union(LinuxCapabilities, StringComparer.Ordinal)],
+                Environment = Merge(n.Environment, Environment),
+                Sysctls = Merge(n.Sysctls, Sysctls),
+                Capabilities = [.. n.Capabilities.Union(LinuxCapabilities, StringComparer.Ordinal)],
                 Readiness = Readiness,
             })],
         };

@@ -7,7 +7,7 @@ namespace LvsLab.Lab.Topologies;
 /// Makes a lab's one director a VRRP pair, as keepalived makes two LVS directors one:
 /// <c>director1</c> (the director as it was, the higher priority) and <c>director2</c> (the
 /// same node one address further on each of its networks), each told its part by
-/// <c>LVS_VRRP</c> (and <c>LVS_SYNC</c>, <c>LVS_SLOPPY_TCP</c>). Only DR labs for now: in NAT the
+/// <c>LVS_VRRP</c> (and <c>LVS_SYNC</c>, <c>LVS_SLOPPY_TCP</c>). DR and TUN labs: in NAT the
 /// real servers' gateway would have to move with the VIP, which needs a second virtual router.
 /// </summary>
 public static class DirectorPair
@@ -33,9 +33,9 @@ public static class DirectorPair
             throw new ArgumentException($"a director pair is made from a lab with one director; lab '{topology.Name}' has {directors.Count}");
         }
 
-        if (topology.Mode != "dr")
+        if (topology.Mode is not ("dr" or "tun"))
         {
-            throw new ArgumentException($"a director pair is offered for DR labs only (this lab is {topology.Mode}): in NAT the real servers' gateway would have to move with the VIP");
+            throw new ArgumentException($"a director pair is offered for DR and TUN labs only (this lab is {topology.Mode}): in NAT the real servers' gateway would have to move with the VIP");
         }
 
         var director = directors[0];

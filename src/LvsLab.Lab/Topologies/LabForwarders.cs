@@ -46,4 +46,33 @@ public static class LabForwarders
     /// <exception cref="ArgumentException">An unknown forwarder, or one that does not claim the lab's mode.</exception>
     public static LabTopology Apply(LabTopology topology, string forwarder) =>
         ForwarderCatalog.Resolve(forwarder).ApplyTo(topology);
+
+    /// <summary>
+    /// Makes the topology's one director a VRRP pair (<see cref="DirectorPair"/>) and puts a
+    /// forwarder in each: <paramref name="first"/> in director1 and <paramref name="second"/>
+    /// (the same when null) in director2 — e.g. lvs-director beside nftables with keepalived.
+    /// </summary>
+    /// <param name="topology">A topology with one director.</param>
+    /// <param name="first">director1's forwarder, as the user names it.</param>
+    /// <param name="second">director2's forwarder, or null for the same.</param>
+    /// <param name="options">The pair's VRRP settings; the defaults when null.</param>
+    /// <returns>The topology with the pair.</returns>
+    /// <exception cref="ArgumentException">A forwarder that is unknown, does not claim the lab's mode or does not speak VRRP; or a lab the pair cannot be made from.</exception>
+    public static LabTopology ApplyPair(LabTopology topology, string first, string? second = null, DirectorPairOptions? options = null)
+    {
+        var forwarders = new[] { (DirectorPair.First, ForwarderCatalog.Resolve(first)), (DirectorPair.Second, ForwarderCatalog.Resolve(second ?? first)) };
+        if (forwarders.FirstOrDefault(f => !f.Item2.Claims(ForwarderCapabilities.Vrrp)) is { Item2: { } silent })
+        {
+            var speakers = ForwarderCatalog.StockNames.Where(n => ForwarderCatalog.Resolve(n).Claims(ForwarderCapabilities.Vrrp));
+            throw new ArgumentException($"a director pair speaks VRRP, which the forwarder '{silent.Name}' does not claim (the stock forwarders that do: {string.Join(", ", speakers)})");
+        }
+
+        var pair = DirectorPair.Apply(topology, options);
+        foreach (var (node, forwarder) in forwarders)
+        {
+            pair = forwarder.ApplyTo(pair, node);
+        }
+
+        return pair;
+    }
 }

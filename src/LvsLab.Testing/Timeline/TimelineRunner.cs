@@ -149,51 +149,79 @@ public static class TimelineRunner
         return timeline ?? throw new InvalidOperationException($"the client '{client}' ran no timeline (is it running, with sh, date and curl?)");
     }
 
-    // Reads the director's health states and weights and reports each change; stops quietly where the director runs no lvs-director.
+    // Reads each director's health states, weights and VRRP state and reports each change: the
+    // real servers' changes as the director holding the VIPs sees them (the pair's master), a
+    // pair's VRRP changes from each director. A director that does not answer at the start runs
+    // no lvs-director and is left alone; one that answered keeps being asked while it is stopped.
     private static async Task PollHealthAsync(IRunningLab lab, Action<TimelineEvent> report, CancellationToken cancellationToken)
     {
-        var director = lab.Nodes.FirstOrDefault(n => n.Role == NodeRole.Director && n.IsRunning);
-        if (director is null)
+        var directors = lab.Nodes.Where(n => n.Role == NodeRole.Director && n.IsRunning).Select(n => n.Name).ToList();
+        var nodeOf = NodeOfAddress(lab);
+        var previous = new Dictionary<string, DirectorSnapshot>(StringComparer.Ordinal);
+        using var timer = new PeriodicTimer(HealthPollInterval);
+
+        // A director of a pair that stops answering has no VRRP state until it answers again
+        // (then its state is news, even if it is the one it had before it stopped).
+        void Unanswered(string director)
         {
-            return;
+            if (previous.TryGetValue(director, out var before) && before.Vrrp is not null)
+            {
+                previous[director] = before with { Vrrp = "unknown" };
+            }
         }
 
-        var nodeOf = NodeOfAddress(lab);
-        DirectorSnapshot? previous = null;
-        using var timer = new PeriodicTimer(HealthPollInterval);
         do
         {
-            ExecResult result;
-            try
+            foreach (var director in directors.ToList())
             {
-                result = await lab.ExecAsync(director.Name, ["lvs-director", "stats", "--json"], cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
-            {
-                continue;
-            }
-
-            if (result.ExitCode != 0)
-            {
-                return;
-            }
-
-            var snapshot = DirectorSnapshot.Parse(result.Stdout, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), nodeOf);
-            if (previous is not null)
-            {
-                foreach (var (node, what) in snapshot.ChangesSince(previous))
+                ExecResult result;
+                try
                 {
-                    report(new TimelineEvent(snapshot.AtMs, node, what));
+                    result = await lab.ExecAsync(director, ["lvs-director", "stats", "--json"], cancellationToken);
                 }
-            }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
+                {
+                    // Stopped (NodeNotRunningException) or the engine did not answer: asked again next time.
+                    Unanswered(director);
+                    continue;
+                }
 
-            previous = snapshot;
+                if (result.ExitCode != 0)
+                {
+                    if (!previous.ContainsKey(director))
+                    {
+                        directors.Remove(director);
+                    }
+
+                    Unanswered(director);
+                    continue;
+                }
+
+                var snapshot = DirectorSnapshot.Parse(result.Stdout, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), nodeOf);
+                if (previous.TryGetValue(director, out var before))
+                {
+                    if (snapshot.VrrpChangeSince(before) is { } change)
+                    {
+                        report(new TimelineEvent(snapshot.AtMs, director, change));
+                    }
+
+                    if (snapshot.HoldsTheVips)
+                    {
+                        foreach (var (node, what) in snapshot.ChangesSince(before))
+                        {
+                            report(new TimelineEvent(snapshot.AtMs, node, what));
+                        }
+                    }
+                }
+
+                previous[director] = snapshot;
+            }
         }
-        while (await WaitAsync(timer, cancellationToken));
+        while (directors.Count > 0 && await WaitAsync(timer, cancellationToken));
     }
 
     /// <summary>Maps an address to the lab node that has it.</summary>

@@ -7,8 +7,12 @@ namespace LvsLab.Testing.Watch;
 /// <param name="AtMs">When it was read, ms since the epoch.</param>
 /// <param name="HealthChecks">The health-check kind (tcp, http, none).</param>
 /// <param name="Rows">One row per service and real server.</param>
-public sealed record DirectorSnapshot(long AtMs, string HealthChecks, IReadOnlyList<RealServerRow> Rows)
+/// <param name="Vrrp">One of a VRRP pair: its state (<c>master</c>, <c>backup</c>); null otherwise.</param>
+public sealed record DirectorSnapshot(long AtMs, string HealthChecks, IReadOnlyList<RealServerRow> Rows, string? Vrrp = null)
 {
+    /// <summary>Whether this director holds the VIPs: it is not one of a VRRP pair, or it is the pair's master.</summary>
+    public bool HoldsTheVips => Vrrp is null or "master";
+
     /// <summary>Reads a snapshot from the director's stats JSON.</summary>
     /// <param name="json">The output of <c>lvs-director stats --json</c>.</param>
     /// <param name="atMs">When it was read, ms since the epoch.</param>
@@ -48,7 +52,8 @@ public sealed record DirectorSnapshot(long AtMs, string HealthChecks, IReadOnlyL
             }
 
             var checks = root.TryGetProperty("healthChecks", out var kind) ? kind.GetString() ?? "none" : "none";
-            return new DirectorSnapshot(atMs, checks, rows);
+            var vrrp = root.TryGetProperty("vrrp", out var state) ? state.GetString() : null;
+            return new DirectorSnapshot(atMs, checks, rows, vrrp);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -87,6 +92,15 @@ public sealed record DirectorSnapshot(long AtMs, string HealthChecks, IReadOnlyL
         }
 
         return [.. changes.Distinct()];
+    }
+
+    /// <summary>The director's VRRP state change since <paramref name="previous"/> (<c>vrrp master</c>, <c>vrrp backup</c>), or null.</summary>
+    /// <param name="previous">The snapshot before.</param>
+    /// <returns>What changed, or null.</returns>
+    public string? VrrpChangeSince(DirectorSnapshot previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return Vrrp is { } now && now != previous.Vrrp ? $"vrrp {now}" : null;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

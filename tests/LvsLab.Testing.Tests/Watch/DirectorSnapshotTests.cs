@@ -54,6 +54,24 @@ public sealed class DirectorSnapshotTests
         Assert.Equal([("rs1", "health down")], takenOut.ChangesSince(before));
     }
 
+    [Fact]
+    public void OneOfAVrrpPairSaysItsStateAndOnlyTheMasterHoldsTheVips()
+    {
+        var single = DirectorSnapshot.Parse(Stats(("10.0.0.11", "up", 0, 0)), At, NodeOf);
+        var backup = DirectorSnapshot.Parse(Stats(("10.0.0.11", "up", 0, 0)).Replace("\"framesIn\": 1,", "\"framesIn\": 1, \"vrrp\": \"backup\",", StringComparison.Ordinal), At, NodeOf);
+        var master = DirectorSnapshot.Parse(Stats(("10.0.0.11", "up", 0, 0)).Replace("\"framesIn\": 1,", "\"framesIn\": 1, \"vrrp\": \"master\",", StringComparison.Ordinal), At + 250, NodeOf);
+
+        Assert.Null(single.Vrrp);
+        Assert.True(single.HoldsTheVips);
+        Assert.Equal("backup", backup.Vrrp);
+        Assert.False(backup.HoldsTheVips);
+        Assert.True(master.HoldsTheVips);
+        Assert.Equal("vrrp master", master.VrrpChangeSince(backup));
+        Assert.Equal("vrrp backup", backup.VrrpChangeSince(master));
+        Assert.Null(master.VrrpChangeSince(master));
+        Assert.Null(single.VrrpChangeSince(master));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("{}")]
