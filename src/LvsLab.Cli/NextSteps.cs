@@ -33,7 +33,7 @@ internal static class NextSteps
 
         if (directors.Count > 1)
         {
-            steps.Add(($"lvslab stop {director} --name {lab}", $"fail over: {directors[1]} takes the VIP (lvslab exec {directors[1]} --name {lab} -- lvs-director stats --json), then: lvslab start {director}"));
+            steps.Add(($"lvslab stop {director} --name {lab}", $"fail over: {directors[1]} takes the VIP (lvslab status --name {lab}), then: lvslab start {director}"));
         }
 
         steps.Add(($"lvslab down --name {lab}", "take it all down"));
