@@ -43,7 +43,7 @@ public static class LabCommands
         var name = new Option<string?>("--name") { Description = "the lab's name (default: the file's name, e.g. dr)" };
         var servers = new Option<int?>("--servers") { Description = "how many real servers (default: the file's count)" };
         var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director), lvslab-pcap (the same with libpcap frame I/O), nftables (DR, NAT), ipvs (kernel IPVS), xdp (an XDP program, DR), or image:NAME:TAG (your own)", DefaultValueFactory = _ => LabForwarders.LvsLab };
-        var directors = new Option<int>("--directors") { Description = "1, or 2 for a VRRP pair (director1 the master, director2 the backup; DR labs; forwarders that speak VRRP: lvslab and lvslab-pcap, with connection sync, and nftables, with keepalived)", DefaultValueFactory = _ => 1 };
+        var directors = new Option<int>("--directors") { Description = "1, or 2 for a VRRP pair (director1 the master, director2 the backup; in NAT the real servers' gateway floats with the VIP; forwarders that speak VRRP: lvslab and lvslab-pcap, with connection sync, and nftables, with keepalived)", DefaultValueFactory = _ => 1 };
         var second = new Option<string?>("--second-forwarder") { Description = "with --directors 2: director2's forwarder when the pair mixes two (e.g. --forwarder lvslab --second-forwarder nftables: lvs-director beside keepalived)" };
         var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder, directors, second };
         command.SetAction(async (result, ct) =>

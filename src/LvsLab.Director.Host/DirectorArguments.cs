@@ -1,3 +1,5 @@
+using LvsLab.Packets;
+
 namespace LvsLab.Director.Host;
 
 /// <summary>The command line of <c>lvs-director</c>.</summary>
@@ -61,6 +63,13 @@ internal sealed record DirectorArguments
     /// <summary>The VRRP instance (<c>--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt]</c>), or none.</summary>
     public Vrrp.VrrpSetting? Vrrp { get; init; }
 
+    /// <summary>
+    /// The VRRP pair's floating addresses besides the VIPs (<c>--vrrp-address ADDR</c>, repeated):
+    /// answered for by ARP while master, on the interface whose subnet holds each — a NAT pair's
+    /// gateway for the real servers.
+    /// </summary>
+    public IReadOnlyList<Ipv4Address> FloatingAddresses { get; init; } = [];
+
     /// <summary>IPVS's <c>sloppy_tcp</c> (<c>--sloppy-tcp</c>): a TCP segment without a connection is scheduled like a SYN.</summary>
     public bool SloppyTcp { get; init; }
 
@@ -71,7 +80,7 @@ internal sealed record DirectorArguments
     public int SyncPeriodMilliseconds { get; init; } = 500;
 
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--sloppy-tcp] [--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt] [--sync on|off] [--sync-period MS]] [--fault NAME,...]
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--sloppy-tcp] [--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt] [--vrrp-address ADDR]... [--sync on|off] [--sync-period MS]] [--fault NAME,...]
                lvs-director check --rules FILE [--marks FILE]
                lvs-director restore --rules FILE [--replace]   (apply a file of ipvsadm commands at once, like ipvsadm -R;
                    --replace clears the running rules first; all or nothing)
@@ -136,6 +145,7 @@ internal sealed record DirectorArguments
                 "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },
                 "--control" => result with { ControlSocket = Value() },
                 "--vrrp" => result with { Vrrp = LvsLab.Director.Host.Vrrp.VrrpSetting.Parse(Value()) },
+                "--vrrp-address" => result with { FloatingAddresses = [.. result.FloatingAddresses, Ipv4Address.TryParse(Value(), out var floating) && floating != Ipv4Address.Any ? floating : throw new ArgumentException($"--vrrp-address '{args[i]}' is not an IPv4 address")] },
                 "--sync" => result with { Sync = Value() switch { "on" => true, "off" => false, var v => throw new ArgumentException($"--sync '{v}': on or off") } },
                 "--sync-period" => result with { SyncPeriodMilliseconds = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var period) && period is >= 50 and <= 60_000 ? period : throw new ArgumentException($"--sync-period '{args[i]}': milliseconds, 50 to 60000") },
                 "--fault" => result with { Faults = ParseFaults(Value()) },
@@ -153,6 +163,11 @@ internal sealed record DirectorArguments
         if (result.Command == "edit" && (result.Service is null || result.RealServer is null || result.Weight is null))
         {
             throw new ArgumentException("edit needs -t|-u VIP:PORT -r RIP[:PORT] -w WEIGHT");
+        }
+
+        if (result.FloatingAddresses.Count > 0 && result.Vrrp is null)
+        {
+            throw new ArgumentException("--vrrp-address needs --vrrp: a floating address moves with the VRRP master");
         }
 
         if (result.Command is "run" or "check" or "restore" && result.RulesPath is null)

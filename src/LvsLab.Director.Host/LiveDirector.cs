@@ -87,7 +87,7 @@ internal sealed class LiveDirector : IDisposable
     /// <summary>
     /// Makes the director one of a VRRP pair (<c>--vrrp</c>): it stands by from now on, and
     /// the speaker starts with <see cref="RunAsync"/>; its virtual addresses are the VIPs of the
-    /// rules, advertised on the first interface. With <paramref name="sync"/> the master sends
+    /// rules and the floating addresses (<c>--vrrp-address</c>), advertised on the first interface. With <paramref name="sync"/> the master sends
     /// its connections to the backup (IPVS sync messages, sync id = the VRID) every <paramref name="syncPeriod"/>.
     /// </summary>
     /// <exception cref="DirectorStartException">The rules have no VIP (only mark services), or the sync sockets cannot be opened.</exception>
@@ -95,11 +95,13 @@ internal sealed class LiveDirector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(setting);
         Ipv4Address[] vips;
-        DirectorInterface first;
+        IReadOnlyList<DirectorInterface> interfaces;
+        IReadOnlyList<Ipv4Address> floating;
         lock (engineGate)
         {
             vips = [.. Engine.Rules.Services.Where(s => !s.IsFirewallMark).Select(s => s.Address).Distinct()];
-            first = Engine.Options.Interfaces[0];
+            interfaces = Engine.Options.Interfaces;
+            floating = Engine.Options.FloatingAddresses;
         }
 
         if (vips.Length == 0)
@@ -107,7 +109,14 @@ internal sealed class LiveDirector : IDisposable
             throw new DirectorStartException("--vrrp: the rules have no virtual address to hold (only firewall-mark services)");
         }
 
-        Vrrp = new VrrpSpeaker(setting.Options(first.Address, vips), this, 0, first.Mac, log);
+        // Every virtual address is announced on the interface whose subnet holds it (the first when none does).
+        var first = interfaces[0];
+        var announced = vips.Concat(floating).Distinct().Select(address =>
+        {
+            int port = Math.Max(0, interfaces.ToList().FindIndex(i => i.IsOnLink(address)));
+            return (address, port, interfaces[port].Mac);
+        }).ToList();
+        Vrrp = new VrrpSpeaker(setting.Options(first.Address, announced.Select(a => a.address)), this, 0, announced, log);
         if (sync)
         {
             try
@@ -283,7 +292,7 @@ internal sealed class LiveDirector : IDisposable
 
     /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) with the frame I/O <paramref name="ioKind"/> and builds the engine for the effective rules of <paramref name="live"/>.</summary>
     public static async Task<LiveDirector> OpenAsync(
-        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, bool sloppyTcp, int connectionCapacity, DirectorFaults faults, TextWriter log, CancellationToken stop)
+        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, bool sloppyTcp, int connectionCapacity, DirectorFaults faults, IReadOnlyList<Ipv4Address> floatingAddresses, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorInterface>();
         foreach (var name in interfaceNames)
@@ -291,8 +300,13 @@ internal sealed class LiveDirector : IDisposable
             ports.Add(await WaitForPortAsync(name, log, stop));
         }
 
+        foreach (var stray in floatingAddresses.Where(a => !ports.Any(p => p.IsOnLink(a))))
+        {
+            throw new DirectorStartException($"--vrrp-address {stray}: on no interface's subnet ({string.Join(", ", ports.Select(p => $"{p.Name} {p.Address}/{p.PrefixLength}"))})");
+        }
+
         var rules = live.Effective;
-        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, SloppyTcp = sloppyTcp, ConnectionCapacity = connectionCapacity, Faults = faults }, rules, marks);
+        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, SloppyTcp = sloppyTcp, ConnectionCapacity = connectionCapacity, Faults = faults, FloatingAddresses = floatingAddresses }, rules, marks);
         var names = ports.Select(p => p.Name).ToList();
         IFramePorts io = ioKind == FrameIoKind.Pcap ? PcapPorts.Open(names) : AfPacketPorts.Open(names, ports.Max(p => p.Mtu), spinMicroseconds, coalesceMicroseconds, workers);
         var director = new LiveDirector(io, engine, live, log);

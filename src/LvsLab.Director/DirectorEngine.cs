@@ -79,7 +79,7 @@ public sealed class DirectorEngine
 
         Options = options;
         Interfaces = options.Interfaces;
-        _interfaces = new InterfaceTable(options.Interfaces);
+        _interfaces = new InterfaceTable(options.Interfaces, options.FloatingAddresses);
         CompiledRules compiled = CompiledRules.Compile(rules, marks ?? FirewallMarkRules.Empty, _interfaces, previous: null);
         _context = new EngineContext(options, _interfaces, compiled, new DirectorCounters(rules));
         for (int i = 0; i < compiled.Services.Length; i++)

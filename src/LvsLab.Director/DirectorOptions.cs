@@ -123,7 +123,15 @@ public sealed record DirectorOptions
     /// </summary>
     public bool SloppyTcp { get; init; }
 
-    /// <summary>Equal when the interfaces (in order), the neighbour capacity, the timeouts, the template option and the connection capacity are equal.</summary>
+    /// <summary>
+    /// Addresses the director answers ARP for, on the interface whose subnet holds each, like a
+    /// VIP that serves nothing: a VRRP pair's floating addresses besides the VIPs — in NAT the
+    /// real servers' gateway, which must move with the VIP. Answered only while the director is
+    /// not standing by (<see cref="DirectorEngine.Standby"/>). None by default.
+    /// </summary>
+    public IReadOnlyList<Ipv4Address> FloatingAddresses { get; init; } = [];
+
+    /// <summary>Equal when the interfaces (in order), the neighbour capacity, the timeouts, the template and sloppy TCP options, the floating addresses and the connection capacity are equal.</summary>
     /// <param name="other">The other options.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(DirectorOptions? other) =>
@@ -133,6 +141,7 @@ public sealed record DirectorOptions
         && Timeouts == other.Timeouts
         && ExpireQuiescentTemplate == other.ExpireQuiescentTemplate
         && SloppyTcp == other.SloppyTcp
+        && FloatingAddresses.SequenceEqual(other.FloatingAddresses)
         && ConnectionCapacity == other.ConnectionCapacity;
 
     /// <summary>A hash of the interfaces, the neighbour capacity and the timeouts.</summary>

@@ -20,6 +20,8 @@ public class DirectorArgumentsTests
     [InlineData("--sync-period", "10", "--sync-period '10': milliseconds, 50 to 60000")]
     [InlineData("--sync-period", "1s", "--sync-period '1s'")]
     [InlineData("--fault", "no-such", "--fault 'no-such': unknown")]
+    [InlineData("--vrrp-address", "10.0.0.300", "--vrrp-address '10.0.0.300' is not an IPv4 address")]
+    [InlineData("--vrrp-address", "10.0.0.254", "--vrrp-address needs --vrrp")]
     public void ABadValueIsNamed(string option, string value, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => DirectorArguments.Parse(["run", "--rules", "r.ipvs", option, value]));
@@ -29,4 +31,12 @@ public class DirectorArgumentsTests
     [Fact]
     public void TheNoGratuitousArpFaultHasAName() =>
         Assert.Equal(DirectorFaults.NoGratuitousArp, DirectorArguments.Parse(["run", "--rules", "r.ipvs", "--fault", "no-gratuitous-arp"]).Faults);
+
+    [Fact]
+    public void FloatingAddressesAreRepeatedBesideVrrp()
+    {
+        var pair = DirectorArguments.Parse(["run", "--rules", "r.ipvs", "--vrrp", "51,150", "--vrrp-address", "10.0.1.254", "--vrrp-address", "10.0.2.254"]);
+        Assert.Equal(["10.0.1.254", "10.0.2.254"], pair.FloatingAddresses.Select(a => a.ToString()));
+        Assert.Empty(DirectorArguments.Parse(["run", "--rules", "r.ipvs"]).FloatingAddresses);
+    }
 }

@@ -46,10 +46,10 @@ public class DirectorPairTests
     }
 
     [Fact]
-    public void OnlyADrOrTunLabWithOneDirectorAndAFreeAddressIsPaired()
+    public void OnlyALabWithOneDirectorAndAFreeAddressIsPaired()
     {
-        Assert.Contains("DR and TUN labs only", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(StockLabs.Load("nat", "pair", 3))).Message, StringComparison.Ordinal);
         Assert.Equal(2, DirectorPair.Apply(StockLabs.Load("tun", "pair", 3)).NodesWith(NodeRole.Director).Count);
+        Assert.Contains("has 0", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(StockLabs.Load("seed", "pair", 3))).Message, StringComparison.Ordinal);
         var pair = DirectorPair.Apply(Dr());
         Assert.Contains("has 2", Assert.Throws<ArgumentException>(() => DirectorPair.Apply(pair)).Message, StringComparison.Ordinal);
 
@@ -82,4 +82,26 @@ public class DirectorPairTests
     [InlineData("lvslab", "no-such", "unknown forwarder 'no-such'")]
     public void AForwarderThatSpeaksNoVrrpIsRefusedByName(string first, string? second, string message) =>
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => LabForwarders.ApplyPair(Dr(), first, second)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void ANatPairsRealServersRouteThroughAFloatingGatewayThatBothDirectorsHold()
+    {
+        var single = StockLabs.Load("nat", "pair", 3);
+        var pair = DirectorPair.Apply(single);
+        var back = single.Networks.Single(n => n.Name == "back").Subnet;
+        var gateway = AddressMath.Offset(back.BaseAddress, 254);
+
+        Assert.Equal([gateway], pair.FloatingAddresses);
+        Assert.All(pair.NodesWith(NodeRole.RealServer), rs => Assert.Equal(gateway, Assert.Single(rs.Routes).Via));
+        Assert.All(pair.NodesWith(NodeRole.Director), d => Assert.Equal(gateway.ToString(), d.Environment["LVS_VRRP_ADDRESSES"]));
+        Assert.Empty(pair.Validate());
+
+        // In DR nothing routes through the director: no floating gateway.
+        Assert.Empty(DirectorPair.Apply(Dr()).FloatingAddresses);
+        Assert.DoesNotContain(DirectorPair.Apply(Dr()).Nodes, n => n.Environment.ContainsKey("LVS_VRRP_ADDRESSES"));
+
+        // A route to a floating address no pair holds is a route to nowhere.
+        var stray = pair with { FloatingAddresses = [] };
+        Assert.Contains(stray.Validate(), p => p.Contains($"via {gateway}: the next hop is not a lab node", StringComparison.Ordinal));
+    }
 }

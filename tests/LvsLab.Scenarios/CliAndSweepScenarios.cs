@@ -114,7 +114,7 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
     [InlineData("dr --directors 2 --forwarder xdp", "--directors 2: a director pair speaks VRRP, which the forwarder 'xdp' does not claim (the stock forwarders that do: lvslab, lvslab-pcap, nftables)")]
     [InlineData("dr --directors 2 --second-forwarder xdp", "the forwarder 'xdp' does not claim")]
     [InlineData("dr --second-forwarder nftables", "--second-forwarder 'nftables': director2's forwarder, with --directors 2")]
-    [InlineData("nat --directors 2", "a director pair is offered for DR and TUN labs only (this lab is nat)")]
+    [InlineData("seed --directors 2", "a director pair is made from a lab with one director; lab 't-bad-")]
     public async Task ADirectorPairItCannotMakeIsAClearErrorAndCreatesNothing(string arguments, string message)
     {
         var runtime = new DockerLabRuntime();

@@ -36,26 +36,38 @@ public class HaLabFixture : LabFixture
     /// <summary>The scheduler of the long-lived connections' service (port 9000).</summary>
     protected virtual string LongLivedScheduler => "rr";
 
-    /// <summary>The stock lab made a pair: dr, or tun.</summary>
-    protected virtual string Mode => "dr";
+    /// <summary>The stock lab made a pair: dr, nat or tun.</summary>
+    public virtual string Mode => "dr";
+
+    /// <summary>The network the VIP lives on (and the VRRP advertisements go over).</summary>
+    public string VipNetwork => Mode == "nat" ? "front" : "lan";
+
+    /// <summary>The node that sends the clients' packets to the VIP: the router, or in NAT the client itself.</summary>
+    public string VipNeighbour => Mode == "nat" ? "client" : "router";
 
     /// <inheritdoc/>
     protected override LabTopology CreateTopology(string name, int slot)
     {
-        // The stock lab made a pair (as lvslab up dr --directors 2 does), plus two services on both directors in DR
-        // (the stock TUN rules already serve the upload service on 9000, by rr).
+        // The stock lab made a pair (as lvslab up dr --directors 2 does), plus services on both directors: in DR a UDP
+        // stream's and the upload service for long-lived connections, in NAT the upload service (the stock TUN rules
+        // already serve it on 9000, by rr).
         var pair = DirectorPair.Apply(StockLabs.Load(Mode, name, slot), Pair);
-        if (Mode != "dr")
+        if (Mode == "tun")
         {
             return pair;
         }
 
-        var servers = pair.NodesWith(NodeRole.RealServer).Select(n => n.AddressOn("lan")).ToList();
+        var (network, method) = Mode == "nat" ? ("back", "-m") : ("lan", "-g");
+        var servers = pair.NodesWith(NodeRole.RealServer).Select(n => n.AddressOn(network)).ToList();
         var extra = new StringBuilder();
-        extra.AppendLine(CultureInfo.InvariantCulture, $"-A -u {pair.Vip}:9999 -s rr");
-        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -u {pair.Vip}:9999 -r {rs}:9999 -g -w 1"));
+        if (Mode == "dr")
+        {
+            extra.AppendLine(CultureInfo.InvariantCulture, $"-A -u {pair.Vip}:9999 -s rr");
+            servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -u {pair.Vip}:9999 -r {rs}:9999 -g -w 1"));
+        }
+
         extra.AppendLine(CultureInfo.InvariantCulture, $"-A -t {pair.Vip}:9000 -s {LongLivedScheduler}");
-        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -t {pair.Vip}:9000 -r {rs}:9000 -g -w 1"));
+        servers.ForEach(rs => extra.AppendLine(CultureInfo.InvariantCulture, $"-a -t {pair.Vip}:9000 -r {rs}:9000 {method} -w 1"));
         return pair with
         {
             Nodes = [.. pair.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with
@@ -173,5 +185,18 @@ public sealed class HaTunLabFixture : HaLabFixture
     protected override string NamePrefix => "t-ha-tun";
 
     /// <inheritdoc/>
-    protected override string Mode => "tun";
+    public override string Mode => "tun";
+}
+
+/// <summary>
+/// The stock NAT lab with two directors: the VIP on the clients' side and the real servers'
+/// gateway on theirs (a floating address, host 254) move together; the connections are synced.
+/// </summary>
+public sealed class HaNatLabFixture : HaLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-nat";
+
+    /// <inheritdoc/>
+    public override string Mode => "nat";
 }

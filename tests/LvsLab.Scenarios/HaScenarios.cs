@@ -51,6 +51,44 @@ public sealed class HaScenarios(HaLabFixture fixture, ITestOutputHelper output) 
     }
 }
 
+/// <summary>
+/// The NAT pair: the same suite; besides the VIP the master holds the real servers' gateway, so
+/// their replies follow the takeover (see <see cref="HaNatScenarios.TheRealServersGatewayMovesWithTheVip"/>).
+/// </summary>
+public sealed class HaNatScenarios(HaNatLabFixture fixture, ITestOutputHelper output) : HaSuite<HaNatLabFixture>(fixture, output), IClassFixture<HaNatLabFixture>
+{
+    [Fact]
+    public async Task TheRealServersGatewayMovesWithTheVip()
+    {
+        Fixture.SkipUnlessLvsDirector();
+        await Fixture.WaitForPairAsync();
+        var gateway = Assert.Single(Fixture.Topology.FloatingAddresses).ToString();
+        async Task<string> GatewayMacAsync()
+        {
+            // rs1 asks for its gateway when it next needs it: one request through the VIP makes sure it has.
+            await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Fixture.Topology.Vip}:{Fixture.Topology.Port}/", 3);
+            var words = (await Fixture.Lab.ExecAsync("rs1", ["ip", "neigh", "show", gateway])).Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            int at = Array.IndexOf(words, "lladdr");
+            return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;
+        }
+
+        string firstBack = Fixture.Lab.Node("director1").On("back").Mac;
+        string secondBack = Fixture.Lab.Node("director2").On("back").Mac;
+        Assert.Equal(firstBack, await GatewayMacAsync());
+
+        // director1 stopped: director2 announces the gateway on the real servers' side too, and their replies go to it.
+        await Fixture.Lab.StopNodeAsync("director1");
+        await Fixture.WaitForMasterAsync("director2");
+        Assert.Equal(secondBack, await GatewayMacAsync());
+        var replies = await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Fixture.Topology.Vip}:{Fixture.Topology.Port}/", 6);
+        Assert.All(replies, r => Assert.NotNull(r));
+
+        await Fixture.Lab.StartNodeAsync("director1");
+        await Fixture.WaitForPairAsync();
+        await Eventually.TrueAsync(async _ => await GatewayMacAsync() == firstBack, TimeSpan.FromSeconds(10), "rs1's gateway to be director1 again");
+    }
+}
+
 /// <summary>The TUN pair: the same suite; the real servers unwrap from either director.</summary>
 public sealed class HaTunScenarios(HaTunLabFixture fixture, ITestOutputHelper output) : HaSuite<HaTunLabFixture>(fixture, output), IClassFixture<HaTunLabFixture>;
 

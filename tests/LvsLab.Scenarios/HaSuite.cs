@@ -31,7 +31,7 @@ public abstract class HaSuite<TFixture>(TFixture fixture, ITestOutputHelper outp
         Assert.All(replies, r => Assert.NotNull(r));
 
         // The router asked for the VIP (its first packet to it) and only the master answered.
-        Assert.Equal(fixture.Lab.Node("director1").On("lan").Mac, await RouterMacForVipAsync());
+        Assert.Equal(fixture.Lab.Node("director1").On(fixture.VipNetwork).Mac, await RouterMacForVipAsync());
 
         // lvslab status --json says which is which.
         var status = await CliRunner.RunAsync(["status", "--name", fixture.Topology.Name, "--json"], output);
@@ -104,10 +104,10 @@ public abstract class HaSuite<TFixture>(TFixture fixture, ITestOutputHelper outp
         await fixture.WaitForPairAsync();
     }
 
-    /// <summary>The MAC the router's ARP cache holds for the VIP (lower case, colons), or "" when none.</summary>
+    /// <summary>The MAC the ARP cache of the VIP's neighbour (the router; in NAT the client) holds for the VIP (lower case, colons), or "" when none.</summary>
     protected async Task<string> RouterMacForVipAsync()
     {
-        var result = await fixture.Lab.ExecAsync("router", ["ip", "neigh", "show", fixture.Topology.Vip.ToString()]);
+        var result = await fixture.Lab.ExecAsync(fixture.VipNeighbour, ["ip", "neigh", "show", fixture.Topology.Vip.ToString()]);
         var words = result.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         int at = Array.IndexOf(words, "lladdr");
         return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;

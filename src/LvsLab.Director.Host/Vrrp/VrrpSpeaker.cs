@@ -9,7 +9,8 @@ namespace LvsLab.Director.Host.Vrrp;
 /// Runs the director's VRRP virtual router (<see cref="VrrpRouter"/>) on its first interface:
 /// a thread of its own keeps the timers, sends the advertisements, and on becoming master
 /// takes the VIPs — the engine stops standing by (<see cref="DirectorEngine.Standby"/>) and
-/// gratuitous ARPs from the interface's MAC tell every neighbour where the VIPs now are, as
+/// gratuitous ARPs from the interface's MAC tell every neighbour where the VIPs (and a NAT
+/// pair's floating gateway, on its own interface) now are, as
 /// keepalived does; on becoming backup (or stopping) it stands by again. Advertisements
 /// received are handed over by the frame loop (<see cref="Offer"/>, under the engine's lock: a
 /// copy into a fixed inbox, no system call) and taken by the thread once the loop has let the
@@ -27,7 +28,7 @@ internal sealed class VrrpSpeaker : IDisposable
     private readonly VrrpRouter router;
     private readonly LiveDirector director;
     private readonly int port;
-    private readonly MacAddress mac;
+    private readonly IReadOnlyList<(Ipv4Address Address, int Port, MacAddress Mac)> announced;
     private readonly TextWriter log;
     private readonly Lock routerGate = new();
     private readonly Lock inboxGate = new();
@@ -44,13 +45,17 @@ internal sealed class VrrpSpeaker : IDisposable
     private volatile bool stopping;
     private Thread? thread;
 
-    /// <summary>Makes the speaker; the director stands by until <see cref="Start"/> finds it master.</summary>
-    public VrrpSpeaker(VrrpRouterOptions options, LiveDirector director, int port, MacAddress mac, TextWriter log)
+    /// <summary>
+    /// Makes the speaker, advertising on <paramref name="port"/>; on becoming master it announces
+    /// each of <paramref name="announced"/> (every virtual address, with the interface whose subnet
+    /// holds it and that interface's MAC). The director stands by until <see cref="Start"/> finds it master.
+    /// </summary>
+    public VrrpSpeaker(VrrpRouterOptions options, LiveDirector director, int port, IReadOnlyList<(Ipv4Address Address, int Port, MacAddress Mac)> announced, TextWriter log)
     {
         router = new VrrpRouter(options);
         this.director = director;
         this.port = port;
-        this.mac = mac;
+        this.announced = announced;
         this.log = log;
         lock (director.Gate)
         {
@@ -267,10 +272,10 @@ internal sealed class VrrpSpeaker : IDisposable
         {
             for (var round = 0; round < GratuitousArpRepeat; round++)
             {
-                foreach (Ipv4Address vip in router.Options.VirtualAddresses)
+                foreach (var (address, on, from) in announced)
                 {
-                    int length = GratuitousArp.Write(output, mac, vip);
-                    director.SendFrame(port, output.AsSpan(0, length));
+                    int length = GratuitousArp.Write(output, from, address);
+                    director.SendFrame(on, output.AsSpan(0, length));
                 }
             }
         }

@@ -23,12 +23,13 @@ internal sealed class ArpResponder(EngineContext context)
         Ipv4Address askerIp = arp.SenderProtocolAddress;
         Ipv4Address target = arp.TargetProtocolAddress;
         bool targetIsVip = rules.TryGetVip(target, out int answering);
+        bool answered = targetIsVip || (context.Interfaces.TryGetFloating(target, out answering) && answering >= 0);
         bool askerIsOwnOrVirtual = rules.IsOwnOrVirtual(askerIp);
         LearnNeighbour(operation, askerMac, askerIp, askerIsOwnOrVirtual, targetIsVip, rules);
-        if (operation != ArpOperation.Request || !targetIsVip || answering == CompiledRules.NeverAnswer || context.Standby || (context.Faults & DirectorFaults.ArpSilent) != 0)
+        if (operation != ArpOperation.Request || !answered || answering == CompiledRules.NeverAnswer || context.Standby || (context.Faults & DirectorFaults.ArpSilent) != 0)
         {
-            // Not a question about a VIP; our interfaces' own addresses are the kernel's to answer;
-            // a standby director leaves the VIPs to the master.
+            // Not a question about a VIP (or a floating address); our interfaces' own addresses are
+            // the kernel's to answer; a standby director leaves the VIPs to the master.
             return Decision.Ignore;
         }
 

@@ -19,8 +19,11 @@ internal sealed class InterfaceTable
     private readonly InterfaceRuntime[] _interfaces;
     private readonly int _gatewayInterface = -1;
     private readonly HashSet<Ipv4Address> _addresses = [];
+    private readonly Dictionary<Ipv4Address, int> _floating = [];
 
-    public InterfaceTable(IReadOnlyList<DirectorInterface> interfaces)
+    /// <param name="interfaces">The director's interfaces, in order.</param>
+    /// <param name="floating">Addresses answered for like VIPs (<see cref="DirectorOptions.FloatingAddresses"/>), each on the interface whose subnet holds it.</param>
+    public InterfaceTable(IReadOnlyList<DirectorInterface> interfaces, IReadOnlyList<Ipv4Address>? floating = null)
     {
         _interfaces = new InterfaceRuntime[interfaces.Count];
         var gateways = new List<Ipv4Address>();
@@ -40,6 +43,10 @@ internal sealed class InterfaceTable
         }
 
         Gateways = gateways;
+        foreach (Ipv4Address address in floating ?? [])
+        {
+            _floating.TryAdd(address, OnLinkInterface(address));
+        }
     }
 
     /// <summary>How many interfaces the director has.</summary>
@@ -50,6 +57,15 @@ internal sealed class InterfaceTable
 
     /// <summary>The interface at <paramref name="index"/> (checked by the caller).</summary>
     public ref readonly InterfaceRuntime this[int index] => ref _interfaces[index];
+
+    /// <summary>The floating addresses (<see cref="DirectorOptions.FloatingAddresses"/>).</summary>
+    public IEnumerable<Ipv4Address> FloatingAddresses => _floating.Keys;
+
+    /// <summary>
+    /// True when <paramref name="address"/> is a floating address; <paramref name="answeringInterface"/>
+    /// is the interface on whose subnet it lies (−1: none, never answered).
+    /// </summary>
+    public bool TryGetFloating(Ipv4Address address, out int answeringInterface) => _floating.TryGetValue(address, out answeringInterface);
 
     /// <summary>True when <paramref name="address"/> is one of the director's own addresses (a DIP).</summary>
     public bool IsOwnAddress(Ipv4Address address) => _addresses.Contains(address);

@@ -110,6 +110,8 @@ internal sealed class CompiledRules
             ownOrVirtual.Add(interfaces[i].Address);
         }
 
+        ownOrVirtual.UnionWith(interfaces.FloatingAddresses);
+
         void AddVirtualAddress(Ipv4Address vip)
         {
             // A VIP equal to one of our interfaces' addresses is never answered for (the kernel owns it).

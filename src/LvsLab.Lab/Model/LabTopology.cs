@@ -27,6 +27,13 @@ public sealed partial record LabTopology
     /// <summary>The lab's nodes.</summary>
     public required IReadOnlyList<LabNode> Nodes { get; init; }
 
+    /// <summary>
+    /// Addresses no node has for itself but whichever director is VRRP master holds, besides the
+    /// VIP: a NAT pair's gateway for the real servers (<see cref="Topologies.DirectorPair"/>). A
+    /// route may go through one.
+    /// </summary>
+    public IReadOnlyList<IPAddress> FloatingAddresses { get; init; } = [];
+
     /// <summary>The node called <paramref name="name"/>.</summary>
     /// <param name="name">A node name.</param>
     /// <returns>The node.</returns>
@@ -130,7 +137,7 @@ public sealed partial record LabTopology
         {
             foreach (var route in node.Routes)
             {
-                if (!nodeAddresses.Contains(route.Via))
+                if (!nodeAddresses.Contains(route.Via) && !FloatingAddresses.Contains(route.Via))
                 {
                     problems.Add($"node '{node.Name}': route {route.DestinationText} via {route.Via}: the next hop is not a lab node");
                 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using LvsLab.Lab.Model;
 
 namespace LvsLab.Lab.Topologies;
@@ -7,8 +8,9 @@ namespace LvsLab.Lab.Topologies;
 /// Makes a lab's one director a VRRP pair, as keepalived makes two LVS directors one:
 /// <c>director1</c> (the director as it was, the higher priority) and <c>director2</c> (the
 /// same node one address further on each of its networks), each told its part by
-/// <c>LVS_VRRP</c> (and <c>LVS_SYNC</c>, <c>LVS_SLOPPY_TCP</c>). DR and TUN labs: in NAT the
-/// real servers' gateway would have to move with the VIP, which needs a second virtual router.
+/// <c>LVS_VRRP</c> (and <c>LVS_SYNC</c>, <c>LVS_SLOPPY_TCP</c>). In NAT the real servers' gateway
+/// must move with the VIP: it becomes a floating address (host 254 of the real servers' network,
+/// <c>LVS_VRRP_ADDRESSES</c>) that the master answers for, and the real servers route through it.
 /// </summary>
 public static class DirectorPair
 {
@@ -22,7 +24,7 @@ public static class DirectorPair
     /// <param name="topology">A topology with exactly one director node.</param>
     /// <param name="options">The pair's VRRP settings; the defaults when null.</param>
     /// <returns>The topology with <see cref="First"/> and <see cref="Second"/> instead.</returns>
-    /// <exception cref="ArgumentException">Not one director, not a DR lab, or the second director's address is taken.</exception>
+    /// <exception cref="ArgumentException">Not one director, or the second director's address (or a NAT pair's floating gateway) is taken.</exception>
     public static LabTopology Apply(LabTopology topology, DirectorPairOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
@@ -33,13 +35,28 @@ public static class DirectorPair
             throw new ArgumentException($"a director pair is made from a lab with one director; lab '{topology.Name}' has {directors.Count}");
         }
 
-        if (topology.Mode is not ("dr" or "tun"))
-        {
-            throw new ArgumentException($"a director pair is offered for DR and TUN labs only (this lab is {topology.Mode}): in NAT the real servers' gateway would have to move with the VIP");
-        }
-
         var director = directors[0];
         var taken = topology.NodeAddresses;
+
+        // In NAT the real servers route through the director: that gateway must move with the VIP.
+        // It becomes a floating address (host 254 of its network) that the master answers for,
+        // and the real servers route through it instead of director's own address.
+        var gateways = new Dictionary<IPAddress, IPAddress>();
+        if (topology.Mode == "nat")
+        {
+            foreach (var nic in director.Interfaces.Where(i => topology.Nodes.Any(n => n.Routes.Any(r => r.Via.Equals(i.Address)))))
+            {
+                var network = topology.Networks.First(n => n.Name == nic.Network);
+                var floating = AddressMath.Offset(network.Subnet.BaseAddress, 254);
+                if (taken.Contains(floating) || !network.Subnet.Contains(floating))
+                {
+                    throw new ArgumentException($"the pair's floating gateway {floating} on network '{nic.Network}' is taken or outside it");
+                }
+
+                gateways[nic.Address] = floating;
+            }
+        }
+
         var second = director.Interfaces.Select(i => i with { Address = AddressMath.Offset(i.Address, 1) }).ToList();
         if (second.FirstOrDefault(n => taken.Contains(n.Address)) is { } clash)
         {
@@ -54,6 +71,11 @@ public static class DirectorPair
                 ["LVS_SYNC"] = options.Sync ? "on" : "off",
                 ["LVS_SLOPPY_TCP"] = options.SloppyTcp ? "1" : "0",
             };
+            if (gateways.Count > 0)
+            {
+                environment["LVS_VRRP_ADDRESSES"] = string.Join(",", gateways.Values.Select(g => g.ToString()));
+            }
+
             if (faults.Length > 0)
             {
                 environment["LVS_FAULT"] = faults;
@@ -72,11 +94,14 @@ public static class DirectorPair
             }
             else
             {
-                nodes.Add(node);
+                nodes.Add(gateways.Count == 0 ? node : node with
+                {
+                    Routes = [.. node.Routes.Select(r => gateways.TryGetValue(r.Via, out var floating) ? r with { Via = floating } : r)],
+                });
             }
         }
 
-        return topology with { Nodes = nodes };
+        return topology with { Nodes = nodes, FloatingAddresses = [.. topology.FloatingAddresses, .. gateways.Values] };
     }
 }
 
