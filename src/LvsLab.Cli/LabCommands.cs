@@ -67,6 +67,18 @@ public static class LabCommands
                     : StockLabs.Load(labKind, result.GetValue(name), slot, result.GetValue(servers));
                 switch (result.GetValue(directors))
                 {
+                    case 1 when LabForwarders.IsPair(topology):
+                        // The topology file made the pair (directors: 2).
+                        try
+                        {
+                            topology = LabForwarders.ApplyToPair(topology, result.GetValue(forwarder)!, result.GetValue(second));
+                        }
+                        catch (ArgumentException e)
+                        {
+                            return Fail($"{labKind}: directors: 2: {e.Message}");
+                        }
+
+                        break;
                     case 1 when result.GetValue(second) is { } lone:
                         return Fail($"--second-forwarder '{lone}': director2's forwarder, with --directors 2");
                     case 1:

@@ -36,28 +36,18 @@ internal static class ConnectionListing
         {
             var length = 0;
             Append(buffer, ref length, "IPVS connection entries\npro expire state       source                virtual               destination\n"u8);
-            var slot = 0;
-            while (slot >= 0)
+            var walk = new ConnectionSlices(director, slice, SliceLength);
+            while (walk.Next())
             {
-                int copied;
-                RuleSet rules;
-                long now;
-                lock (director.Gate)
-                {
-                    copied = director.Engine.Connections.CopyEntries(slot, slice.AsSpan(0, SliceLength), out slot);
-                    rules = director.Engine.Rules;
-                    now = director.NowMilliseconds;
-                }
-
-                for (var i = 0; i < copied; i++)
+                for (var i = 0; i < walk.Count; i++)
                 {
                     var (key, entry) = slice[i];
-                    var real = rules.Services[entry.ServiceIndex].RealServers[entry.RealServerIndex];
+                    var real = walk.Rules.Services[entry.ServiceIndex].RealServers[entry.RealServerIndex];
                     Line(
                         buffer,
                         ref length,
                         key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP",
-                        entry.ExpiresAtMilliseconds - now,
+                        entry.ExpiresAtMilliseconds - walk.Now,
                         StatsText.State(entry.State),
                         (key.ClientAddress, key.ClientPort),
                         (key.VirtualAddress, key.VirtualPort),
@@ -66,16 +56,7 @@ internal static class ConnectionListing
                 }
             }
 
-            KeyValuePair<PersistenceKey, PersistenceTemplate>[] templates;
-            RuleSet templateRules;
-            long templateNow;
-            lock (director.Gate)
-            {
-                // Templates: one per persistent service and client network, copied at once.
-                templates = [.. director.Engine.Connections.Templates];
-                templateRules = director.Engine.Rules;
-                templateNow = director.NowMilliseconds;
-            }
+            var (templates, templateRules, templateNow) = ConnectionSlices.Templates(director);
 
             // Persistence templates, as IPVS lists them: state NONE, client port 0.
             foreach (var (key, template) in templates)

@@ -104,4 +104,28 @@ public class DirectorPairTests
         var stray = pair with { FloatingAddresses = [] };
         Assert.Contains(stray.Validate(), p => p.Contains($"via {gateway}: the next hop is not a lab node", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ATopologyFileAsksForAPairWithDirectorsTwo()
+    {
+        string text = StockLabs.FileText("nat").Replace("\nnetworks:", "\ndirectors: 2\nnetworks:", StringComparison.Ordinal);
+        var pair = TopologyFiles.LabFile.Parse(text, "lab/nat-pair.lab.yml", "pair", 3);
+        Assert.Equal([DirectorPair.First, DirectorPair.Second], pair.NodesWith(NodeRole.Director).Select(d => d.Name));
+        Assert.Single(pair.FloatingAddresses);
+        Assert.True(LabForwarders.IsPair(pair));
+        Assert.Equal("nft-director", LabForwarders.ApplyToPair(pair, LabForwarders.LvsLab, LabForwarders.Nftables).Node(DirectorPair.Second).Image);
+        Assert.False(LabForwarders.IsPair(StockLabs.Load("nat", "one", 3)));
+    }
+
+    [Theory]
+    [InlineData("directors: 3", "directors 3: 1, or 2 for a VRRP pair")]
+    [InlineData("directors: two", "directors")]
+    public void ABadDirectorsCountIsNamedWithItsLine(string line, string message)
+    {
+        string text = StockLabs.FileText("dr").Replace("\nnetworks:", $"\n{line}\nnetworks:", StringComparison.Ordinal);
+        int at = text.Split('\n').ToList().IndexOf(line) + 1;
+        var error = Assert.Throws<TopologyFiles.TopologyFileException>(() => TopologyFiles.LabFile.Parse(text, "lab/bad.lab.yml", "pair", 3));
+        Assert.Contains($"lab/bad.lab.yml:{at}: directors", error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -128,6 +128,28 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ATopologyFilesPairNeedsForwardersThatSpeakVrrp()
+    {
+        var runtime = new DockerLabRuntime();
+        var before = (await runtime.ListAsync()).Count;
+        var name = LabFixture.UniqueName("t-badpair");
+        var file = Path.Combine(Path.GetTempPath(), $"{name}.lab.yml");
+        await File.WriteAllTextAsync(file, StockLabs.FileText("dr").Replace("\nnetworks:", "\ndirectors: 2\nnetworks:", StringComparison.Ordinal));
+        try
+        {
+            var result = await RunCliAsync(["up", file, "--name", name, "--forwarder", "xdp"]);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"{file}: directors: 2: a director pair speaks VRRP, which the forwarder 'xdp' does not claim", result.Stderr, StringComparison.Ordinal);
+            Assert.Equal(before, (await runtime.ListAsync()).Count);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task AMalformedTopologyFileIsRefusedWithFileLineAndFieldAndNothingIsMade()
     {
         var runtime = new DockerLabRuntime();

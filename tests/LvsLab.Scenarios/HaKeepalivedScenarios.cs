@@ -26,7 +26,7 @@ public sealed class HaKeepalivedScenarios(HaKeepalivedLabFixture fixture, ITestO
         // Both running, lvs-director (250) is master and keepalived (200) backup: the VIP is on no interface of director2.
         await AssertHolderAsync("director1");
 
-        // lvslab status says which is which: lvs-director by its counters, keepalived by the state its notify script writes.
+        // lvslab status says which is which: lvs-director by its counters, keepalived by the state its notify FIFO reports.
         var status = await CliRunner.RunAsync(["status", "--name", fixture.Topology.Name, "--json"], output);
         Assert.Equal(0, status.ExitCode);
         var nodes = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("name").GetString()!, n => n);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using LvsLab.Director.Connections;
-using LvsLab.Director.Rules;
 using LvsLab.Director.Sync;
 using LvsLab.Packets;
 
@@ -122,21 +121,15 @@ internal sealed class SyncDaemon : IDisposable
     // the connections, a slice at a time.
     private void SendTable(KeyValuePair<ConnectionKey, ConnectionEntry>[] slice, SyncEntry[] entries, byte[] message, IPEndPoint destination)
     {
-        KeyValuePair<PersistenceKey, PersistenceTemplate>[] templates;
-        RuleSet rules;
-        long now;
         lock (director.Gate)
         {
             if (director.Engine.Standby)
             {
                 return;
             }
-
-            templates = [.. director.Engine.Connections.Templates];
-            rules = director.Engine.Rules;
-            now = director.NowMilliseconds;
         }
 
+        var (templates, rules, now) = ConnectionSlices.Templates(director);
         var count = 0;
         foreach (var (key, template) in templates.Where(t => !t.Value.IsExpired(now)))
         {
@@ -150,30 +143,17 @@ internal sealed class SyncDaemon : IDisposable
         }
 
         Send(entries.AsSpan(0, count), message, destination);
-        var slot = 0;
-        while (slot >= 0)
+        var walk = new ConnectionSlices(director, slice, SliceLength, onlyWhileMaster: true);
+        while (walk.Next())
         {
-            int copied;
-            lock (director.Gate)
-            {
-                if (director.Engine.Standby)
-                {
-                    return;
-                }
-
-                copied = director.Engine.Connections.CopyEntries(slot, slice, out slot);
-                rules = director.Engine.Rules;
-                now = director.NowMilliseconds;
-            }
-
             count = 0;
-            for (var i = 0; i < copied; i++)
+            for (var i = 0; i < walk.Count; i++)
             {
                 var (key, entry) = slice[i];
-                if (!entry.IsExpired(now))
+                if (!entry.IsExpired(walk.Now))
                 {
-                    var service = rules.Services[entry.ServiceIndex];
-                    entries[count++] = SyncConnectionMapping.FromConnection(key, entry, service, service.RealServers[entry.RealServerIndex], now);
+                    var service = walk.Rules.Services[entry.ServiceIndex];
+                    entries[count++] = SyncConnectionMapping.FromConnection(key, entry, service, service.RealServers[entry.RealServerIndex], walk.Now);
                 }
             }
 

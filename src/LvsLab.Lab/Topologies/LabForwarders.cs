@@ -60,6 +60,41 @@ public static class LabForwarders
     /// <exception cref="ArgumentException">A forwarder that is unknown, does not claim the lab's mode or does not speak VRRP; or a lab the pair cannot be made from.</exception>
     public static LabTopology ApplyPair(LabTopology topology, string first, string? second = null, DirectorPairOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(topology);
+        Speakers(first, second);
+        return ApplyToPair(DirectorPair.Apply(topology, options), first, second);
+    }
+
+    /// <summary>True when the topology's directors are already a VRRP pair (a topology file's <c>directors: 2</c>).</summary>
+    /// <param name="topology">A topology.</param>
+    /// <returns>True when director1 and director2 are there with their VRRP parts.</returns>
+    public static bool IsPair(LabTopology topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var directors = topology.NodesWith(NodeRole.Director);
+        return directors.Count == 2 && directors.All(d => d.Environment.ContainsKey("LVS_VRRP"));
+    }
+
+    /// <summary>Puts a forwarder in each director of a topology that already is a pair (<see cref="IsPair"/>).</summary>
+    /// <param name="pair">The topology with director1 and director2.</param>
+    /// <param name="first">director1's forwarder.</param>
+    /// <param name="second">director2's forwarder, or null for the same.</param>
+    /// <returns>The topology with the forwarders.</returns>
+    /// <exception cref="ArgumentException">A forwarder that is unknown, does not claim the lab's mode or does not speak VRRP.</exception>
+    public static LabTopology ApplyToPair(LabTopology pair, string first, string? second = null)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        foreach (var (node, forwarder) in Speakers(first, second))
+        {
+            pair = forwarder.ApplyTo(pair, node);
+        }
+
+        return pair;
+    }
+
+    // The pair's forwarders by node, each checked to speak VRRP.
+    private static (string Node, ForwarderDescription Forwarder)[] Speakers(string first, string? second)
+    {
         var forwarders = new[] { (DirectorPair.First, ForwarderCatalog.Resolve(first)), (DirectorPair.Second, ForwarderCatalog.Resolve(second ?? first)) };
         if (forwarders.FirstOrDefault(f => !f.Item2.Claims(ForwarderCapabilities.Vrrp)) is { Item2: { } silent })
         {
@@ -67,12 +102,6 @@ public static class LabForwarders
             throw new ArgumentException($"a director pair speaks VRRP, which the forwarder '{silent.Name}' does not claim (the stock forwarders that do: {string.Join(", ", speakers)})");
         }
 
-        var pair = DirectorPair.Apply(topology, options);
-        foreach (var (node, forwarder) in forwarders)
-        {
-            pair = forwarder.ApplyTo(pair, node);
-        }
-
-        return pair;
+        return forwarders;
     }
 }

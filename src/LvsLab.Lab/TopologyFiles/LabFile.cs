@@ -60,6 +60,18 @@ public static partial class LabFile
             problems.Add(line, field, problem);
         }
 
+        if (!problems.Any && spec!.Directors == 2)
+        {
+            try
+            {
+                topology = DirectorPair.Apply(topology);
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(spec.DirectorsLine, "directors", e.Message);
+            }
+        }
+
         return problems.Any ? throw problems.ToException() : topology;
     }
 

@@ -14,7 +14,7 @@ internal sealed partial class LabFileReader(FileProblems problems)
     /// <summary>The most real servers a group may have.</summary>
     public const int MaxServers = 50;
 
-    private static readonly string[] TopKeys = ["name", "mode", "vip", "port", "health", "networks", "nodes", "realServers"];
+    private static readonly string[] TopKeys = ["name", "mode", "vip", "port", "health", "directors", "networks", "nodes", "realServers"];
     private static readonly string[] HealthKeys = ["check", "interval", "timeout", "fall", "rise"];
     private static readonly string[] NetworkKeys = ["subnet"];
     private static readonly string[] NodeKeys = ["role", "image", "interfaces", "routes", "loopback", "sysctls", "capabilities", "environment", "commands", "devices", "readiness", "files"];
@@ -65,6 +65,20 @@ internal sealed partial class LabFileReader(FileProblems problems)
 
         var health = entries.TryGetValue("health", out var healthEntry) ? Health(healthEntry.Value) : null;
 
+        // directors: 1 | 2 — two make the director a VRRP pair (as lvslab up --directors 2 does).
+        var directors = 1;
+        var directorsLine = 1;
+        if (entries.TryGetValue("directors", out var directorsEntry) && Integer(directorsEntry.Value, "directors") is { } count)
+        {
+            if (count is not (1 or 2))
+            {
+                problems.Add(directorsEntry.Value.Line, "directors", $"directors {count}: 1, or 2 for a VRRP pair");
+            }
+
+            directors = count;
+            directorsLine = directorsEntry.Value.Line;
+        }
+
         var networks = new List<NetworkSpec>();
         if (Required(entries, "networks", "(file)", 1) is { } networksNode && Mapping(networksNode.Value, "networks") is { } networksMap)
         {
@@ -108,6 +122,8 @@ internal sealed partial class LabFileReader(FileProblems problems)
             Vip = vip,
             Port = port,
             Health = health,
+            Directors = directors,
+            DirectorsLine = directorsLine,
             Networks = networks,
             Nodes = nodes,
         };

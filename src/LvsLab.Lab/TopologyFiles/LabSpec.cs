@@ -21,6 +21,12 @@ internal sealed record LabSpec
     /// <summary>The director's health checks (<c>health:</c>); null: none set in the file.</summary>
     public LvsLab.Lab.Model.HealthCheck? Health { get; init; }
 
+    /// <summary>How many directors: 1, or 2 for a VRRP pair (<c>directors:</c>).</summary>
+    public int Directors { get; init; } = 1;
+
+    /// <summary>The line of <c>directors</c>.</summary>
+    public int DirectorsLine { get; init; } = 1;
+
     /// <summary>The networks, in order.</summary>
     public required IReadOnlyList<NetworkSpec> Networks { get; init; }
 
