@@ -81,11 +81,32 @@ public class HaLabFixture : LabFixture
     /// Waits until director1 says it is VRRP master and director2 backup: the pair's resting
     /// state (at start-up both may be master for a moment, until the backup hears the master).
     /// </summary>
-    public async Task WaitForPairAsync() =>
-        await Eventually.TrueAsync(
-            async _ => await VrrpStateAsync(DirectorPair.First) == "master" && await VrrpStateAsync(DirectorPair.Second) == "backup",
-            TimeSpan.FromSeconds(20),
-            $"{DirectorPair.First} to be master and {DirectorPair.Second} backup");
+    public async Task WaitForPairAsync()
+    {
+        try
+        {
+            await Eventually.TrueAsync(
+                async _ => await VrrpStateAsync(DirectorPair.First) == "master" && await VrrpStateAsync(DirectorPair.Second) == "backup",
+                TimeSpan.FromSeconds(20),
+                $"{DirectorPair.First} to be master and {DirectorPair.Second} backup");
+        }
+        catch (TimeoutException e)
+        {
+            // Say what each said last, and the end of each one's log, so a failure in CI explains itself.
+            var said = new StringBuilder(e.Message);
+            foreach (var director in new[] { DirectorPair.First, DirectorPair.Second })
+            {
+                said.Append(CultureInfo.InvariantCulture, $"\n{director} says '{await VrrpStateAsync(director)}'; its log ends:");
+                var (stdout, stderr) = await Lab.LogsAsync(director);
+                foreach (var line in (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(6))
+                {
+                    said.Append("\n  ").Append(line);
+                }
+            }
+
+            throw new TimeoutException(said.ToString(), e);
+        }
+    }
 
     /// <summary>Waits until <paramref name="node"/> says it is VRRP master.</summary>
     public async Task WaitForMasterAsync(string node) =>

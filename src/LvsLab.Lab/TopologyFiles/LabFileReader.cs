@@ -217,7 +217,12 @@ internal sealed partial class LabFileReader(FileProblems problems)
         }
     }
 
-    private static string Join(string field, string key) => field.Length == 0 ? key : $"{field}.{key}";
+    // A key written as '' (empty) is shown as that, so no error names an empty field.
+    private static string Join(string field, string key)
+    {
+        var shown = key.Length == 0 ? "''" : key;
+        return field.Length == 0 ? shown : $"{field}.{shown}";
+    }
 
     private List<NodeSpec> RealServers(YamlTreeScalar groupKey, YamlTreeNode value, List<NodeSpec> nodes, int? serversOverride)
     {
