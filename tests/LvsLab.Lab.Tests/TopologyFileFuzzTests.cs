@@ -1,6 +1,6 @@
-using System.Text;
 using LvsLab.Lab.Topologies;
 using LvsLab.Lab.TopologyFiles;
+using LvsLab.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace LvsLab.Lab.Tests;
@@ -22,6 +22,8 @@ public class TopologyFileFuzzTests(ITestOutputHelper output)
         "director", "router", "client", "realserver", "seed", "none", "tcp", "http", "500ms", "0ms", "1h", "default", "via",
     ];
 
+    private static readonly LineMutator Mutator = new(Words, "0123456789.:-/ ,{}[]", maxMutations: 3, padWords: false);
+
     [Fact]
     public void EveryMutatedTopologyFileLoadsOrIsRefusedWithFileLineFieldAndReason()
     {
@@ -30,7 +32,7 @@ public class TopologyFileFuzzTests(ITestOutputHelper output)
         var (loaded, refused) = (0, 0);
         for (var n = 0; n < Inputs; n++)
         {
-            string text = Mutate(seeds[random.Next(seeds.Length)], random);
+            string text = Mutator.Mutate(seeds[random.Next(seeds.Length)], random);
             int lines = text.Split('\n').Length;
             try
             {
@@ -59,47 +61,5 @@ public class TopologyFileFuzzTests(ITestOutputHelper output)
         // Found by the fuzz: an error about a key written '' named an empty field.
         var error = Assert.Throws<TopologyFileException>(() => LabFile.Parse("'': 1\n" + StockLabs.FileText("dr"), "empty.lab.yml", null, 3));
         Assert.Contains(error.Errors, e => e.Line == 1 && e.Field == "''" && e.Reason.StartsWith("unknown key ''", StringComparison.Ordinal));
-    }
-
-    // One to three mutations: a character deleted, inserted or replaced, a word put in, a line deleted, repeated or moved.
-    private static string Mutate(string seed, Random random)
-    {
-        var lines = seed.Split('\n').ToList();
-        for (int m = random.Next(1, 4); m > 0; m--)
-        {
-            int at = random.Next(lines.Count);
-            var line = new StringBuilder(lines[at]);
-            switch (random.Next(7))
-            {
-                case 0 when line.Length > 0:
-                    line.Remove(random.Next(line.Length), 1);
-                    break;
-                case 1:
-                    line.Insert(random.Next(line.Length + 1), (char)random.Next(32, 127));
-                    break;
-                case 2 when line.Length > 0:
-                    line[random.Next(line.Length)] = "0123456789.:-/ ,{}[]"[random.Next(20)];
-                    break;
-                case 3:
-                    line.Insert(random.Next(line.Length + 1), Words[random.Next(Words.Length)]);
-                    break;
-                case 4 when lines.Count > 1:
-                    lines.RemoveAt(at);
-                    continue;
-                case 5:
-                    lines.Insert(at, lines[at]);
-                    continue;
-                case 6 when at + 1 < lines.Count:
-                    (lines[at], lines[at + 1]) = (lines[at + 1], lines[at]);
-                    continue;
-                default:
-                    line.Append(' ').Append(Words[random.Next(Words.Length)]);
-                    break;
-            }
-
-            lines[at] = line.ToString();
-        }
-
-        return string.Join('\n', lines);
     }
 }

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using LvsLab.Director.Rules;
 using LvsLab.Director.Tests.Fixtures;
+using LvsLab.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -28,6 +28,8 @@ public partial class RuleFileFuzzTests(ITestOutputHelper output)
         "#", "*", "\t", " ", "\n", "", "ä", "\0", "\"",
     ];
 
+    private static readonly LineMutator Mutator = new(Words, "0123456789.:-/ ,", maxMutations: 4, padWords: true);
+
     [Fact]
     public void EveryMutatedRulesFileParsesWholeOrIsRefusedWithItsLineAndChangesNothing()
     {
@@ -38,7 +40,7 @@ public partial class RuleFileFuzzTests(ITestOutputHelper output)
         var (parsed, refused) = (0, 0);
         for (var n = 0; n < Inputs; n++)
         {
-            string text = Mutate(seeds[random.Next(seeds.Length)], random);
+            string text = Mutator.Mutate(seeds[random.Next(seeds.Length)], random);
             try
             {
                 RuleSet rules = IpvsRuleParser.Parse(text, "fuzz.ipvs", initial);
@@ -68,7 +70,7 @@ public partial class RuleFileFuzzTests(ITestOutputHelper output)
         var (parsed, refused) = (0, 0);
         for (var n = 0; n < Inputs; n++)
         {
-            string text = Mutate(KitchenSinkLab.Marks, random);
+            string text = Mutator.Mutate(KitchenSinkLab.Marks, random);
             try
             {
                 FirewallMarkRules.Parse(text, "fuzz.marks");
@@ -88,8 +90,8 @@ public partial class RuleFileFuzzTests(ITestOutputHelper output)
     [Fact]
     public void TheMutationsAreTheSameForTheSameSeed()
     {
-        Assert.Equal(Mutate(KitchenSinkLab.BaseRules, new Random(5)), Mutate(KitchenSinkLab.BaseRules, new Random(5)));
-        Assert.NotEqual(KitchenSinkLab.BaseRules, Mutate(KitchenSinkLab.BaseRules, new Random(5)));
+        Assert.Equal(Mutator.Mutate(KitchenSinkLab.BaseRules, new Random(5)), Mutator.Mutate(KitchenSinkLab.BaseRules, new Random(5)));
+        Assert.NotEqual(KitchenSinkLab.BaseRules, Mutator.Mutate(KitchenSinkLab.BaseRules, new Random(5)));
     }
 
     private static void AssertNamesALine(string message, string file, string text, int n)
@@ -98,49 +100,6 @@ public partial class RuleFileFuzzTests(ITestOutputHelper output)
         Assert.True(match.Success && match.Groups[1].Value == file, $"input {n}: '{message}' does not start FILE:LINE: reason");
         int line = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(line, 1, text.Split('\n').Length);
-    }
-
-    // One to four mutations: a character deleted, inserted or replaced, a word put in, a line
-    // deleted, repeated or swapped with the next.
-    private static string Mutate(string seed, Random random)
-    {
-        var lines = seed.Split('\n').ToList();
-        for (int m = random.Next(1, 5); m > 0; m--)
-        {
-            int at = random.Next(lines.Count);
-            var line = new StringBuilder(lines[at]);
-            switch (random.Next(7))
-            {
-                case 0 when line.Length > 0:
-                    line.Remove(random.Next(line.Length), 1);
-                    break;
-                case 1:
-                    line.Insert(random.Next(line.Length + 1), (char)random.Next(32, 127));
-                    break;
-                case 2 when line.Length > 0:
-                    line[random.Next(line.Length)] = "0123456789.:-/ ,"[random.Next(16)];
-                    break;
-                case 3:
-                    line.Insert(random.Next(line.Length + 1), " " + Words[random.Next(Words.Length)] + " ");
-                    break;
-                case 4 when lines.Count > 1:
-                    lines.RemoveAt(at);
-                    continue;
-                case 5:
-                    lines.Insert(at, lines[at]);
-                    continue;
-                case 6 when at + 1 < lines.Count:
-                    (lines[at], lines[at + 1]) = (lines[at + 1], lines[at]);
-                    continue;
-                default:
-                    line.Append(' ').Append(Words[random.Next(Words.Length)]);
-                    break;
-            }
-
-            lines[at] = line.ToString();
-        }
-
-        return string.Join('\n', lines);
     }
 
     [GeneratedRegex(@"^([^:]+):(\d+): \S")]
