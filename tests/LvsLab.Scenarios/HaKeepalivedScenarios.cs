@@ -136,13 +136,7 @@ public sealed class HaKeepalivedScenarios(HaKeepalivedLabFixture fixture, ITestO
         return stdout + stderr;
     }
 
-    private async Task<string> RouterMacForVipAsync()
-    {
-        var result = await fixture.Lab.ExecAsync("router", ["ip", "neigh", "show", Vip]);
-        var words = result.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        int at = Array.IndexOf(words, "lladdr");
-        return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;
-    }
+    private Task<string> RouterMacForVipAsync() => fixture.NeighbourMacAsync(fixture.VipNeighbour, Vip);
 
     private static async Task<string> Tshark(string pcap, string filter, params string[] more)
     {

@@ -112,6 +112,14 @@ public class HaLabFixture : LabFixture
     public async Task WaitForMasterAsync(string node) =>
         await Eventually.TrueAsync(async _ => await VrrpStateAsync(node) == "master", TimeSpan.FromSeconds(20), $"{node} to be master");
 
+    /// <summary>The MAC <paramref name="node"/>'s ARP cache holds for <paramref name="address"/> (lower case, colons), or "" when none.</summary>
+    public async Task<string> NeighbourMacAsync(string node, string address)
+    {
+        var words = (await Lab.ExecAsync(node, ["ip", "neigh", "show", address])).Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int at = Array.IndexOf(words, "lladdr");
+        return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;
+    }
+
     /// <summary>The director's counters (<c>lvs-director stats --json</c>), or an empty object when it does not answer (or is stopped).</summary>
     public async Task<JsonElement> StatsAsync(string node)
     {

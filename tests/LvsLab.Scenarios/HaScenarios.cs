@@ -67,9 +67,7 @@ public sealed class HaNatScenarios(HaNatLabFixture fixture, ITestOutputHelper ou
         {
             // rs1 asks for its gateway when it next needs it: one request through the VIP makes sure it has.
             await HttpProbe.GetAsync(Fixture.Lab, "client", $"http://{Fixture.Topology.Vip}:{Fixture.Topology.Port}/", 3);
-            var words = (await Fixture.Lab.ExecAsync("rs1", ["ip", "neigh", "show", gateway])).Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            int at = Array.IndexOf(words, "lladdr");
-            return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;
+            return await Fixture.NeighbourMacAsync("rs1", gateway);
         }
 
         string firstBack = Fixture.Lab.Node("director1").On("back").Mac;

@@ -105,10 +105,4 @@ public abstract class HaSuite<TFixture>(TFixture fixture, ITestOutputHelper outp
     }
 
     /// <summary>The MAC the ARP cache of the VIP's neighbour (the router; in NAT the client) holds for the VIP (lower case, colons), or "" when none.</summary>
-    protected async Task<string> RouterMacForVipAsync()
-    {
-        var result = await fixture.Lab.ExecAsync(fixture.VipNeighbour, ["ip", "neigh", "show", fixture.Topology.Vip.ToString()]);
-        var words = result.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        int at = Array.IndexOf(words, "lladdr");
-        return at >= 0 && at + 1 < words.Length ? words[at + 1].ToLowerInvariant() : string.Empty;
-    }}
+    protected Task<string> RouterMacForVipAsync() => fixture.NeighbourMacAsync(fixture.VipNeighbour, fixture.Topology.Vip.ToString());}
