@@ -28,6 +28,7 @@ internal sealed class AfPacketPorts : IFramePorts
     private readonly CancellationTokenSource stop = new();
     private readonly long spinTicks;
     private readonly int coalesceMicroseconds;
+    private readonly FrameThreadAllocations allocations;
     private Thread[] threads = [];
 
     private AfPacketPorts(Worker[] workers, int spinMicroseconds, int coalesceMicroseconds)
@@ -35,6 +36,7 @@ internal sealed class AfPacketPorts : IFramePorts
         this.workers = workers;
         spinTicks = spinMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
         this.coalesceMicroseconds = coalesceMicroseconds;
+        allocations = new FrameThreadAllocations(workers.Length);
     }
 
     /// <inheritdoc/>
@@ -60,7 +62,8 @@ internal sealed class AfPacketPorts : IFramePorts
         workers.Sum(w => Interlocked.Read(ref w.ChecksumsCompleted)),
         workers.Sum(w => Interlocked.Read(ref w.Truncated)),
         workers.Sum(w => Interlocked.Read(ref w.VlanDropped)),
-        workers.Sum(w => Interlocked.Read(ref w.Holds)));
+        workers.Sum(w => Interlocked.Read(ref w.Holds)),
+        allocations.Total);
 
     /// <summary>Opens, for each worker, a packet socket with a receive ring on each port.</summary>
     /// <param name="names">The interfaces, in port order.</param>
@@ -124,7 +127,7 @@ internal sealed class AfPacketPorts : IFramePorts
     /// <inheritdoc/>
     public void Start(LiveDirector director)
     {
-        threads = [.. workers.Select((worker, i) => new Thread(() => Run(director, worker)) { IsBackground = true, Name = $"lvs-director frames {i}" })];
+        threads = [.. workers.Select((worker, i) => new Thread(() => Run(director, worker, i)) { IsBackground = true, Name = $"lvs-director frames {i}" })];
         foreach (var thread in threads)
         {
             thread.Start();
@@ -158,7 +161,7 @@ internal sealed class AfPacketPorts : IFramePorts
         stop.Dispose();
     }
 
-    private void Run(LiveDirector director, Worker worker)
+    private void Run(LiveDirector director, Worker worker, int index)
     {
         var engine = director.Engine;
         var token = stop.Token;
@@ -168,6 +171,8 @@ internal sealed class AfPacketPorts : IFramePorts
         {
             _ = PacketIo.ShortSleep.UseFineTimerSlack();
         }
+
+        ContendedWaitWarmUp.WaitOnce(director.Gate);
 
         while (!token.IsCancellationRequested)
         {
@@ -203,6 +208,7 @@ internal sealed class AfPacketPorts : IFramePorts
             }
 
             director.AfterFramePass();
+            allocations.Record(index);
 
             var hold = coalescing.AfterPass(taken, drained, (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1e9 / System.Diagnostics.Stopwatch.Frequency)));
             if (hold > 0)

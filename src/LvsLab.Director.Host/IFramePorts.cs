@@ -19,7 +19,8 @@ internal enum FrameIoKind
 /// <param name="Truncated">Frames too long for a receive slot, dropped.</param>
 /// <param name="VlanDropped">802.1Q-tagged frames, dropped (the director does not serve VLANs).</param>
 /// <param name="CoalescingWaits">Waits for a batch to gather after a pass, when the arrival rate called for one (AF_PACKET only).</param>
-internal readonly record struct FrameIoCounters(long SendErrors, long RingDrops, long Batches, long BatchedFrames, long ChecksumsCompleted, long Truncated, long VlanDropped = 0, long CoalescingWaits = 0);
+/// <param name="FrameThreadAllocatedBytes">Bytes the frame threads have allocated since they started (see <see cref="FrameThreadAllocations"/>).</param>
+internal readonly record struct FrameIoCounters(long SendErrors, long RingDrops, long Batches, long BatchedFrames, long ChecksumsCompleted, long Truncated, long VlanDropped = 0, long CoalescingWaits = 0, long FrameThreadAllocatedBytes = 0);
 
 /// <summary>The director's frame I/O on its ports: delivers received frames to the engine and sends what it decides.</summary>
 internal interface IFramePorts : IDisposable

@@ -15,16 +15,21 @@ internal sealed class PcapPorts : IFramePorts
     private readonly byte[] output = new byte[65536 + 128];
     private readonly CancellationTokenSource stop = new();
     private readonly List<Thread> threads = [];
+    private readonly FrameThreadAllocations allocations;
     private long sendErrors;
     private long sent;
 
-    private PcapPorts(PcapFrameDevice[] devices) => this.devices = devices;
+    private PcapPorts(PcapFrameDevice[] devices)
+    {
+        this.devices = devices;
+        allocations = new FrameThreadAllocations(devices.Length);
+    }
 
     /// <inheritdoc/>
     public string Description => "libpcap (a receive thread per port, one send per frame, immediate mode)";
 
     /// <inheritdoc/>
-    public FrameIoCounters Counters => new(Interlocked.Read(ref sendErrors), 0, Interlocked.Read(ref sent), Interlocked.Read(ref sent), 0, 0);
+    public FrameIoCounters Counters => new(Interlocked.Read(ref sendErrors), 0, Interlocked.Read(ref sent), Interlocked.Read(ref sent), 0, 0, FrameThreadAllocatedBytes: allocations.Total);
 
     /// <summary>Opens the ports (promiscuous, immediate mode).</summary>
     public static PcapPorts Open(IReadOnlyList<string> names)
@@ -71,7 +76,11 @@ internal sealed class PcapPorts : IFramePorts
             var port = i;
             var device = devices[i];
             FrameReceiver receiver = frame => OnFrame(director, port, frame);
-            var thread = new Thread(() => device.Receive(receiver, stop.Token)) { IsBackground = true, Name = $"pcap {device.Name}" };
+            var thread = new Thread(() =>
+            {
+                ContendedWaitWarmUp.WaitOnce(director.Gate);
+                device.Receive(receiver, stop.Token);
+            }) { IsBackground = true, Name = $"pcap {device.Name}" };
             threads.Add(thread);
             thread.Start();
         }
@@ -124,5 +133,6 @@ internal sealed class PcapPorts : IFramePorts
         }
 
         director.AfterFramePass();
+        allocations.Record(port);
     }
 }

@@ -198,6 +198,7 @@ internal static class StatsText
             json.WriteNumber("gen1", GC.CollectionCount(1));
             json.WriteNumber("gen2", GC.CollectionCount(2));
             json.WriteNumber("allocatedBytes", GC.GetTotalAllocatedBytes());
+            json.WriteNumber("frameThreadsAllocatedBytes", io.FrameThreadAllocatedBytes);
             json.WriteNumber("pauseMilliseconds", GC.GetTotalPauseDuration().TotalMilliseconds);
             json.WriteEndObject();
             json.WriteEndObject();

@@ -8,12 +8,14 @@ internal sealed record GenArguments
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
-        usage: lvs-pktgen udp --to ADDR:PORT --rate PPS [--seconds S] [--size BYTES] [--flows N] [--batch N]
+        usage: lvs-pktgen udp --to ADDR:PORT --rate PPS [--seconds S] [--size BYTES] [--flows N] [--first-port P] [--batch N]
           --to ADDR:PORT  where the datagrams go (an IPv4 address)
           --rate PPS      datagrams per second to offer (1 to 10000000)
           --seconds S     how long (default 2; 0.1 to 3600)
           --size BYTES    Ethernet frame size without FCS (default 64: 22 bytes of UDP payload; 60 to 1514)
           --flows N       source ports (one UDP socket each), taken in turn (default 16; 1 to 1024)
+          --first-port P  the flows' source ports are P, P+1, ... (default: ports the system picks);
+                          two runs with the same P are the same flows to a forwarder
           --batch N       datagrams per sendmmsg call at most (default 32; 1 to 1024)
         Sends paced datagrams with sendmmsg and prints one line:
           sent=N seconds=T rate=R offered=PPS errors=E
@@ -33,6 +35,9 @@ internal sealed record GenArguments
 
     /// <summary>UDP sockets (source ports) used in turn.</summary>
     public int Flows { get; init; } = 16;
+
+    /// <summary>The first flow's source port (the others follow it); 0: ports the system picks.</summary>
+    public int FirstPort { get; init; }
 
     /// <summary>Datagrams per sendmmsg call at most.</summary>
     public int Batch { get; init; } = 32;
@@ -68,6 +73,7 @@ internal sealed record GenArguments
                 "--seconds" => result with { Seconds = double.TryParse(args[++i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) && s is >= 0.1 and <= 3600 ? s : throw new ArgumentException($"--seconds '{args[i]}': 0.1 to 3600") },
                 "--size" => result with { FrameSize = (int)Whole(option, Value(), 60, 1514) },
                 "--flows" => result with { Flows = (int)Whole(option, Value(), 1, 1024) },
+                "--first-port" => result with { FirstPort = (int)Whole(option, Value(), 1, 65535) },
                 "--batch" => result with { Batch = (int)Whole(option, Value(), 1, 1024) },
                 _ => throw new ArgumentException($"unknown option '{option}'"),
             };
@@ -75,6 +81,7 @@ internal sealed record GenArguments
 
         return result.To is null ? throw new ArgumentException("--to ADDR:PORT is required")
             : result.Rate == 0 ? throw new ArgumentException("--rate PPS is required")
+            : result.FirstPort > 0 && result.FirstPort + result.Flows - 1 > 65535 ? throw new ArgumentException($"--first-port {result.FirstPort} with --flows {result.Flows}: the last port would pass 65535")
             : result;
     }
 

@@ -35,7 +35,7 @@ internal static class UdpBlaster
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { SendBufferSize = 1 << 20 };
                 // Bound, not connected: a connected UDP socket fails its next send after an ICMP
                 // port-unreachable answer, and real servers with no listener answer so.
-                socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0));
+                socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, arguments.FirstPort == 0 ? 0 : arguments.FirstPort + f));
                 sockets.Add(socket);
                 var batch = new FrameBatch(arguments.Batch, Math.Max(64, arguments.PayloadLength));
                 batch.SetDestination(arguments.To!);

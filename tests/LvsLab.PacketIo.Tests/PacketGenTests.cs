@@ -27,6 +27,8 @@ public class PacketGenTests
     [InlineData("--flows 2000", "--flows '2000'")]
     [InlineData("--seconds 0.01", "--seconds '0.01'")]
     [InlineData("--bogus 1", "unknown option '--bogus'")]
+    [InlineData("--first-port 0", "--first-port '0'")]
+    [InlineData("--first-port 65530", "--first-port 65530 with --flows 16: the last port would pass 65535")]
     public void BadArgumentsAreNamed(string extra, string named)
     {
         var args = new List<string> { "udp", "--to", "10.77.1.100:9999", "--rate", "100" };
@@ -64,7 +66,7 @@ public class PacketGenTests
         using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
         sink.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)sink.LocalEndPoint!).Port;
-        var arguments = GenArguments.Parse(["udp", "--to", $"127.0.0.1:{port}", "--rate", "20000", "--seconds", "0.2", "--flows", "4", "--batch", "16"]);
+        var arguments = GenArguments.Parse(["udp", "--to", $"127.0.0.1:{port}", "--rate", "20000", "--seconds", "0.2", "--flows", "4", "--batch", "16", "--first-port", "47100"]);
 
         var result = UdpBlaster.Run(arguments, CancellationToken.None);
 
@@ -84,6 +86,6 @@ public class PacketGenTests
         }
 
         Assert.Equal(Enumerable.Range(0, 4000).Select(i => (long)i), seen.Order());
-        Assert.Equal(4, sources.Count);
+        Assert.Equal([47100, 47101, 47102, 47103], sources.Order());
     }
 }
