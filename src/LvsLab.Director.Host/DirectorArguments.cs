@@ -20,6 +20,9 @@ internal sealed record DirectorArguments
     /// <summary>The most connections kept; the least recently used is evicted beyond it.</summary>
     public int ConnectionCapacity { get; init; } = Connections.ConnectionTable.DefaultCapacity;
 
+    /// <summary>Which connection a full table evicts (<c>--eviction embryonic-first|lru</c>).</summary>
+    public Connections.ConnectionEviction ConnectionEviction { get; init; } = Connections.ConnectionEviction.EmbryonicFirst;
+
     /// <summary>The frame I/O: AF_PACKET rings (default) or libpcap.</summary>
     public FrameIoKind Io { get; init; } = FrameIoKind.AfPacket;
 
@@ -80,7 +83,7 @@ internal sealed record DirectorArguments
     public int SyncPeriodMilliseconds { get; init; } = 500;
 
     public const string Usage = """
-        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--sloppy-tcp] [--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt] [--vrrp-address ADDR]... [--sync on|off] [--sync-period MS]] [--fault NAME,...]
+        usage: lvs-director [run] --rules FILE [--marks FILE] [--interface IF[,IF...]] [--control PATH] [--max-connections N] [--eviction embryonic-first|lru] [--io af-packet|pcap] [--workers N] [--busy-poll MICROSECONDS] [--coalesce MICROSECONDS] [--sloppy-tcp] [--vrrp VRID,PRIORITY[,INTERVAL][,nopreempt] [--vrrp-address ADDR]... [--sync on|off] [--sync-period MS]] [--fault NAME,...]
                lvs-director check --rules FILE [--marks FILE]
                lvs-director restore --rules FILE [--replace]   (apply a file of ipvsadm commands at once, like ipvsadm -R;
                    --replace clears the running rules first; all or nothing)
@@ -142,6 +145,15 @@ internal sealed record DirectorArguments
                 "--coalesce" => result with { CoalesceMicroseconds = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hold) && hold <= 1000 ? hold : throw new ArgumentException($"--coalesce '{args[i]}': microseconds, 0 to 1000") },
                 "--busy-poll" => result with { SpinMicroseconds = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var us) && us <= 1_000_000 ? us : throw new ArgumentException($"--busy-poll '{args[i]}': microseconds, 0 to 1000000") },
                 "--io" => result with { Io = Value() switch { "af-packet" => FrameIoKind.AfPacket, "pcap" => FrameIoKind.Pcap, var v => throw new ArgumentException($"--io '{v}': af-packet or pcap") } },
+                "--eviction" => result with
+                {
+                    ConnectionEviction = Value() switch
+                    {
+                        "embryonic-first" => Connections.ConnectionEviction.EmbryonicFirst,
+                        "lru" => Connections.ConnectionEviction.LeastRecentlyUsed,
+                        _ => throw new ArgumentException($"--eviction '{args[i]}': embryonic-first (the default: half-open connections go first) or lru"),
+                    },
+                },
                 "--max-connections" => result with { ConnectionCapacity = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : throw new ArgumentException($"--max-connections '{args[i]}' is not a whole number ≥ 1") },
                 "--control" => result with { ControlSocket = Value() },
                 "--vrrp" => result with { Vrrp = LvsLab.Director.Host.Vrrp.VrrpSetting.Parse(Value()) },

@@ -292,7 +292,7 @@ internal sealed class LiveDirector : IDisposable
 
     /// <summary>Opens <paramref name="interfaceNames"/> (port 0, 1, …) with the frame I/O <paramref name="ioKind"/> and builds the engine for the effective rules of <paramref name="live"/>.</summary>
     public static async Task<LiveDirector> OpenAsync(
-        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, bool sloppyTcp, int connectionCapacity, DirectorFaults faults, IReadOnlyList<Ipv4Address> floatingAddresses, TextWriter log, CancellationToken stop)
+        IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, bool sloppyTcp, int connectionCapacity, Connections.ConnectionEviction connectionEviction, DirectorFaults faults, IReadOnlyList<Ipv4Address> floatingAddresses, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorInterface>();
         foreach (var name in interfaceNames)
@@ -306,7 +306,7 @@ internal sealed class LiveDirector : IDisposable
         }
 
         var rules = live.Effective;
-        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, SloppyTcp = sloppyTcp, ConnectionCapacity = connectionCapacity, Faults = faults, FloatingAddresses = floatingAddresses }, rules, marks);
+        var engine = new DirectorEngine(new DirectorOptions(ports) { ExpireQuiescentTemplate = expireQuiescentTemplate, SloppyTcp = sloppyTcp, ConnectionCapacity = connectionCapacity, ConnectionEviction = connectionEviction, Faults = faults, FloatingAddresses = floatingAddresses }, rules, marks);
         var names = ports.Select(p => p.Name).ToList();
         IFramePorts io = ioKind == FrameIoKind.Pcap ? PcapPorts.Open(names) : AfPacketPorts.Open(names, ports.Max(p => p.Mtu), spinMicroseconds, coalesceMicroseconds, workers);
         var director = new LiveDirector(io, engine, live, log);

@@ -123,7 +123,7 @@ var live = new LiveConfiguration(rules, health.OnFailure, health.SorryServer, ma
 try
 {
     using var director = await LiveDirector.OpenAsync(
-        arguments.Interfaces, arguments.Io, arguments.SpinMicroseconds, arguments.CoalesceMicroseconds, arguments.Workers, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, arguments.SloppyTcp, arguments.ConnectionCapacity, arguments.Faults, arguments.FloatingAddresses, Console.Out, stop.Token);
+        arguments.Interfaces, arguments.Io, arguments.SpinMicroseconds, arguments.CoalesceMicroseconds, arguments.Workers, live, marks ?? FirewallMarkRules.Empty, health.ExpireQuiescentTemplate, arguments.SloppyTcp, arguments.ConnectionCapacity, arguments.ConnectionEviction, arguments.Faults, arguments.FloatingAddresses, Console.Out, stop.Token);
     if (arguments.Vrrp is { } vrrp)
     {
         director.UseVrrp(vrrp, arguments.Sync, TimeSpan.FromMilliseconds(arguments.SyncPeriodMilliseconds));

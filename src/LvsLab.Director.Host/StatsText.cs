@@ -57,7 +57,7 @@ internal static class StatsText
             text.AppendLine(Invariant($"  {reason,-28} {count}"));
         }
 
-        text.AppendLine(Invariant($"connections {engine.Connections.Count} of {engine.Connections.Capacity} (evicted {engine.Connections.Evicted})  persistence templates {engine.Connections.TemplateCount}  connections scheduled {c.ConnectionsScheduled}"));
+        text.AppendLine(Invariant($"connections {engine.Connections.Count} of {engine.Connections.Capacity} (evicted {engine.Connections.Evicted}, embryonic {engine.Connections.EmbryonicEvicted}; {EvictionName(engine.Connections.Eviction)} eviction)  persistence templates {engine.Connections.TemplateCount}  connections scheduled {c.ConnectionsScheduled}"));
         return text.ToString();
     }
 
@@ -96,6 +96,11 @@ internal static class StatsText
             json.WriteNumber("connections", engine.Connections.Count);
             json.WriteNumber("connectionCapacity", engine.Connections.Capacity);
             json.WriteNumber("connectionsEvicted", engine.Connections.Evicted);
+            json.WriteNumber("embryonicEvicted", engine.Connections.EmbryonicEvicted);
+            json.WriteNumber("embryonicConnections", engine.Connections.EmbryonicCount);
+            json.WriteString("connectionEviction", EvictionName(engine.Connections.Eviction));
+            json.WriteNumber("workingSetBytes", Environment.WorkingSet);
+            json.WriteNumber("managedHeapBytes", GC.GetTotalMemory(false));
             json.WriteNumber("persistenceTemplates", engine.Connections.TemplateCount);
             json.WriteNumber("connectionsScheduled", c.ConnectionsScheduled);
             json.WriteStartObject("timeouts");
@@ -304,4 +309,7 @@ internal static class StatsText
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string EvictionName(Connections.ConnectionEviction eviction) =>
+        eviction == Connections.ConnectionEviction.EmbryonicFirst ? "embryonic-first" : "lru";
 }

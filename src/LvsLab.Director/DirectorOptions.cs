@@ -103,6 +103,13 @@ public sealed record DirectorOptions
         }
     }
 
+    /// <summary>
+    /// Which connection a full table gives up for a new one: the least recently used embryonic
+    /// one first (<see cref="ConnectionEviction.EmbryonicFirst"/>, the default: a SYN flood
+    /// cannot push established connections out), or the least recently used whatever its state.
+    /// </summary>
+    public ConnectionEviction ConnectionEviction { get; init; } = ConnectionEviction.EmbryonicFirst;
+
     /// <summary>Connection timeouts; <see cref="ConnectionTimeouts.Default"/> unless set.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
 
@@ -131,7 +138,7 @@ public sealed record DirectorOptions
     /// </summary>
     public IReadOnlyList<Ipv4Address> FloatingAddresses { get; init; } = [];
 
-    /// <summary>Equal when the interfaces (in order), the neighbour capacity, the timeouts, the template and sloppy TCP options, the floating addresses and the connection capacity are equal.</summary>
+    /// <summary>Equal when the interfaces (in order), the neighbour capacity, the timeouts, the template and sloppy TCP options, the floating addresses, the connection capacity and eviction are equal.</summary>
     /// <param name="other">The other options.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(DirectorOptions? other) =>
@@ -142,7 +149,8 @@ public sealed record DirectorOptions
         && ExpireQuiescentTemplate == other.ExpireQuiescentTemplate
         && SloppyTcp == other.SloppyTcp
         && FloatingAddresses.SequenceEqual(other.FloatingAddresses)
-        && ConnectionCapacity == other.ConnectionCapacity;
+        && ConnectionCapacity == other.ConnectionCapacity
+        && ConnectionEviction == other.ConnectionEviction;
 
     /// <summary>A hash of the interfaces, the neighbour capacity and the timeouts.</summary>
     /// <returns>The hash.</returns>
@@ -159,6 +167,7 @@ public sealed record DirectorOptions
         hash.Add(ExpireQuiescentTemplate);
         hash.Add(SloppyTcp);
         hash.Add(ConnectionCapacity);
+        hash.Add(ConnectionEviction);
         return hash.ToHashCode();
     }
 }

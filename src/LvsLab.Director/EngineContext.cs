@@ -20,7 +20,7 @@ internal sealed class EngineContext
         Faults = options.Faults;
         Interfaces = interfaces;
         Neighbours = new NeighbourTable(options.NeighbourCapacity);
-        Connections = new ConnectionTable(options.Timeouts, options.ConnectionCapacity);
+        Connections = new ConnectionTable(options.Timeouts, options.ConnectionCapacity, options.ConnectionEviction);
         Rules = rules;
         Counters = counters;
     }

@@ -22,6 +22,7 @@ public class DirectorArgumentsTests
     [InlineData("--fault", "no-such", "--fault 'no-such': unknown")]
     [InlineData("--vrrp-address", "10.0.0.300", "--vrrp-address '10.0.0.300' is not an IPv4 address")]
     [InlineData("--vrrp-address", "10.0.0.254", "--vrrp-address needs --vrrp")]
+    [InlineData("--eviction", "random", "--eviction 'random': embryonic-first (the default: half-open connections go first) or lru")]
     public void ABadValueIsNamed(string option, string value, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => DirectorArguments.Parse(["run", "--rules", "r.ipvs", option, value]));
@@ -38,5 +39,12 @@ public class DirectorArgumentsTests
         var pair = DirectorArguments.Parse(["run", "--rules", "r.ipvs", "--vrrp", "51,150", "--vrrp-address", "10.0.1.254", "--vrrp-address", "10.0.2.254"]);
         Assert.Equal(["10.0.1.254", "10.0.2.254"], pair.FloatingAddresses.Select(a => a.ToString()));
         Assert.Empty(DirectorArguments.Parse(["run", "--rules", "r.ipvs"]).FloatingAddresses);
+    }
+
+    [Fact]
+    public void EmbryonicConnectionsAreEvictedFirstUnlessLruIsAskedFor()
+    {
+        Assert.Equal(Connections.ConnectionEviction.EmbryonicFirst, DirectorArguments.Parse(["run", "--rules", "r.ipvs"]).ConnectionEviction);
+        Assert.Equal(Connections.ConnectionEviction.LeastRecentlyUsed, DirectorArguments.Parse(["run", "--rules", "r.ipvs", "--eviction", "lru"]).ConnectionEviction);
     }
 }

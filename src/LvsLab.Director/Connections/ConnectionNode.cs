@@ -1,8 +1,8 @@
 namespace LvsLab.Director.Connections;
 
 /// <summary>
-/// One slot of <see cref="ConnectionTable"/>'s node array: a connection with its links in the
-/// least-recently-used list, by index into the same array (an intrusive list: no object per
+/// One slot of <see cref="ConnectionTable"/>'s node array: a connection with its links in one
+/// of the table's two least-recently-used lists (embryonic connections, the others), by index into the same array (an intrusive list: no object per
 /// entry). A free slot has <see cref="Older"/> = <see cref="FreeMark"/> and <see cref="Newer"/>
 /// = the next free slot.
 /// </summary>
@@ -25,6 +25,9 @@ internal struct ConnectionNode
 
     /// <summary>The next more recently used node (<see cref="None"/> for the newest), or the next free slot.</summary>
     public int Newer;
+
+    /// <summary>True while the node is in the table's list of embryonic connections rather than the list of the others.</summary>
+    public bool Embryonic;
 
     /// <summary>True while the slot is on the free list.</summary>
     public readonly bool IsFree => Older == FreeMark;

@@ -12,14 +12,17 @@ namespace LvsLab.Director.Connections;
 /// server's packets find it too; both keys live and die together. Expired entries are treated
 /// as absent, overwritten when the same key comes again, and removed by
 /// <see cref="RemoveExpired"/>. The table holds at most <see cref="Capacity"/> connections: a
-/// new one beyond that evicts the least recently used (the one idle the longest), so a flood
-/// of SYNs from spoofed sources cannot grow it without bound. Not thread-safe: one capture
-/// loop owns it.
+/// new one beyond that evicts one, so a flood of SYNs from spoofed sources cannot grow it
+/// without bound — by default the least recently used embryonic connection while there is one
+/// (<see cref="ConnectionEviction.EmbryonicFirst"/>), so such a flood cannot push established
+/// connections out either. Not thread-safe: one capture loop owns it.
 /// </summary>
 /// <remarks>
-/// The connections live in an array of <see cref="ConnectionNode"/>s linked by index into a
-/// least-recently-used list (an intrusive list, with a free list of vacated slots; no object
-/// per entry, unlike <see cref="LinkedList{T}"/>). A <see cref="Dictionary{TKey, TValue}"/>
+/// The connections live in an array of <see cref="ConnectionNode"/>s linked by index into
+/// least-recently-used lists (intrusive lists, with a free list of vacated slots; no object
+/// per entry, unlike <see cref="LinkedList{T}"/>): one of the embryonic connections, one of the
+/// others (with <see cref="ConnectionEviction.LeastRecentlyUsed"/>, every connection is in the
+/// second). An entry moves between them when its state does. A <see cref="Dictionary{TKey, TValue}"/>
 /// maps each client-side key to its slot, another each reply-side key to its slot: one hash
 /// lookup per packet of a known connection in either direction, then a few index updates to
 /// make it the most recently used. Nothing is allocated per packet or per connection once the
@@ -41,14 +44,14 @@ public sealed class ConnectionTable
     private ConnectionTimeouts _timeouts;
     private long _templateGenerations;
 
-    // The slots: [0, _used) are either in the LRU list (_oldest ... _newest, by Newer) or on
-    // the free list (_free, by Newer); [_used, Length) were never used. _version changes with
-    // every change of the list, for the enumerator.
+    // The slots: [0, _used) are either in one of the two LRU lists (oldest ... newest, by
+    // Newer) or on the free list (_free, by Newer); [_used, Length) were never used. _version
+    // changes with every change of a list, for the enumerator.
     private ConnectionNode[] _nodes = [];
     private int _used;
     private int _free = None;
-    private int _oldest = None;
-    private int _newest = None;
+    private LruEnds _embryonic = LruEnds.Empty;
+    private LruEnds _settled = LruEnds.Empty;
     private int _version;
     private int _sweepCursor;
 
@@ -59,19 +62,35 @@ public sealed class ConnectionTable
 
     /// <summary>Creates an empty table.</summary>
     /// <param name="timeouts">Timeouts per state; <see cref="ConnectionTimeouts.Default"/> when null.</param>
-    /// <param name="capacity">The most connections held (at least 1); a new one beyond evicts the least recently used.</param>
-    public ConnectionTable(ConnectionTimeouts? timeouts = null, int capacity = DefaultCapacity)
+    /// <param name="capacity">The most connections held (at least 1); a new one beyond evicts one.</param>
+    /// <param name="eviction">Which connection a new one beyond the capacity evicts.</param>
+    public ConnectionTable(ConnectionTimeouts? timeouts = null, int capacity = DefaultCapacity, ConnectionEviction eviction = ConnectionEviction.EmbryonicFirst)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        if (!Enum.IsDefined(eviction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(eviction), eviction, "no such eviction");
+        }
+
         _timeouts = timeouts ?? ConnectionTimeouts.Default;
         Capacity = capacity;
+        Eviction = eviction;
     }
 
-    /// <summary>The most connections held; a new one beyond evicts the least recently used.</summary>
+    /// <summary>The most connections held; a new one beyond evicts one (see <see cref="Eviction"/>).</summary>
     public int Capacity { get; }
 
-    /// <summary>Connections evicted (least recently used first) to make room for new ones, since the table was made.</summary>
+    /// <summary>Which connection a new one beyond the capacity evicts.</summary>
+    public ConnectionEviction Eviction { get; }
+
+    /// <summary>Connections evicted to make room for new ones, since the table was made.</summary>
     public long Evicted { get; private set; }
+
+    /// <summary>Of <see cref="Evicted"/>, the connections that were embryonic (a SYN seen, no handshake completed).</summary>
+    public long EmbryonicEvicted { get; private set; }
+
+    /// <summary>Entries held in the embryonic state (with <see cref="ConnectionEviction.EmbryonicFirst"/>; 0 otherwise), expired ones included.</summary>
+    public int EmbryonicCount { get; private set; }
 
     /// <summary>
     /// The timeouts in use. Setting them (<c>ipvsadm --set</c>) applies from each entry's next
@@ -96,8 +115,8 @@ public sealed class ConnectionTable
     public int ReplyKeyCount => _replies.Count;
 
     /// <summary>
-    /// The entries held, including expired ones, from the least recently used to the most (for
-    /// listing; allocates an enumerator). Changing the table while enumerating (including
+    /// The entries held, including expired ones, from the least recently used to the most — the
+    /// embryonic ones first (for listing; allocates an enumerator). Changing the table while enumerating (including
     /// touching an entry) makes the enumerator throw <see cref="InvalidOperationException"/>.
     /// </summary>
     public IEnumerable<KeyValuePair<ConnectionKey, ConnectionEntry>> Entries => EnumerateEntries();
@@ -552,8 +571,9 @@ public sealed class ConnectionTable
         _used = 0;
         _sweepCursor = 0;
         _free = None;
-        _oldest = None;
-        _newest = None;
+        _embryonic = LruEnds.Empty;
+        _settled = LruEnds.Empty;
+        EmbryonicCount = 0;
         _version++;
         foreach (int[] counts in _active)
         {
@@ -782,10 +802,16 @@ public sealed class ConnectionTable
         return node;
     }
 
-    // Evicts the least recently used entry, with everything removing it does.
+    // Evicts the least recently used embryonic entry, or when there is none (or the table does
+    // not set them apart) the least recently used of the others, with everything removing it does.
     private void EvictOldest()
     {
-        int node = _oldest;
+        int node = _embryonic.Oldest != None ? _embryonic.Oldest : _settled.Oldest;
+        if (_nodes[node].Embryonic)
+        {
+            EmbryonicEvicted++;
+        }
+
         _index.Remove(_nodes[node].Key);
         Release(node);
         Evicted++;
@@ -831,21 +857,26 @@ public sealed class ConnectionTable
         _free = node;
     }
 
+    // Makes a node the newest of the list its entry's state now belongs in (it may move lists).
     private void MakeNewest(int node)
     {
-        if (node != _newest)
+        ref ConnectionNode slot = ref _nodes[node];
+        if (slot.Embryonic == BelongsToEmbryonic(slot.Entry) && node == (slot.Embryonic ? _embryonic : _settled).Newest)
         {
-            Unlink(node);
-            LinkNewest(node);
+            return;
         }
+
+        Unlink(node);
+        LinkNewest(node);
     }
 
     private void Unlink(int node)
     {
         ref ConnectionNode slot = ref _nodes[node];
+        ref LruEnds list = ref slot.Embryonic ? ref _embryonic : ref _settled;
         if (slot.Older == None)
         {
-            _oldest = slot.Newer;
+            list.Oldest = slot.Newer;
         }
         else
         {
@@ -854,43 +885,62 @@ public sealed class ConnectionTable
 
         if (slot.Newer == None)
         {
-            _newest = slot.Older;
+            list.Newest = slot.Older;
         }
         else
         {
             _nodes[slot.Newer].Older = slot.Older;
         }
 
+        if (slot.Embryonic)
+        {
+            EmbryonicCount--;
+        }
+
         _version++;
     }
 
+    // Links a node as the newest of the list its entry's state belongs in.
     private void LinkNewest(int node)
     {
         ref ConnectionNode slot = ref _nodes[node];
-        slot.Older = _newest;
+        slot.Embryonic = BelongsToEmbryonic(slot.Entry);
+        ref LruEnds list = ref slot.Embryonic ? ref _embryonic : ref _settled;
+        slot.Older = list.Newest;
         slot.Newer = None;
-        if (_newest == None)
+        if (list.Newest == None)
         {
-            _oldest = node;
+            list.Oldest = node;
         }
         else
         {
-            _nodes[_newest].Newer = node;
+            _nodes[list.Newest].Newer = node;
         }
 
-        _newest = node;
+        list.Newest = node;
+        if (slot.Embryonic)
+        {
+            EmbryonicCount++;
+        }
+
         _version++;
     }
+
+    private bool BelongsToEmbryonic(in ConnectionEntry entry) =>
+        Eviction == ConnectionEviction.EmbryonicFirst && entry.State == ConnectionState.SynReceived;
 
     private IEnumerable<KeyValuePair<ConnectionKey, ConnectionEntry>> EnumerateEntries()
     {
         int version = _version;
-        for (int node = _oldest; node != None; node = _nodes[node].Newer)
+        foreach (int oldest in (int[])[_embryonic.Oldest, _settled.Oldest])
         {
-            yield return new KeyValuePair<ConnectionKey, ConnectionEntry>(_nodes[node].Key, _nodes[node].Entry);
-            if (version != _version)
+            for (int node = oldest; node != None; node = _nodes[node].Newer)
             {
-                throw new InvalidOperationException("The connection table changed during the enumeration.");
+                yield return new KeyValuePair<ConnectionKey, ConnectionEntry>(_nodes[node].Key, _nodes[node].Entry);
+                if (version != _version)
+                {
+                    throw new InvalidOperationException("The connection table changed during the enumeration.");
+                }
             }
         }
     }
@@ -938,5 +988,14 @@ public sealed class ConnectionTable
         {
             _replies.Remove(replyKey);
         }
+    }
+
+    // The two ends of one least-recently-used list.
+    private struct LruEnds
+    {
+        public static readonly LruEnds Empty = new() { Oldest = None, Newest = None };
+
+        public int Oldest;
+        public int Newest;
     }
 }

@@ -58,7 +58,7 @@ public class ConnectionTableLruTests
     [Fact]
     public void TheLeastRecentlyUsedEntryIsEvictedAndATouchSavesAnOldOne()
     {
-        var table = new ConnectionTable(capacity: 3);
+        var table = new ConnectionTable(capacity: 3, eviction: ConnectionEviction.LeastRecentlyUsed);
         table.Create(Key(0), 0, 0, TcpFlags.Syn, 0);
         table.Create(Key(1), 0, 0, TcpFlags.Syn, 1);
         table.Create(Key(2), 0, 0, TcpFlags.Syn, 2);
@@ -99,7 +99,7 @@ public class ConnectionTableLruTests
     [Fact]
     public void EvictionUncountsActiveAndInactiveConnections()
     {
-        var table = new ConnectionTable(capacity: 2);
+        var table = new ConnectionTable(capacity: 2, eviction: ConnectionEviction.LeastRecentlyUsed);
         table.Create(Key(0), 0, 0, TcpFlags.Syn, 0);
         Assert.True(table.TryTouch(Key(0), TcpFlags.Ack, 1, out _));
         table.Create(Key(1), 0, 1, TcpFlags.Syn, 2);
@@ -215,7 +215,7 @@ public class ConnectionTableLruTests
     [Fact]
     public void RemapKeepsTheOrderOfTheSurvivorsAndTheirReplyKeys()
     {
-        var table = new ConnectionTable(capacity: 3);
+        var table = new ConnectionTable(capacity: 3, eviction: ConnectionEviction.LeastRecentlyUsed);
         table.CreateMasqueraded(Key(0), 0, 0, Rips[0], 8080, TcpFlags.Syn, 0);
         table.CreateMasqueraded(Key(1), 0, 1, Rips[1], 8080, TcpFlags.Syn, 0);
         table.CreateMasqueraded(Key(2), 0, 2, Rips[2], 8080, TcpFlags.Syn, 0);
