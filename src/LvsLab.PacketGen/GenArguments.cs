@@ -9,6 +9,8 @@ internal sealed record GenArguments
     /// <summary>The usage text.</summary>
     public const string Usage = """
         usage: lvs-pktgen udp --to ADDR:PORT --rate PPS [--seconds S] [--size BYTES] [--flows N] [--first-port P] [--batch N]
+               lvs-pktgen syn --to ADDR:PORT --rate PPS --sources CIDR [--seconds S] [--batch N] [--seed N]
+        udp: paced UDP datagrams
           --to ADDR:PORT  where the datagrams go (an IPv4 address)
           --rate PPS      datagrams per second to offer (1 to 10000000)
           --seconds S     how long (default 2; 0.1 to 3600)
@@ -19,7 +21,23 @@ internal sealed record GenArguments
           --batch N       datagrams per sendmmsg call at most (default 32; 1 to 1024)
         Sends paced datagrams with sendmmsg and prints one line:
           sent=N seconds=T rate=R offered=PPS errors=E
+        syn: a SYN flood, paced TCP SYNs from forged source addresses (a raw socket: root or CAP_NET_RAW)
+          --to ADDR:PORT   where the SYNs go: a private IPv4 address (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)
+          --rate PPS       SYNs per second to offer (1 to 10000000)
+          --sources CIDR   required: the forged source addresses, drawn uniformly from ADDR/PREFIX (prefix 8 to 30;
+                           never its network or broadcast address); it must lie in a private range and inside
+                           the subnet of one of this machine's interfaces (loopback aside), or nothing is sent
+          --seconds S      how long (default 2; 0.1 to 3600)
+          --batch N        SYNs per sendmmsg call at most (default 32; 1 to 1024)
+          --seed N         seeds the draws of source addresses, source ports (1024 to 65535), sequence
+                           numbers and IP identifications: the same seed sends the same SYNs (default 1)
+          --size, --flows and --first-port are udp's: syn refuses them.
+        Sends paced SYNs with sendmmsg and prints one line:
+          sent=N seconds=T rate=R offered=PPS errors=E sources=CIDR
         """;
+
+    /// <summary>What to send.</summary>
+    public GenCommand Command { get; init; }
 
     /// <summary>Where the datagrams go.</summary>
     public IPEndPoint? To { get; init; }
@@ -42,6 +60,12 @@ internal sealed record GenArguments
     /// <summary>Datagrams per sendmmsg call at most.</summary>
     public int Batch { get; init; } = 32;
 
+    /// <summary>The forged source addresses of the SYN mode (required there).</summary>
+    public SourceRange? Sources { get; init; }
+
+    /// <summary>The seed of the SYN mode's draws.</summary>
+    public int Seed { get; init; } = 1;
+
     /// <summary>The UDP payload length for <see cref="FrameSize"/> (Ethernet 14 + IPv4 20 + UDP 8 bytes of headers).</summary>
     public int PayloadLength => FrameSize - 42;
 
@@ -56,32 +80,56 @@ internal sealed record GenArguments
             return new GenArguments { Help = true };
         }
 
-        if (args[0] != "udp")
+        var command = args[0] switch
         {
-            throw new ArgumentException($"unknown command '{args[0]}' (known: udp)");
-        }
-
-        var result = new GenArguments();
+            "udp" => GenCommand.Udp,
+            "syn" => GenCommand.Syn,
+            _ => throw new ArgumentException($"unknown command '{args[0]}' (known: udp, syn)"),
+        };
+        var result = new GenArguments { Command = command };
         for (var i = 1; i < args.Count; i++)
         {
             var option = args[i];
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"option '{option}' needs a value");
-            result = option switch
+            result = (option, command) switch
             {
-                "--to" => result with { To = Endpoint(Value()) },
-                "--rate" => result with { Rate = Whole(option, Value(), 1, 10_000_000) },
-                "--seconds" => result with { Seconds = double.TryParse(args[++i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) && s is >= 0.1 and <= 3600 ? s : throw new ArgumentException($"--seconds '{args[i]}': 0.1 to 3600") },
-                "--size" => result with { FrameSize = (int)Whole(option, Value(), 60, 1514) },
-                "--flows" => result with { Flows = (int)Whole(option, Value(), 1, 1024) },
-                "--first-port" => result with { FirstPort = (int)Whole(option, Value(), 1, 65535) },
-                "--batch" => result with { Batch = (int)Whole(option, Value(), 1, 1024) },
+                ("--to", _) => result with { To = Endpoint(Value()) },
+                ("--rate", _) => result with { Rate = Whole(option, Value(), 1, 10_000_000) },
+                ("--seconds", _) => result with { Seconds = Duration(Value()) },
+                ("--batch", _) => result with { Batch = (int)Whole(option, Value(), 1, 1024) },
+                ("--size", GenCommand.Udp) => result with { FrameSize = (int)Whole(option, Value(), 60, 1514) },
+                ("--flows", GenCommand.Udp) => result with { Flows = (int)Whole(option, Value(), 1, 1024) },
+                ("--first-port", GenCommand.Udp) => result with { FirstPort = (int)Whole(option, Value(), 1, 65535) },
+                ("--sources", GenCommand.Syn) => result with { Sources = PrivateSources(Value()) },
+                ("--seed", GenCommand.Syn) => result with { Seed = (int)Whole(option, Value(), 0, int.MaxValue) },
+                ("--size" or "--flows" or "--first-port", GenCommand.Syn) => throw new ArgumentException($"option '{option}' is for udp only (syn draws its source ports)"),
+                ("--sources" or "--seed", GenCommand.Udp) => throw new ArgumentException($"option '{option}' is for syn only"),
                 _ => throw new ArgumentException($"unknown option '{option}'"),
             };
         }
 
-        return result.To is null ? throw new ArgumentException("--to ADDR:PORT is required")
-            : result.Rate == 0 ? throw new ArgumentException("--rate PPS is required")
-            : result.FirstPort > 0 && result.FirstPort + result.Flows - 1 > 65535 ? throw new ArgumentException($"--first-port {result.FirstPort} with --flows {result.Flows}: the last port would pass 65535")
+        if (result.To is null)
+        {
+            throw new ArgumentException("--to ADDR:PORT is required");
+        }
+
+        if (result.Rate == 0)
+        {
+            throw new ArgumentException("--rate PPS is required");
+        }
+
+        if (command == GenCommand.Syn)
+        {
+            if (result.Sources is null)
+            {
+                throw new ArgumentException("--sources CIDR is required for syn (the forged source addresses, e.g. 10.77.1.0/24)");
+            }
+
+            LabBoundary.RequirePrivateTarget(result.To);
+        }
+
+        return result.FirstPort > 0 && result.FirstPort + result.Flows - 1 > 65535
+            ? throw new ArgumentException($"--first-port {result.FirstPort} with --flows {result.Flows}: the last port would pass 65535")
             : result;
     }
 
@@ -89,6 +137,18 @@ internal sealed record GenArguments
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new ArgumentException($"{option} '{value}': a whole number from {min} to {max}");
+
+    private static double Duration(string value) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) && s is >= 0.1 and <= 3600
+            ? s
+            : throw new ArgumentException($"--seconds '{value}': 0.1 to 3600");
+
+    private static SourceRange PrivateSources(string value)
+    {
+        var sources = SourceRange.Parse("--sources", value);
+        LabBoundary.RequirePrivateSources(sources);
+        return sources;
+    }
 
     private static IPEndPoint Endpoint(string value) =>
         IPEndPoint.TryParse(value, out var endpoint) && endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && endpoint.Port != 0
