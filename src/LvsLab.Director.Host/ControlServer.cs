@@ -11,6 +11,7 @@ namespace LvsLab.Director.Host;
 /// </summary>
 internal sealed class ControlServer : IAsyncDisposable
 {
+    private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket listener;
     private readonly string path;
     private readonly LiveDirector director;
@@ -97,7 +98,7 @@ internal sealed class ControlServer : IAsyncDisposable
             case "--set":
                 if (words.Length != 4 || !words.Skip(1).All(w => long.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= 31 * 86400))
                 {
-                    return $"error: --set needs three timeouts in seconds, TCP TCPFIN UDP (0 keeps one), got '{arguments}'\n";
+                    return $"error: command:1: --set needs three timeouts in seconds, TCP TCPFIN UDP (0 keeps one), got '{arguments}'\n";
                 }
 
                 return director.SetTimeouts(
@@ -105,7 +106,7 @@ internal sealed class ControlServer : IAsyncDisposable
                     long.Parse(words[2], CultureInfo.InvariantCulture),
                     long.Parse(words[3], CultureInfo.InvariantCulture));
             default:
-                return $"error: ipvsadm '{first}' is not supported here (supported: -A -E -D -a -e -d -C, -L [-n] [--stats|--rate|--timeout|-c], -S, --set)\n";
+                return $"error: command:1: ipvsadm '{first}' is not supported here (supported: -A -E -D -a -e -d -C, -L [-n] [--stats|--rate|--timeout|-c], -S, --set)\n";
         }
     }
 
@@ -142,42 +143,65 @@ internal sealed class ControlServer : IAsyncDisposable
 
             using (client)
             {
-                // One command per connection; the client closes its side when it has sent it.
-                using var received = new MemoryStream();
-                var buffer = new byte[4096];
-                int read;
-                while (received.Length <= 65536 && (read = await client.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+                try
                 {
-                    received.Write(buffer, 0, read);
+                    await ServeAsync(client);
                 }
-
-                var command = Encoding.UTF8.GetString(received.ToArray()).Trim();
-                if (command.StartsWith("ipvsadm-batch\n", StringComparison.Ordinal))
+                catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
                 {
-                    // A file of ipvsadm commands, applied all at once or not at all.
-                    await client.SendAsync(Encoding.UTF8.GetBytes(director.Execute(command["ipvsadm-batch\n".Length..])), SocketFlags.None);
-                    continue;
+                    // The client went away before its answer: the next one is served all the same.
                 }
-
-                if (IsConnectionListing(command))
-                {
-                    // Streamed as it is written: a table of a million lines is never one string.
-                    await using var stream = new NetworkStream(client, ownsSocket: false);
-                    ConnectionListing.Write(director, stream);
-                    continue;
-                }
-
-                var answer = command switch
-                {
-                    "stats" => director.Read(e => StatsText.Table(e, director.IoCounters, director)),
-                    "stats-json" => StatsText.Json(director.Engine, director.IoCounters, director),
-                    "list" => director.Read(StatsText.List),
-                    _ when command.StartsWith("edit ", StringComparison.Ordinal) => Edit(director, command),
-                    _ when command.StartsWith("ipvsadm ", StringComparison.Ordinal) => Ipvsadm(director, command["ipvsadm ".Length..]),
-                    _ => $"error: unknown command '{command}' (known: stats, stats-json, list, connections, edit, ipvsadm)\n",
-                };
-                await client.SendAsync(Encoding.UTF8.GetBytes(answer), SocketFlags.None);
             }
         }
+    }
+
+    // Reads one command (the client closes its side once sent) and answers it.
+    private async Task ServeAsync(Socket client)
+    {
+        using var received = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+
+        // A client that never finishes its command must not hold the socket up for the next ones.
+        using var patience = new CancellationTokenSource(ReceiveTimeout);
+        try
+        {
+            while (received.Length <= 65536 && (read = await client.ReceiveAsync(buffer, SocketFlags.None, patience.Token)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await client.SendAsync(Encoding.UTF8.GetBytes($"error: no whole command within {ReceiveTimeout.TotalSeconds:F0} s (send it, then close your side)\n"), SocketFlags.None);
+            return;
+        }
+
+        var command = Encoding.UTF8.GetString(received.ToArray()).Trim();
+        if (command.StartsWith("ipvsadm-batch\n", StringComparison.Ordinal))
+        {
+            // A file of ipvsadm commands, applied all at once or not at all.
+            await client.SendAsync(Encoding.UTF8.GetBytes(director.Execute(command["ipvsadm-batch\n".Length..])), SocketFlags.None);
+            return;
+        }
+
+        if (IsConnectionListing(command))
+        {
+            // Streamed as it is written: a table of a million lines is never one string.
+            await using var stream = new NetworkStream(client, ownsSocket: false);
+            ConnectionListing.Write(director, stream);
+            return;
+        }
+
+        var answer = command switch
+        {
+            "stats" => director.Read(e => StatsText.Table(e, director.IoCounters, director)),
+            "stats-json" => StatsText.Json(director.Engine, director.IoCounters, director),
+            "list" => director.Read(StatsText.List),
+            _ when command.StartsWith("edit ", StringComparison.Ordinal) => Edit(director, command),
+            _ when command.StartsWith("ipvsadm ", StringComparison.Ordinal) => Ipvsadm(director, command["ipvsadm ".Length..]),
+            _ => $"error: unknown command '{command}' (known: stats, stats-json, list, connections, edit, ipvsadm)\n",
+        };
+        await client.SendAsync(Encoding.UTF8.GetBytes(answer), SocketFlags.None);
     }
 }

@@ -23,11 +23,12 @@ internal sealed record GenArguments
           sent=N seconds=T rate=R offered=PPS errors=E
         syn: a SYN flood, paced TCP SYNs from forged source addresses (a raw socket: root or CAP_NET_RAW)
           --to ADDR:PORT   where the SYNs go: a private IPv4 address (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)
-          --rate PPS       SYNs per second to offer (1 to 10000000)
+          --rate PPS       SYNs per second to offer at most (1 to 10000000; above what the machine can send,
+                           it sends as fast as it can)
           --sources CIDR   required: the forged source addresses, drawn uniformly from ADDR/PREFIX (prefix 8 to 30;
                            never its network or broadcast address); it must lie in a private range and inside
                            the subnet of one of this machine's interfaces (loopback aside), or nothing is sent
-          --seconds S      how long (default 2; 0.1 to 3600)
+          --seconds S      how long (default 2; 0.1 to 3600): the flood stops then, however many it sent
           --batch N        SYNs per sendmmsg call at most (default 32; 1 to 1024)
           --seed N         seeds the draws of source addresses, source ports (1024 to 65535), sequence
                            numbers and IP identifications: the same seed sends the same SYNs (default 1)

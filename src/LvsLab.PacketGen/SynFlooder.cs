@@ -43,7 +43,9 @@ internal static class SynFlooder
         var descriptor = (int)socket.SafeHandle.DangerousGetHandle();
         long sent = 0, errors = 0;
         var clock = Stopwatch.StartNew();
-        while (sent + errors < total && !stop.IsCancellationRequested)
+        // A flood lasts its seconds: at a rate above what the machine can send, it ends on time
+        // with fewer SYNs, rather than catching up for as long as that takes.
+        while (sent + errors < total && clock.Elapsed.TotalSeconds < arguments.Seconds && !stop.IsCancellationRequested)
         {
             var elapsed = clock.Elapsed.TotalSeconds;
             var due = pacer.Due(elapsed, sent + errors, arguments.Batch);

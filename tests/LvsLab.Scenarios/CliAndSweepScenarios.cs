@@ -56,29 +56,67 @@ public sealed class CliAndSweepScenarios(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task KilledRunLeavesContainersThatTheNextSweepRemoves()
+    /// <summary>
+    /// A run killed at each moment of making a lab — its first network made, its first container,
+    /// every container, or after it finished (its owner gone) — leaves what it made, and the next
+    /// sweep removes all of it: containers, networks and the host's firewall rules for its bridges.
+    /// </summary>
+    [Theory]
+    [InlineData("network")]
+    [InlineData("container")]
+    [InlineData("every container")]
+    [InlineData("finished")]
+    public async Task ARunKilledAtAnyMomentLeavesNothingAfterTheNextSweep(string moment)
     {
         var name = LabFixture.UniqueName("t-kill");
         var runtime = new DockerLabRuntime();
+        var label = $"label={LabLabels.Lab}={name}";
+        async Task<string[]> IdsAsync(params string[] command) =>
+            (await DockerCli.RunAsync([.. command, "--filter", label])).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         using var victim = StartCli(["up", "dr", "--name", name, "--servers", "1"], ownedByProcess: true);
+        var bridges = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            // Kill the run as soon as it has made something: mid-way, like a cancelled CI job.
-            await Eventually.TrueAsync(async ct => (await runtime.ListAsync(ct)).Any(l => l.Name == name), TimeSpan.FromSeconds(120), $"lab {name} to appear");
-            victim.Kill(entireProcessTree: true);
+            // Kill the run at the moment: mid-way, like a cancelled CI job (or let it finish: its owner is gone all the same).
+            Func<Task<bool>> reached = moment switch
+            {
+                "network" => async () => (await IdsAsync("network", "ls", "-q", "--no-trunc")).Length > 0,
+                "container" => async () => (await IdsAsync("ps", "-aq")).Length > 0,
+                "every container" => async () => (await IdsAsync("ps", "-aq")).Length >= 4,
+                _ => async () => { await victim.WaitForExitAsync(); return true; },
+            };
+            await Eventually.TrueAsync(async _ => await reached(), TimeSpan.FromSeconds(120), $"lab {name} to reach '{moment}'");
+            if (!victim.HasExited)
+            {
+                victim.Kill(entireProcessTree: true);
+            }
+
             await victim.WaitForExitAsync();
-            Assert.Contains(await runtime.ListAsync(), l => l.Name == name);
+            foreach (var network in await IdsAsync("network", "ls", "-q", "--no-trunc"))
+            {
+                bridges.Add(HostFirewall.BridgeOf(network));
+            }
+
+            var left = (await IdsAsync("ps", "-aq")).Length + (await IdsAsync("network", "ls", "-q")).Length;
+            Assert.True(left > 0, $"killed at '{moment}', the run left nothing to sweep");
 
             var swept = await runtime.SweepAsync();
 
-            output.WriteLine($"swept: {string.Join(", ", swept)}");
+            output.WriteLine($"killed at '{moment}': {left} containers and networks left; swept: {string.Join(", ", swept)}");
             Assert.Contains(name, swept);
-            Assert.DoesNotContain(await runtime.ListAsync(), l => l.Name == name);
+            Assert.Empty(await IdsAsync("ps", "-aq"));
+            Assert.Empty(await IdsAsync("network", "ls", "-q"));
+            var rules = (await ProcessRunner.RunAsync("iptables", ["-w", "-S"], null, CancellationToken.None)).Stdout;
+            Assert.DoesNotContain(bridges, b => rules.Contains(b, StringComparison.Ordinal));
             Assert.Equal(0, await runtime.DownAsync(name));
         }
         finally
         {
+            if (!victim.HasExited)
+            {
+                victim.Kill(entireProcessTree: true);
+            }
+
             await runtime.DownAsync(name);
         }
     }

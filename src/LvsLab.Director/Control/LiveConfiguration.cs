@@ -83,7 +83,11 @@ public sealed class LiveConfiguration
     public bool Execute(string commands, string sourceName)
     {
         RuleSet next = IpvsRuleParser.Parse(commands, sourceName, Configured);
-        Check(next, sourceName);
+        if (RuleSupport.Unsupported(next, _marks).Count > 0)
+        {
+            ThrowAtFirstUnsupportedLine(commands, sourceName);
+        }
+
         Configured = next;
         return Recompute();
     }
@@ -97,6 +101,24 @@ public sealed class LiveConfiguration
     /// <param name="endpoint">The real server.</param>
     /// <returns>True when <see cref="Effective"/> changed.</returns>
     public bool MarkUp(RealServerEndpoint endpoint) => _down.Remove(endpoint) && Recompute();
+
+    // The commands parse but ask for what the director cannot do: finds the first line after
+    // which the rules do, and names it (a whole batch is refused either way).
+    private void ThrowAtFirstUnsupportedLine(string commands, string sourceName)
+    {
+        string[] lines = commands.Split('\n');
+        for (int count = 1; count <= lines.Length; count++)
+        {
+            RuleSet prefix = IpvsRuleParser.Parse(string.Join('\n', lines[..count]), sourceName, Configured);
+            IReadOnlyList<string> reasons = RuleSupport.Unsupported(prefix, _marks);
+            if (reasons.Count > 0)
+            {
+                throw new RuleParseException(sourceName, count, lines[count - 1].TrimEnd('\r'), string.Join("; ", reasons));
+            }
+        }
+
+        throw new RuleParseException(sourceName, lines.Length, lines[^1], string.Join("; ", RuleSupport.Unsupported(IpvsRuleParser.Parse(commands, sourceName, Configured), _marks)));
+    }
 
     private void Check(RuleSet rules, string sourceName)
     {

@@ -64,13 +64,24 @@ public static class StockLabs
     /// <param name="topology">A dr, nat or tun lab.</param>
     /// <param name="port">The UDP port (the real servers need not listen: their kernels count what arrives).</param>
     /// <returns>The topology with the service added.</returns>
-    public static LabTopology WithUdpService(LabTopology topology, int port)
+    public static LabTopology WithUdpService(LabTopology topology, int port) => WithService(topology, "udp", port);
+
+    /// <summary>
+    /// Adds a virtual service on <paramref name="port"/> over every real server (rr, the lab's
+    /// forwarding method, the same port) to the director's rules.
+    /// </summary>
+    /// <param name="topology">A dr, nat or tun lab.</param>
+    /// <param name="protocol"><c>tcp</c> or <c>udp</c>.</param>
+    /// <param name="port">The port.</param>
+    /// <returns>The topology with the service added.</returns>
+    public static LabTopology WithService(LabTopology topology, string protocol, int port)
     {
         ArgumentNullException.ThrowIfNull(topology);
+        var flag = protocol switch { "tcp" => "-t", "udp" => "-u", _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "tcp or udp") };
         var method = topology.Mode switch { "nat" => "-m", "tun" => "-i", _ => "-g" };
         var servers = topology.NodesWith(NodeRole.RealServer);
-        var extra = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-A -u {topology.Vip}:{port} -s rr\n")
-            + string.Concat(servers.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-a -u {topology.Vip}:{port} -r {s.Interfaces[0].Address}:{port} {method} -w 1\n")));
+        var extra = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-A {flag} {topology.Vip}:{port} -s rr\n")
+            + string.Concat(servers.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-a {flag} {topology.Vip}:{port} -r {s.Interfaces[0].Address}:{port} {method} -w 1\n")));
         return topology with
         {
             Nodes = [.. topology.Nodes.Select(n => n.Role != NodeRole.Director ? n : n with

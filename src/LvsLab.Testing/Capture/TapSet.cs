@@ -23,7 +23,15 @@ public sealed class TapSet : IAsyncDisposable
     /// <param name="folder">Where the pcaps go.</param>
     /// <param name="links">The links.</param>
     /// <returns>The running taps.</returns>
-    public static TapSet Start(IRunningLab lab, string folder, params string[] links)
+    public static TapSet Start(IRunningLab lab, string folder, params string[] links) => Start(lab, folder, null, links);
+
+    /// <summary>Starts a tap on each named link, keeping only the frames <paramref name="filter"/> passes.</summary>
+    /// <param name="lab">The running lab.</param>
+    /// <param name="folder">Where the pcaps go.</param>
+    /// <param name="filter">A capture filter (tcpdump syntax), or null for every frame.</param>
+    /// <param name="links">The links: <c>node</c> (all its interfaces) or <c>node:network</c>.</param>
+    /// <returns>The running taps.</returns>
+    public static TapSet Start(IRunningLab lab, string folder, string? filter, params string[] links)
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(links);
@@ -37,7 +45,7 @@ public sealed class TapSet : IAsyncDisposable
                 foreach (var nic in node.Interfaces.Where(i => parts.Length == 1 || i.Network == parts[1]))
                 {
                     var key = $"{node.Name}:{nic.Network}";
-                    taps[key] = Tap.Start($"{node.Name}-{nic.Name}-{nic.Network}", nic.HostInterface);
+                    taps[key] = Tap.Start($"{node.Name}-{nic.Name}-{nic.Network}", nic.HostInterface, filter);
                 }
             }
         }
