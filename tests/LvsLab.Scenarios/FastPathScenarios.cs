@@ -155,7 +155,7 @@ public abstract class FrameIoSuite<TFixture>(TFixture fixture, ITestOutputHelper
         var after = await DirectorStats.ReadAsync(fixture.Lab);
         var sent = long.Parse(Regex.Match(run.Stdout, @"sent=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         var forwarded = after.GetProperty("forwardedPackets").GetInt64() - before.GetProperty("forwardedPackets").GetInt64();
-        var collections = Gc(after) - Gc(before);
+        var collections = DirectorStats.Collections(after) - DirectorStats.Collections(before);
         var frameThreads = FrameThreadsAllocated(after) - FrameThreadsAllocated(before);
         var process = Allocated(after) - Allocated(before);
         output.WriteLine($"{fixture.Io}: {run.Stdout.Trim()}; forwarded {forwarded}; garbage collections {collections}; frame threads allocated {frameThreads} bytes, the whole process {process}; io {after.GetProperty("io")}");
@@ -172,12 +172,6 @@ public abstract class FrameIoSuite<TFixture>(TFixture fixture, ITestOutputHelper
     private static long Allocated(JsonElement stats) => stats.GetProperty("gc").GetProperty("allocatedBytes").GetInt64();
 
     private static long Io(JsonElement stats, string name) => stats.GetProperty("io").GetProperty(name).GetInt64();
-
-    private static long Gc(JsonElement stats)
-    {
-        var gc = stats.GetProperty("gc");
-        return gc.GetProperty("gen0").GetInt64() + gc.GetProperty("gen1").GetInt64() + gc.GetProperty("gen2").GetInt64();
-    }
 
     private async Task ExecOkAsync(string node, params string[] command)
     {

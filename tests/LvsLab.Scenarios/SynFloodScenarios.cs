@@ -217,7 +217,7 @@ internal static class SynFlood
             .AppendLine(CultureInfo.InvariantCulture, $"flood: {sent.Stdout.Trim()}")
             .AppendLine(CultureInfo.InvariantCulture, $"director: frames in {Long(after, "framesIn") - Long(before, "framesIn")}, forwarded {Long(after, "forwardedPackets") - Long(before, "forwardedPackets")}, receive queue drops {RingDrops(after) - RingDrops(before)}")
             .AppendLine(CultureInfo.InvariantCulture, $"table: evicted {outcome.Evicted} (embryonic {outcome.EmbryonicEvicted}), most connections held {mostConnections} of {SynFloodLabFixture.Capacity}")
-            .AppendLine(CultureInfo.InvariantCulture, $"memory: working set {outcome.WorkingSetBefore / 1048576.0:F1} MB before, at most {outcome.MostWorkingSet / 1048576.0:F1} MB during; managed heap {Long(after, "managedHeapBytes") / 1048576.0:F1} MB after; collections {Gc(after) - Gc(before)}")
+            .AppendLine(CultureInfo.InvariantCulture, $"memory: working set {outcome.WorkingSetBefore / 1048576.0:F1} MB before, at most {outcome.MostWorkingSet / 1048576.0:F1} MB during; managed heap {Long(after, "managedHeapBytes") / 1048576.0:F1} MB after; collections {DirectorStats.Collections(after) - DirectorStats.Collections(before)}")
             .AppendLine(CultureInfo.InvariantCulture, $"host interfaces ({string.Join(", ", leaked.Keys)}): {leaked.Values.Sum()} frames of the lab's subnets ({labSubnets}); the lab's own front bridge: {onBridge}")
             .AppendLine(CultureInfo.InvariantCulture, $"long-lived connections completed: {survived} of {LongLivedCount}")
             .AppendLine(CultureInfo.InvariantCulture, $"requests during the flood: {answered} of {requests} answered ({(requests == 0 ? 0 : 100.0 * answered / requests):F1} %), in {watch.Elapsed.TotalSeconds:F1} s")
@@ -235,10 +235,4 @@ internal static class SynFlood
         && (Convert.ToInt32(File.ReadAllText($"/sys/class/net/{name}/flags").Trim(), 16) & 1) != 0;
 
     private static long RingDrops(JsonElement stats) => stats.GetProperty("io").GetProperty("receiveQueueDrops").GetInt64();
-
-    private static long Gc(JsonElement stats)
-    {
-        var gc = stats.GetProperty("gc");
-        return gc.GetProperty("gen0").GetInt64() + gc.GetProperty("gen1").GetInt64() + gc.GetProperty("gen2").GetInt64();
-    }
 }

@@ -25,6 +25,15 @@ public static class DirectorStats
     /// <returns>The count.</returns>
     public static long Drops(JsonElement stats, string reason) => stats.GetProperty("drops").GetProperty(reason).GetInt64();
 
+    /// <summary>The garbage collections the director has made, of every generation.</summary>
+    /// <param name="stats">Counters from <see cref="ReadAsync"/>.</param>
+    /// <returns>The count.</returns>
+    public static long Collections(JsonElement stats)
+    {
+        var gc = stats.GetProperty("gc");
+        return gc.GetProperty("gen0").GetInt64() + gc.GetProperty("gen1").GetInt64() + gc.GetProperty("gen2").GetInt64();
+    }
+
     /// <summary>Writes a fresh IPv4 header checksum into <paramref name="header"/> (RFC 1071), independently of the forwarder's code.</summary>
     /// <param name="header">The IPv4 header (IHL × 4 bytes).</param>
     public static void WriteIpv4HeaderChecksum(Span<byte> header)
