@@ -131,7 +131,7 @@ internal static class SynFlood
         Assert.DoesNotContain(lab.Topology.NodeAddresses, a => IPNetwork.Parse(sources).Contains(a));
 
         var folder = Artifacts.For(suite, scenario);
-        await using var taps = TapSet.Start(lab, folder, $"host {client}", "client", "director");
+        await using var taps = TapSet.StartFiltered(lab, folder, $"host {client}", "client", "director");
 
         // The host's own interfaces (not the labs' bridges and veths): not one frame of this lab's subnets may show there.
         var labSubnets = string.Join(" or ", lab.Topology.Networks.Select(n => $"net {n.Subnet}"));

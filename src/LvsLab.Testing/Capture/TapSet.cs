@@ -23,7 +23,7 @@ public sealed class TapSet : IAsyncDisposable
     /// <param name="folder">Where the pcaps go.</param>
     /// <param name="links">The links.</param>
     /// <returns>The running taps.</returns>
-    public static TapSet Start(IRunningLab lab, string folder, params string[] links) => Start(lab, folder, null, links);
+    public static TapSet Start(IRunningLab lab, string folder, params string[] links) => StartFiltered(lab, folder, null, links);
 
     /// <summary>Starts a tap on each named link, keeping only the frames <paramref name="filter"/> passes.</summary>
     /// <param name="lab">The running lab.</param>
@@ -31,7 +31,7 @@ public sealed class TapSet : IAsyncDisposable
     /// <param name="filter">A capture filter (tcpdump syntax), or null for every frame.</param>
     /// <param name="links">The links: <c>node</c> (all its interfaces) or <c>node:network</c>.</param>
     /// <returns>The running taps.</returns>
-    public static TapSet Start(IRunningLab lab, string folder, string? filter, params string[] links)
+    public static TapSet StartFiltered(IRunningLab lab, string folder, string? filter, params string[] links)
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(links);
