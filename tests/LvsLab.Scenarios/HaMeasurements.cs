@@ -105,30 +105,20 @@ internal static class LongLived
 {
     public const int Count = 50;
 
-    private const string Go = "/tmp/ll.go";
-
-    /// <summary>Runs the connections, kills director1 once <paramref name="watcher"/> lists all of them, and returns how many survived.</summary>
+    /// <summary>Runs the connections, kills director1 once <paramref name="watcher"/> and the real servers hold all of them, and returns how many survived.</summary>
     public static async Task<int> RunAsync(HaLabFixture fixture, string watcher, ITestOutputHelper output)
     {
         var lab = fixture.Lab;
-        string vip = lab.Topology.Vip.ToString();
-        var script = $"rm -f /tmp/ll.*; for i in $(seq {Count}); do ( (echo a; while [ ! -e {Go} ]; do sleep 0.05; done; echo b) | socat -t 8 - TCP4:{vip}:9000 > /tmp/ll.$i 2>/dev/null ) & done; wait; cat /tmp/ll.[0-9]* 2>/dev/null";
-        var connections = lab.ExecAsync("client", ["sh", "-c", script]);
+        var uploads = await LongLivedUploads.StartAsync(lab, Count);
 
         // Killed only once every connection is established — and, with sync, known to the backup.
-        int Established(string table) => table.Split('\n').Count(l => l.StartsWith("TCP", StringComparison.Ordinal) && l.Contains("ESTABLISHED", StringComparison.Ordinal) && l.Contains($" {vip}:9000 ", StringComparison.Ordinal));
-        await Eventually.TrueAsync(
-            async _ => Established((await lab.ExecAsync(watcher, ["lvs-director", "connections"])).Stdout) >= Count,
-            TimeSpan.FromSeconds(30),
-            $"{watcher} to list {Count} established connections to port 9000");
+        await uploads.WaitEstablishedAsync(watcher);
         Assert.Equal(0, (await DockerCli.RunAsync("kill", DockerLabRuntime.ContainerName(lab.Topology.Name, "director1"))).ExitCode);
 
         // The takeover is complete once director2 (backup until the kill) says it is master: it has sent its gratuitous ARPs. Then the go.
         await fixture.WaitForMasterAsync(DirectorPair.Second);
-        Assert.Equal(0, (await lab.ExecAsync("client", ["touch", Go])).ExitCode);
-        var answers = (await connections).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        int survived = answers.Count(a => a.Trim() == "4");
-        output.WriteLine($"long-lived connections through the takeover: {survived} of {Count} completed (answers: {string.Join(" ", answers.Select(a => a.Trim()))})");
+        var (survived, answers) = await uploads.GoAsync();
+        output.WriteLine($"long-lived connections through the takeover: {survived} of {Count} completed (answers: {string.Join(" ", answers)})");
         return survived;
     }
 }

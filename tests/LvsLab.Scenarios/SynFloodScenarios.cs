@@ -111,12 +111,10 @@ internal sealed record FloodOutcome(long Sent, double SentPerSecond, int Survive
 internal static class SynFlood
 {
     /// <summary>The upload service's port (it answers with the byte count once the client closes).</summary>
-    public const int UploadPort = 9000;
+    public const int UploadPort = LongLivedUploads.Port;
 
     /// <summary>How many long-lived connections wait through the flood.</summary>
     public const int LongLivedCount = 50;
-
-    private const string Go = "/tmp/ll.go";
 
     /// <summary>Runs the flood for <paramref name="length"/> and measures it.</summary>
     public static async Task<FloodOutcome> RunAsync(SynFloodLabFixture fixture, TimeSpan length, string suite, string scenario, ITestOutputHelper output)
@@ -146,13 +144,8 @@ internal static class SynFlood
         using var bridgeTap = Tap.Start("lab-front-bridge", HostFirewall.BridgeOf(frontNetwork), $"({labSubnets}) and not src net {sources}");
 
         // Fifty long-lived connections, each idle from its first line until the go.
-        var script = $"rm -f /tmp/ll.*; for i in $(seq {LongLivedCount}); do ( (echo a; while [ ! -e {Go} ]; do sleep 0.05; done; echo b) | socat -t 8 - TCP4:{vip}:{UploadPort} > /tmp/ll.$i 2>/dev/null ) & done; wait; cat /tmp/ll.[0-9]* 2>/dev/null";
-        var longLived = lab.ExecAsync("client", ["sh", "-c", script]);
-        int Established(string table) => table.Split('\n').Count(l => l.StartsWith("TCP", StringComparison.Ordinal) && l.Contains("ESTABLISHED", StringComparison.Ordinal) && l.Contains($" {vip}:{UploadPort} ", StringComparison.Ordinal));
-        await Eventually.TrueAsync(
-            async _ => Established((await lab.ExecAsync("director", ["lvs-director", "connections"])).Stdout) >= LongLivedCount,
-            TimeSpan.FromSeconds(30),
-            $"the director to list {LongLivedCount} established connections to port {UploadPort}");
+        var uploads = await LongLivedUploads.StartAsync(lab, LongLivedCount);
+        await uploads.WaitEstablishedAsync("director");
 
         var before = await DirectorStats.ReadAsync(lab);
         var seconds = length.TotalSeconds.ToString(CultureInfo.InvariantCulture);
@@ -163,17 +156,25 @@ internal static class SynFlood
             async _ => Long(await DirectorStats.ReadAsync(lab), "connections") >= SynFloodLabFixture.Capacity - 100 || flood.IsCompleted,
             length,
             "the flood to fill the director's table");
-        var stream = lab.ExecAsync("client", ["sh", "-c", $"n=0; ok=0; while [ ! -e /tmp/flood.done ] && [ $n -lt 1000 ]; do n=$((n+1)); curl -s -m 5 -o /dev/null -w '%{{http_code}}\\n' http://{vip}:{lab.Topology.Port}/ | grep -q 200 && ok=$((ok+1)); sleep 0.1; done; echo requests=$n answered=$ok"]);
+        var stream = lab.ExecAsync("client", ["sh", "-c", $"n=0; ok=0; while [ ! -e /tmp/flood.done ] && [ $n -lt 1000 ]; do n=$((n+1)); r=$(curl -s -m 5 -o /dev/null -w '%{{http_code}} port=%{{local_port}} exit=%{{exitcode}} connect=%{{time_connect}} total=%{{time_total}}' http://{vip}:{lab.Topology.Port}/); case \"$r\" in 200*) ok=$((ok+1));; *) echo \"failed: $r at $(date +%s.%N)\";; esac; sleep 0.1; done; echo requests=$n answered=$ok"]);
 
         // The director's table and memory, read every half second while the flood lasts.
         long mostConnections = 0;
         long mostWorkingSet = 0;
         var watch = Stopwatch.StartNew();
+        var drops = new List<string>();
+        var lastDrops = RingDrops(before);
         while (!flood.IsCompleted)
         {
             var now = await DirectorStats.ReadAsync(lab);
             mostConnections = Math.Max(mostConnections, Long(now, "connections"));
             mostWorkingSet = Math.Max(mostWorkingSet, Long(now, "workingSetBytes"));
+            if (RingDrops(now) > lastDrops)
+            {
+                drops.Add(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalSeconds:F1} s +{RingDrops(now) - lastDrops}"));
+                lastDrops = RingDrops(now);
+            }
+
             await Task.WhenAny(flood, Task.Delay(500));
         }
 
@@ -183,9 +184,7 @@ internal static class SynFlood
         var streamed = await stream;
         var after = await DirectorStats.ReadAsync(lab);
 
-        Assert.Equal(0, (await lab.ExecAsync("client", ["touch", Go])).ExitCode);
-        var answers = (await longLived).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var survived = answers.Count(a => a.Trim() == "4");
+        var (survived, _) = await uploads.GoAsync();
         await taps.StopAsync();
 
         // Read without a marker frame: nothing of ours goes onto the host's own links, not even that.
@@ -193,12 +192,13 @@ internal static class SynFlood
         hostTaps.ForEach(t => t.Dispose());
         var onBridge = bridgeTap.Frames.Count;
         Assert.True(onBridge > 100, $"the capture filter saw only {onBridge} frames on the lab's own bridge: it would not see a leak either");
-        Assert.Equal(0, (await lab.ExecAsync("client", ["rm", "-f", "/tmp/flood.done", Go])).ExitCode);
+        Assert.Equal(0, (await lab.ExecAsync("client", ["rm", "-f", "/tmp/flood.done"])).ExitCode);
 
         var sentCount = long.Parse(Regex.Match(sent.Stdout, @"sent=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         var sentRate = double.Parse(Regex.Match(sent.Stdout, @"rate=([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
         var requests = int.Parse(Regex.Match(streamed.Stdout, @"requests=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         var answered = int.Parse(Regex.Match(streamed.Stdout, @"answered=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        var failures = streamed.Stdout.Split('\n').Where(l => l.StartsWith("failed: ", StringComparison.Ordinal)).Select(l => l["failed: ".Length..].Trim()).ToList();
         var outcome = new FloodOutcome(
             sentCount,
             sentRate,
@@ -221,6 +221,8 @@ internal static class SynFlood
             .AppendLine(CultureInfo.InvariantCulture, $"host interfaces ({string.Join(", ", leaked.Keys)}): {leaked.Values.Sum()} frames of the lab's subnets ({labSubnets}); the lab's own front bridge: {onBridge}")
             .AppendLine(CultureInfo.InvariantCulture, $"long-lived connections completed: {survived} of {LongLivedCount}")
             .AppendLine(CultureInfo.InvariantCulture, $"requests during the flood: {answered} of {requests} answered ({(requests == 0 ? 0 : 100.0 * answered / requests):F1} %), in {watch.Elapsed.TotalSeconds:F1} s")
+            .AppendLine(CultureInfo.InvariantCulture, $"receive-queue drops by reading (every 0.5 s): {(drops.Count == 0 ? "none" : string.Join(", ", drops))}")
+            .AppendLine(CultureInfo.InvariantCulture, $"requests not answered: {(failures.Count == 0 ? "none" : string.Join("; ", failures))}")
             .ToString();
         await File.WriteAllTextAsync(Path.Combine(folder, "flood.txt"), figures);
         output.WriteLine(figures);
