@@ -439,6 +439,7 @@ public sealed class DockerLabRuntime : ILabRuntime
                 p.NetworkingConfig!.EndpointsConfig[firstNetwork.Name].IPAMConfig = new EndpointIPAMConfig { IPv4Address = first.Address.ToString() };
                 p.HostConfig!.CapAdd = [.. node.Capabilities];
                 p.HostConfig.Sysctls = node.Sysctls.ToDictionary(kv => kv.Key, kv => kv.Value);
+                p.HostConfig.CPUShares = node.CpuShares;
                 p.HostConfig.Devices = [.. node.Devices.Select(d => new DeviceMapping { PathOnHost = d, PathInContainer = d, CgroupPermissions = "rwm" })];
                 p.StopTimeout = TimeSpan.FromSeconds(2);
             });

@@ -15,6 +15,31 @@ public sealed class DrLabTests
     }
 
     [Fact]
+    public void TheDirectorGetsTenTimesTheOtherNodesCpuShares()
+    {
+        var lab = DrLab.Create("t", 0);
+
+        Assert.Equal(LabNode.DirectorCpuShares, lab.Node("director").CpuShares);
+        Assert.Equal(10 * LabNode.DefaultCpuShares, LabNode.DirectorCpuShares);
+        Assert.All(lab.Nodes.Where(n => n.Role != NodeRole.Director), n => Assert.Equal(LabNode.DefaultCpuShares, n.CpuShares));
+        Assert.Equal(512, (lab.Node("director") with { CpuShares = 512 }).CpuShares);
+        Assert.Equal(LabNode.DefaultCpuShares, (lab.Node("director") with { Role = NodeRole.Router }).CpuShares);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(262_145)]
+    public void CpuSharesOutsideDockersRangeAreRefusedWithTheValue(int shares)
+    {
+        var node = DrLab.Create("t", 0).Node("rs1");
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => node with { CpuShares = shares });
+        Assert.Contains("2 to 262144", e.Message, StringComparison.Ordinal);
+        Assert.Equal(shares, e.ActualValue);
+    }
+
+    [Fact]
     public void RealServersHideTheVipOnLoAndIgnoreArpForIt()
     {
         var lab = DrLab.Create("t", 0);

@@ -8,7 +8,7 @@ public static class TopologyText
 {
     /// <summary>The properties of <see cref="LabNode"/> that <see cref="Of"/> writes; a new one must be added there.</summary>
     public static IReadOnlyList<string> NodeFields { get; } =
-        ["Name", "Role", "Image", "Interfaces", "LoopbackAddresses", "Routes", "Sysctls", "Capabilities", "Environment", "Commands", "Devices", "Readiness", "Files"];
+        ["Name", "Role", "Image", "Interfaces", "LoopbackAddresses", "Routes", "Sysctls", "Capabilities", "CpuShares", "Environment", "Commands", "Devices", "Readiness", "Files"];
 
     public static string Of(LabTopology lab)
     {
@@ -48,6 +48,7 @@ public static class TopologyText
             }
 
             text.AppendLine($"  capabilities [{string.Join(", ", node.Capabilities)}]");
+            text.AppendLine($"  cpu-shares {node.CpuShares}");
             foreach (var (key, value) in node.Environment)
             {
                 text.AppendLine($"  env {key}={Quote(value)}");

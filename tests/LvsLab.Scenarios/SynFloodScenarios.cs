@@ -128,6 +128,10 @@ internal static class SynFlood
         var sources = $"{AddressMath.Offset(front.BaseAddress, 128)}/25";
         Assert.DoesNotContain(lab.Topology.NodeAddresses, a => IPNetwork.Parse(sources).Contains(a));
 
+        // The director runs with its CPU shares (a lab's nodes share the machine; a real director has its own).
+        var shares = await DockerCli.RunAsync("inspect", "-f", "{{.HostConfig.CpuShares}}", DockerLabRuntime.ContainerName(lab.Topology.Name, "director"));
+        Assert.Equal(LabNode.DirectorCpuShares.ToString(CultureInfo.InvariantCulture), shares.Stdout.Trim());
+
         var folder = Artifacts.For(suite, scenario);
         await using var taps = TapSet.StartFiltered(lab, folder, $"host {client}", "client", "director");
 

@@ -5,6 +5,21 @@ namespace LvsLab.Lab.Model;
 /// <summary>A node of a lab: one container with its interfaces, routes and kernel settings.</summary>
 public sealed record LabNode
 {
+    /// <summary>Docker's default CPU shares: every node but a director runs with them.</summary>
+    public const int DefaultCpuShares = 1024;
+
+    /// <summary>
+    /// A director's CPU shares: ten times the others'. A lab's nodes share the machine's few
+    /// cores, where a real director has its own: under a flood, the sender and the kernel's
+    /// forwarding work for the other nodes kept the director's runnable frame thread waiting
+    /// 100–360 ms at a time (measured in its scheduler statistics on a 2-core machine), longer
+    /// than its receive ring lasts at the flood's rate, and legitimate SYNs were dropped with
+    /// the flood's. With these shares it is picked as soon as it has frames; idle, it takes nothing.
+    /// </summary>
+    public const int DirectorCpuShares = 10 * DefaultCpuShares;
+
+    private readonly int? cpuShares;
+
     /// <summary>Short name inside the lab, e.g. <c>rs1</c>.</summary>
     public required string Name { get; init; }
 
@@ -28,6 +43,16 @@ public sealed record LabNode
 
     /// <summary>Linux capabilities the node needs (e.g. <c>NET_ADMIN</c>).</summary>
     public IReadOnlyList<string> Capabilities { get; init; } = ["NET_ADMIN", "NET_RAW"];
+
+    /// <summary>
+    /// The node's weight when the machine's CPUs are contended (Docker's <c>--cpu-shares</c>):
+    /// <see cref="DirectorCpuShares"/> for a director unless set, <see cref="DefaultCpuShares"/> for the rest.
+    /// </summary>
+    public int CpuShares
+    {
+        get => cpuShares ?? (Role == NodeRole.Director ? DirectorCpuShares : DefaultCpuShares);
+        init => cpuShares = value is >= 2 and <= 262_144 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "CPU shares: 2 to 262144 (Docker's range)");
+    }
 
     /// <summary>Environment variables of the node's main process.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
