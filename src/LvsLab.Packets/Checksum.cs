@@ -4,8 +4,8 @@ namespace LvsLab.Packets;
 
 /// <summary>
 /// The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum
-/// of the data taken as big-endian 16-bit words, plus the IPv4 pseudo-header form used by TCP
-/// and UDP and the incremental update of RFC 1624.
+/// of the data taken as big-endian 16-bit words, plus the IPv4 and IPv6 pseudo-header forms used
+/// by TCP, UDP and ICMPv6 and the incremental update of RFC 1624.
 /// </summary>
 /// <remarks>
 /// Sums are accumulated in a 64-bit integer and folded at the end (end-around carry), which is
@@ -101,6 +101,57 @@ public static class Checksum
         Finish(Add(segment, PseudoHeaderSum(source, destination, protocol, segment.Length)));
 
     /// <summary>
+    /// The running sum of the IPv6 pseudo-header (RFC 8200 §8.1) used by TCP, UDP and ICMPv6:
+    /// source and destination addresses, the upper-layer length as 32 bits, three zero bytes and
+    /// the next header (the upper-layer protocol, not that of an extension header in between).
+    /// </summary>
+    /// <param name="source">Source address.</param>
+    /// <param name="destination">
+    /// Destination address: the final one (the last address of a routing header, at the
+    /// originating node).
+    /// </param>
+    /// <param name="nextHeader">The upper-layer protocol (6, 17 or 58).</param>
+    /// <param name="length">The upper-layer length (header and data).</param>
+    /// <returns>The running sum, not yet folded.</returns>
+    public static ulong PseudoHeaderSum(Ipv6Address source, Ipv6Address destination, byte nextHeader, int length) =>
+        AddressSum(source) + AddressSum(destination) + (uint)length + nextHeader;
+
+    /// <summary>
+    /// The TCP, UDP or ICMPv6 checksum over the IPv6 pseudo-header and <paramref name="segment"/>
+    /// (header and data). Computed with the checksum field zeroed it gives the value to store
+    /// (for UDP, store 0xFFFF when this returns 0: in IPv6 a UDP checksum of 0 is invalid, RFC
+    /// 8200 §8.1); computed with a correct checksum in place it gives 0.
+    /// </summary>
+    /// <param name="source">IPv6 source address.</param>
+    /// <param name="destination">IPv6 (final) destination address.</param>
+    /// <param name="nextHeader">The upper-layer protocol (6, 17 or 58).</param>
+    /// <param name="segment">The TCP segment, UDP datagram or ICMPv6 message.</param>
+    /// <returns>The checksum.</returns>
+    public static ushort ComputeTransport(Ipv6Address source, Ipv6Address destination, byte nextHeader, ReadOnlySpan<byte> segment) =>
+        Finish(Add(segment, PseudoHeaderSum(source, destination, nextHeader, segment.Length)));
+
+    /// <summary>
+    /// RFC 1624 equation 3 for a 128-bit field, an IPv6 address, that changes from
+    /// <paramref name="oldValue"/> to <paramref name="newValue"/>: the adjustment a NAT makes to
+    /// a TCP, UDP or ICMPv6 checksum (whose pseudo-header holds the address) when it rewrites one
+    /// address. The field must start on an even offset of the data the checksum covers, which
+    /// the pseudo-header's addresses do. For UDP over IPv6, store 0xFFFF for a result of 0.
+    /// </summary>
+    /// <param name="checksum">The current checksum HC.</param>
+    /// <param name="oldValue">The old address.</param>
+    /// <param name="newValue">The new address.</param>
+    /// <returns>The new checksum HC'.</returns>
+    public static ushort Update128(ushort checksum, Ipv6Address oldValue, Ipv6Address newValue)
+    {
+        // ~m for a 128-bit field is the one's complement sum of the complemented words; 32-bit
+        // halves complemented as a whole give the same folded sum as their complemented words.
+        ulong sum = (ulong)(ushort)~checksum
+            + AddressSum(new Ipv6Address(~oldValue.High, ~oldValue.Low))
+            + AddressSum(newValue);
+        return Finish(sum);
+    }
+
+    /// <summary>
     /// Fills in the TCP or UDP checksum of the IPv4 packet at the start of
     /// <paramref name="packet"/>, for a packet whose sender left it to checksum offload (the field
     /// then holds only part of the sum, and a receiving kernel on the same machine would trust it;
@@ -170,4 +221,7 @@ public static class Checksum
             + (newValue >> 16) + (newValue & 0xFFFF);
         return Finish(sum);
     }
+
+    private static ulong AddressSum(Ipv6Address address) =>
+        (address.High >> 32) + (address.High & 0xFFFF_FFFFUL) + (address.Low >> 32) + (address.Low & 0xFFFF_FFFFUL);
 }

@@ -56,4 +56,56 @@ public enum PacketError
     /// announces) followed by the first 8 bytes of the original's payload.
     /// </summary>
     QuoteTruncated,
+
+    /// <summary>The IPv6 payload length runs beyond the buffer.</summary>
+    PayloadLengthBeyondBuffer,
+
+    /// <summary>
+    /// An IPv6 jumbogram (RFC 2675: payload length 0 and a hop-by-hop header that would carry
+    /// the jumbo payload option): not supported, as no link of the lab carries one.
+    /// </summary>
+    Jumbogram,
+
+    /// <summary>An IPv6 extension header, or the length it announces, runs beyond the packet (or the quote).</summary>
+    ExtensionHeaderTruncated,
+
+    /// <summary>More IPv6 extension headers than the walk accepts (<see cref="Ipv6ExtensionHeaders.MaxHeaders"/>).</summary>
+    ExtensionChainTooLong,
+
+    /// <summary>
+    /// An IPv6 next header that is neither an extension header the walk knows (hop-by-hop,
+    /// routing, fragment, destination options) nor an upper layer it stops at (TCP, UDP, ICMPv6,
+    /// IPv4, IPv6, no next header): unknown numbers, and AH (51) and ESP (50), which are not
+    /// supported.
+    /// </summary>
+    UnsupportedNextHeader,
+
+    /// <summary>A hop-by-hop options header somewhere else than right after the IPv6 header (RFC 8200 §4.1).</summary>
+    HopByHopNotFirst,
+
+    /// <summary>A second IPv6 fragment header in one chain.</summary>
+    RepeatedFragmentHeader,
+
+    /// <summary>The IPv6 hop limit is not the one required (255 for Neighbour Discovery, RFC 4861 §7.1).</summary>
+    BadHopLimit,
+
+    /// <summary>The ICMPv6 code is not the one required (0 for Neighbour Discovery).</summary>
+    BadCode,
+
+    /// <summary>The message is of another type than the view reads (not ICMPv6, or another ICMPv6 type).</summary>
+    WrongMessageType,
+
+    /// <summary>The target address of a neighbour solicitation or advertisement is a multicast address.</summary>
+    MulticastTarget,
+
+    /// <summary>A Neighbour Discovery option has length 0 or runs beyond the message (RFC 4861 §4.6).</summary>
+    BadNeighbourDiscoveryOption,
+
+    /// <summary>
+    /// The addresses of a Neighbour Discovery message break a rule of RFC 4861 §7.1: a
+    /// solicitation from the unspecified address that is not sent to a solicited-node multicast
+    /// address or carries a source link-layer address option, or a solicited advertisement sent
+    /// to a multicast address.
+    /// </summary>
+    BadNeighbourDiscoveryAddresses,
 }

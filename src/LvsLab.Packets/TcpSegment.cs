@@ -176,4 +176,20 @@ public readonly ref struct TcpSegment
         Checksum = 0;
         Checksum = LvsLab.Packets.Checksum.ComputeTransport(source, destination, IpProtocol.Tcp, _buffer);
     }
+
+    /// <summary>True when the checksum verifies with the given IPv6 pseudo-header addresses (RFC 8200 §8.1).</summary>
+    /// <param name="source">IPv6 source address.</param>
+    /// <param name="destination">IPv6 (final) destination address.</param>
+    /// <returns>True when valid.</returns>
+    public bool IsChecksumValid(Ipv6Address source, Ipv6Address destination) =>
+        LvsLab.Packets.Checksum.ComputeTransport(source, destination, IpProtocol.Tcp, _buffer) == 0;
+
+    /// <summary>Recomputes and stores the checksum over the IPv6 pseudo-header and the whole segment.</summary>
+    /// <param name="source">IPv6 source address.</param>
+    /// <param name="destination">IPv6 (final) destination address.</param>
+    public void UpdateChecksum(Ipv6Address source, Ipv6Address destination)
+    {
+        Checksum = 0;
+        Checksum = LvsLab.Packets.Checksum.ComputeTransport(source, destination, IpProtocol.Tcp, _buffer);
+    }
 }

@@ -114,4 +114,24 @@ public readonly ref struct UdpDatagram
         ushort sum = LvsLab.Packets.Checksum.ComputeTransport(source, destination, IpProtocol.Udp, _buffer);
         Checksum = sum == 0 ? (ushort)0xFFFF : sum;
     }
+
+    /// <summary>
+    /// True when the checksum verifies with the given IPv6 pseudo-header addresses. Over IPv6 the
+    /// checksum is mandatory (RFC 8200 §8.1): a stored 0 is invalid, not "none".
+    /// </summary>
+    /// <param name="source">IPv6 source address.</param>
+    /// <param name="destination">IPv6 (final) destination address.</param>
+    /// <returns>True when valid; false for a stored 0.</returns>
+    public bool IsChecksumValid(Ipv6Address source, Ipv6Address destination) =>
+        Checksum != 0 && LvsLab.Packets.Checksum.ComputeTransport(source, destination, IpProtocol.Udp, _buffer) == 0;
+
+    /// <summary>Recomputes and stores the checksum over the IPv6 pseudo-header; a computed 0 is stored as 0xFFFF.</summary>
+    /// <param name="source">IPv6 source address.</param>
+    /// <param name="destination">IPv6 (final) destination address.</param>
+    public void UpdateChecksum(Ipv6Address source, Ipv6Address destination)
+    {
+        Checksum = 0;
+        ushort sum = LvsLab.Packets.Checksum.ComputeTransport(source, destination, IpProtocol.Udp, _buffer);
+        Checksum = sum == 0 ? (ushort)0xFFFF : sum;
+    }
 }
