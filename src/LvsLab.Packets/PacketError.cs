@@ -92,7 +92,10 @@ public enum PacketError
     /// <summary>The ICMPv6 code is not the one required (0 for Neighbour Discovery).</summary>
     BadCode,
 
-    /// <summary>The message is of another type than the view reads (not ICMPv6, or another ICMPv6 type).</summary>
+    /// <summary>
+    /// The packet carries something else than the reader expects: not ICMPv6 or another ICMPv6
+    /// type for a Neighbour Discovery view, neither IPv6 (41) nor IPv4 (4) for a tunnel.
+    /// </summary>
     WrongMessageType,
 
     /// <summary>The target address of a neighbour solicitation or advertisement is a multicast address.</summary>
