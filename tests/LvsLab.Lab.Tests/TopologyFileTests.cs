@@ -154,7 +154,7 @@ public sealed class TopologyFileTests
     {
         AssertErrors(
             Base.Replace("mode: dr\n", "mode: dr\nservers: 3\n", StringComparison.Ordinal),
-            "t.lab.yml:3: servers: unknown key 'servers' (allowed: name, mode, vip, port, health, directors, networks, nodes, realServers)");
+            "t.lab.yml:3: servers: unknown key 'servers' (allowed: name, mode, vip, port, ipv6, health, directors, networks, nodes, realServers)");
     }
 
     [Fact]

@@ -32,10 +32,13 @@ public sealed record LabNode
     /// <summary>Its interfaces, in order: the first becomes <c>eth0</c>, the next <c>eth1</c>.</summary>
     public required IReadOnlyList<NodeInterface> Interfaces { get; init; }
 
-    /// <summary>Addresses added to <c>lo</c> as /32 (the hidden VIP of a DR real server).</summary>
+    /// <summary>
+    /// Addresses added to <c>lo</c>: IPv4 as /32, IPv6 as /128 (the hidden VIP, and in a
+    /// dual-stack lab the VIP6, of a DR real server).
+    /// </summary>
     public IReadOnlyList<IPAddress> LoopbackAddresses { get; init; } = [];
 
-    /// <summary>Static routes; Docker's default route through the host is always removed.</summary>
+    /// <summary>Static routes, IPv4 and IPv6; Docker's default routes through the host are always removed.</summary>
     public IReadOnlyList<LabRoute> Routes { get; init; } = [];
 
     /// <summary>Kernel settings applied when the container is created.</summary>
@@ -98,4 +101,12 @@ public sealed record LabNode
     public IPAddress AddressOn(string network) =>
         Interfaces.FirstOrDefault(i => i.Network == network)?.Address
         ?? throw new ArgumentException($"node '{Name}' has no interface on network '{network}'", nameof(network));
+
+    /// <summary>The node's IPv6 address on <paramref name="network"/>, if it has one there.</summary>
+    /// <param name="network">A lab network's short name.</param>
+    /// <returns>The IPv6 address, or null when the interface carries IPv4 only.</returns>
+    public IPAddress? Address6On(string network) =>
+        Interfaces.FirstOrDefault(i => i.Network == network) is { } nic
+            ? nic.Address6
+            : throw new ArgumentException($"node '{Name}' has no interface on network '{network}'", nameof(network));
 }

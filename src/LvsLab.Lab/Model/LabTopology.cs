@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace LvsLab.Lab.Model;
@@ -9,6 +10,9 @@ namespace LvsLab.Lab.Model;
 /// </summary>
 public sealed partial record LabTopology
 {
+    /// <summary>The prefix length of every lab IPv6 subnet (and of every interface's IPv6 address).</summary>
+    public const int Subnet6Length = 64;
+
     /// <summary>The lab's name; container and network names derive from it.</summary>
     public required string Name { get; init; }
 
@@ -17,6 +21,12 @@ public sealed partial record LabTopology
 
     /// <summary>The virtual IP of the service.</summary>
     public required IPAddress Vip { get; init; }
+
+    /// <summary>
+    /// The IPv6 virtual IP beside <see cref="Vip"/> in a dual-stack lab (unique-local, the stock
+    /// labs' mapping of the VIP); null: the service is IPv4 only.
+    /// </summary>
+    public IPAddress? Vip6 { get; init; }
 
     /// <summary>The virtual service's port.</summary>
     public required int Port { get; init; }
@@ -33,6 +43,12 @@ public sealed partial record LabTopology
     /// route may go through one.
     /// </summary>
     public IReadOnlyList<IPAddress> FloatingAddresses { get; init; } = [];
+
+    /// <summary>
+    /// Whether the lab carries IPv6 beside IPv4: at least one of its networks has an IPv6 subnet
+    /// (<see cref="LabNetwork.Subnet6"/>). The stock labs with <c>Ipv6</c> give every network one.
+    /// </summary>
+    public bool IsDualStack => Networks.Any(n => n.IsDualStack);
 
     /// <summary>The node called <paramref name="name"/>.</summary>
     /// <param name="name">A node name.</param>
@@ -53,9 +69,9 @@ public sealed partial record LabTopology
         Networks.FirstOrDefault(n => n.Name == name)
         ?? throw new KeyNotFoundException($"lab '{Name}' has no network '{name}'");
 
-    /// <summary>Every address a lab node holds (interfaces and loopback aliases).</summary>
+    /// <summary>Every address a lab node holds (interfaces, IPv4 and IPv6, and loopback aliases).</summary>
     public IReadOnlySet<IPAddress> NodeAddresses =>
-        Nodes.SelectMany(n => n.Interfaces.Select(i => i.Address).Concat(n.LoopbackAddresses)).ToHashSet();
+        Nodes.SelectMany(n => n.Interfaces.SelectMany(InterfaceAddresses).Concat(n.LoopbackAddresses)).ToHashSet();
 
     /// <summary>Checks the topology; returns every problem found (empty when valid).</summary>
     /// <returns>Human-readable problems, each naming the node or network and the value.</returns>
@@ -79,6 +95,22 @@ public sealed partial record LabTopology
             {
                 problems.Add($"network '{network.Name}': subnet {network.Subnet} is not a private range");
             }
+
+            if (network.Subnet6 is { } subnet6)
+            {
+                if (subnet6.BaseAddress.AddressFamily != AddressFamily.InterNetworkV6)
+                {
+                    problems.Add($"network '{network.Name}': IPv6 subnet {subnet6} is not an IPv6 subnet");
+                }
+                else if (!AddressMath.IsUniqueLocal(subnet6))
+                {
+                    problems.Add($"network '{network.Name}': IPv6 subnet {subnet6} is not unique-local: lab networks take IPv6 subnets inside {AddressMath.UniqueLocal} only");
+                }
+                else if (subnet6.PrefixLength != Subnet6Length)
+                {
+                    problems.Add($"network '{network.Name}': IPv6 subnet {subnet6} is not a /{Subnet6Length}: lab IPv6 subnets are /{Subnet6Length}s");
+                }
+            }
         }
 
         for (var i = 0; i < Networks.Count; i++)
@@ -89,6 +121,24 @@ public sealed partial record LabTopology
                 {
                     problems.Add($"networks '{Networks[i].Name}' and '{Networks[j].Name}' overlap");
                 }
+
+                if (Networks[i].Subnet6 is { } a && Networks[j].Subnet6 is { } b && AddressMath.Overlap(a, b))
+                {
+                    problems.Add($"networks '{Networks[i].Name}' and '{Networks[j].Name}' overlap in IPv6 ({a} and {b})");
+                }
+            }
+        }
+
+        if (Vip6 is { } vip6)
+        {
+            if (!AddressMath.IsUniqueLocal(vip6))
+            {
+                problems.Add($"VIP6 {vip6} is not a unique-local IPv6 address ({AddressMath.UniqueLocal})");
+            }
+
+            if (!IsDualStack)
+            {
+                problems.Add($"VIP6 {vip6} in a lab without IPv6: no network has an IPv6 subnet");
             }
         }
 
@@ -129,6 +179,23 @@ public sealed partial record LabTopology
                 {
                     problems.Add($"node '{node.Name}': address {nic.Address} is already used by node '{seen[nic.Address]}'");
                 }
+
+                if (nic.Address6 is { } address6)
+                {
+                    ValidateAddress6(node, nic, address6, network, seen, problems);
+                }
+            }
+
+            foreach (var address in node.LoopbackAddresses.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6))
+            {
+                if (!AddressMath.IsUniqueLocal(address))
+                {
+                    problems.Add($"node '{node.Name}': loopback address {address} is not a unique-local IPv6 address ({AddressMath.UniqueLocal})");
+                }
+                else if (!IsDualStack)
+                {
+                    problems.Add($"node '{node.Name}': IPv6 loopback address {address} in a lab without IPv6: no network has an IPv6 subnet");
+                }
             }
         }
 
@@ -137,12 +204,21 @@ public sealed partial record LabTopology
         {
             foreach (var route in node.Routes)
             {
+                if (route.Destination.BaseAddress.AddressFamily != route.Via.AddressFamily)
+                {
+                    problems.Add($"node '{node.Name}': route {route.DestinationText} via {route.Via}: the destination and the next hop are of different families");
+                }
+                else if (route.IsIpv6 && !route.IsDefault && !AddressMath.IsUniqueLocal(route.Destination))
+                {
+                    problems.Add($"node '{node.Name}': route {route.DestinationText} via {route.Via}: the IPv6 destination is not unique-local ({AddressMath.UniqueLocal})");
+                }
+
                 if (!nodeAddresses.Contains(route.Via) && !FloatingAddresses.Contains(route.Via))
                 {
                     problems.Add($"node '{node.Name}': route {route.DestinationText} via {route.Via}: the next hop is not a lab node");
                 }
 
-                if (!node.Interfaces.Any(i => Networks.FirstOrDefault(n => n.Name == i.Network)?.Subnet.Contains(route.Via) == true))
+                if (!node.Interfaces.Any(i => Networks.FirstOrDefault(n => n.Name == i.Network) is { } net && (net.Subnet.Contains(route.Via) || net.Subnet6?.Contains(route.Via) == true)))
                 {
                     problems.Add($"node '{node.Name}': route {route.DestinationText} via {route.Via}: the next hop is not on any of its networks");
                 }
@@ -150,6 +226,32 @@ public sealed partial record LabTopology
         }
 
         return problems;
+    }
+
+    private static IEnumerable<IPAddress> InterfaceAddresses(NodeInterface nic) =>
+        nic.Address6 is { } address6 ? [nic.Address, address6] : [nic.Address];
+
+    // An interface's IPv6 address: on a dual-stack network, inside its IPv6 subnet, not the
+    // subnet-router anycast address nor the host's bridge, held by no other node.
+    private static void ValidateAddress6(LabNode node, NodeInterface nic, IPAddress address6, LabNetwork network, Dictionary<IPAddress, string> seen, List<string> problems)
+    {
+        if (network.Subnet6 is not { } subnet6)
+        {
+            problems.Add($"node '{node.Name}': IPv6 address {address6} on network '{nic.Network}', which has no IPv6 subnet");
+        }
+        else if (!subnet6.Contains(address6))
+        {
+            problems.Add($"node '{node.Name}': IPv6 address {address6} is outside network '{nic.Network}' ({subnet6})");
+        }
+        else if (address6.Equals(subnet6.BaseAddress) || address6.Equals(network.HostGateway6))
+        {
+            problems.Add($"node '{node.Name}': IPv6 address {address6} is reserved on network '{nic.Network}' (subnet-router anycast or host gateway)");
+        }
+
+        if (!seen.TryAdd(address6, node.Name))
+        {
+            problems.Add($"node '{node.Name}': address {address6} is already used by node '{seen[address6]}'");
+        }
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,23}$")]

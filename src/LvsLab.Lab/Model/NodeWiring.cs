@@ -7,7 +7,8 @@ namespace LvsLab.Lab.Model;
 /// The script a node runs at every start, before its own program, to wire itself: it waits for
 /// each of its interfaces (found by address, so the order an engine attaches them in does not
 /// matter), names them <c>eth0</c>, <c>eth1</c>, … in the topology's order, turns TX checksum
-/// offload off, removes the engine's default route, adds the <c>lo</c> addresses and routes,
+/// offload off, removes the engine's default routes, adds its IPv6 addresses (without duplicate
+/// address detection), the <c>lo</c> addresses (IPv4 /32, IPv6 /128) and routes (IPv4 and IPv6),
 /// runs the node's commands, writes <see cref="MarkerPath"/> and then runs the image's own
 /// entrypoint. Because the node wires itself, a node restarted by anyone (<c>docker restart</c>,
 /// a daemon restart, <c>lvslab restart</c>) comes back wired. The one source of a node's wiring.
@@ -73,14 +74,40 @@ public static class NodeWiring
         }
 
         s.Append("ip route del default 2>/dev/null || true\n");
+        var ipv6 = node.Interfaces.Any(i => i.Address6 is not null)
+            || node.LoopbackAddresses.Any(IsIpv6)
+            || node.Routes.Any(r => r.IsIpv6);
+        if (ipv6)
+        {
+            // The engine may install an IPv6 default route through the host's bridge too.
+            s.Append("ip -6 route del default 2>/dev/null || true\n");
+        }
+
+        for (var i = 0; i < node.Interfaces.Count; i++)
+        {
+            // replace, not add: the engine may have given the interface this address already.
+            if (node.Interfaces[i].Address6 is { } address6)
+            {
+                s.Append(CultureInfo.InvariantCulture, $"ip -6 addr replace {address6}/{LabTopology.Subnet6Length} dev eth{i} nodad\n");
+            }
+        }
+
         foreach (var address in node.LoopbackAddresses)
         {
-            s.Append(CultureInfo.InvariantCulture, $"ip addr replace {address}/32 dev lo\n");
+            if (IsIpv6(address))
+            {
+                s.Append(CultureInfo.InvariantCulture, $"ip -6 addr replace {address}/128 dev lo nodad\n");
+            }
+            else
+            {
+                s.Append(CultureInfo.InvariantCulture, $"ip addr replace {address}/32 dev lo\n");
+            }
         }
 
         foreach (var route in node.Routes)
         {
-            s.Append(CultureInfo.InvariantCulture, $"ip route replace {route.DestinationText} via {route.Via}\n");
+            s.Append(route.IsIpv6 ? "ip -6 route replace " : "ip route replace ")
+                .Append(CultureInfo.InvariantCulture, $"{route.DestinationText} via {route.Via}\n");
         }
 
         foreach (var command in node.Commands)
@@ -107,6 +134,8 @@ public static class NodeWiring
         string.Create(
             CultureInfo.InvariantCulture,
             $"n={(int)(timeout.TotalMilliseconds / 20)}; while [ ! -e {MarkerPath} ]; do n=$((n - 1)); if [ \"$n\" -le 0 ]; then echo 'not wired' >&2; exit 1; fi; sleep 0.02; done; cat {MarkerPath}");
+
+    private static bool IsIpv6(System.Net.IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
 
     /// <summary>Shell commands printing <c>ethN MAC IFLINK</c> for each of the first <paramref name="count"/> interfaces.</summary>
     /// <param name="count">How many interfaces.</param>

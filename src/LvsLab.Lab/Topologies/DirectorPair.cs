@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using LvsLab.Lab.Model;
 
 namespace LvsLab.Lab.Topologies;
@@ -11,6 +12,9 @@ namespace LvsLab.Lab.Topologies;
 /// <c>LVS_VRRP</c> (and <c>LVS_SYNC</c>, <c>LVS_SLOPPY_TCP</c>). In NAT the real servers' gateway
 /// must move with the VIP: it becomes a floating address (host 254 of the real servers' network,
 /// <c>LVS_VRRP_ADDRESSES</c>) that the master answers for, and the real servers route through it.
+/// In a dual-stack lab the second director's IPv6 addresses and the floating gateway's follow
+/// the same plan (<see cref="Ipv6Plan.Map"/>); the IPv6 floating gateway is a floating address of
+/// the lab but not yet in <c>LVS_VRRP_ADDRESSES</c>.
 /// </summary>
 public static class DirectorPair
 {
@@ -54,13 +58,30 @@ public static class DirectorPair
                 }
 
                 gateways[nic.Address] = floating;
+
+                // A dual-stack network's IPv6 gateway floats the same way (the IPv6 twin of host 254).
+                if (nic.Address6 is { } address6 && network.Subnet6 is { } subnet6)
+                {
+                    var floating6 = Twin(nic, floating, AddressMath.Offset(subnet6.BaseAddress, 254));
+                    if (taken.Contains(floating6) || !subnet6.Contains(floating6))
+                    {
+                        throw new ArgumentException($"the pair's floating gateway {floating6} on network '{nic.Network}' is taken or outside it");
+                    }
+
+                    gateways[address6] = floating6;
+                }
             }
         }
 
-        var second = director.Interfaces.Select(i => i with { Address = AddressMath.Offset(i.Address, 1) }).ToList();
-        if (second.FirstOrDefault(n => taken.Contains(n.Address)) is { } clash)
+        var second = director.Interfaces.Select(i => i with
         {
-            throw new ArgumentException($"the second director would take {clash.Address} on network '{clash.Network}', which another node holds");
+            Address = AddressMath.Offset(i.Address, 1),
+            Address6 = i.Address6 is null ? null : Twin(i, AddressMath.Offset(i.Address, 1), AddressMath.Offset(i.Address6, 1)),
+        }).ToList();
+        if (second.FirstOrDefault(n => taken.Contains(n.Address) || (n.Address6 is { } a6 && taken.Contains(a6))) is { } clash)
+        {
+            var address = taken.Contains(clash.Address) ? clash.Address : clash.Address6;
+            throw new ArgumentException($"the second director would take {address} on network '{clash.Network}', which another node holds");
         }
 
         LabNode Member(string name, IReadOnlyList<NodeInterface> interfaces, int priority, string faults)
@@ -73,7 +94,8 @@ public static class DirectorPair
             };
             if (gateways.Count > 0)
             {
-                environment["LVS_VRRP_ADDRESSES"] = string.Join(",", gateways.Values.Select(g => g.ToString()));
+                // IPv4 only for now: holding an IPv6 floating address is the director's IPv6 work.
+                environment["LVS_VRRP_ADDRESSES"] = string.Join(",", gateways.Values.Where(g => g.AddressFamily == AddressFamily.InterNetwork).Select(g => g.ToString()));
             }
 
             if (faults.Length > 0)
@@ -103,6 +125,11 @@ public static class DirectorPair
 
         return topology with { Nodes = nodes, FloatingAddresses = [.. topology.FloatingAddresses, .. gateways.Values] };
     }
+
+    // The IPv6 address beside IPv4 address ipv4 on nic's network: its mapping when the lab uses
+    // the mapping there (Ipv6Plan), else the fallback.
+    private static IPAddress Twin(NodeInterface nic, IPAddress ipv4, IPAddress fallback) =>
+        nic.Address6 is { } address6 && address6.Equals(Ipv6Plan.Map(nic.Address)) ? Ipv6Plan.Map(ipv4) : fallback;
 }
 
 /// <summary>The VRRP settings of a <see cref="DirectorPair"/>.</summary>

@@ -108,7 +108,7 @@ public static class DrLab
             });
         }
 
-        return new LabTopology
+        var lab = new LabTopology
         {
             Name = name,
             Mode = "dr",
@@ -117,6 +117,8 @@ public static class DrLab
             Networks = [front, lan],
             Nodes = nodes,
         };
+
+        return options.Ipv6 ? Ipv6Plan.DualStack(lab) : lab;
     }
 
     /// <summary>The director's rules for a DR service, in <c>ipvsadm-save -n</c> form.</summary>

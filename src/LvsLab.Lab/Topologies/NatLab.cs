@@ -94,7 +94,7 @@ public static class NatLab
             });
         }
 
-        return new LabTopology
+        var lab = new LabTopology
         {
             Name = name,
             Mode = "nat",
@@ -103,6 +103,8 @@ public static class NatLab
             Networks = [new LabNetwork("front", plan.Front), new LabNetwork("back", plan.Lan)],
             Nodes = nodes,
         };
+
+        return options.Ipv6 ? Ipv6Plan.DualStack(lab) : lab;
     }
 
     /// <summary>The director's rules: TCP VIP:80 → RIP:8080 and UDP VIP:53 → RIP:5353, both masquerading.</summary>

@@ -15,4 +15,11 @@ public sealed record NatLabOptions
     /// a negative control).
     /// </summary>
     public bool RouteRepliesThroughDirector { get; init; } = true;
+
+    /// <summary>
+    /// Whether the lab is dual-stack (<see cref="Ipv6Plan.DualStack"/>): every network gets its
+    /// unique-local IPv6 /64, every node its IPv6 address, the lab its VIP6, and IPv6 routes
+    /// mirror the IPv4 ones. The director's rules stay IPv4.
+    /// </summary>
+    public bool Ipv6 { get; init; }
 }

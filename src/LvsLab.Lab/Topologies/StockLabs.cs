@@ -18,13 +18,14 @@ public static class StockLabs
     /// <param name="labName">The lab's name.</param>
     /// <param name="slot">Its address slot.</param>
     /// <param name="servers">How many real servers.</param>
+    /// <param name="ipv6">Whether the lab is dual-stack (<see cref="Ipv6Plan.DualStack"/>).</param>
     /// <returns>The topology.</returns>
-    public static LabTopology Create(string kind, string labName, int slot, int servers = 3) => kind switch
+    public static LabTopology Create(string kind, string labName, int slot, int servers = 3, bool ipv6 = false) => kind switch
     {
-        "dr" => WithDirectorEnvironment(DrLab.Create(labName, slot, new DrLabOptions { Servers = servers }), HealthCheck.LabDefault.Environment),
-        "nat" => WithDirectorEnvironment(NatLab.Create(labName, slot, new NatLabOptions { Servers = servers }), HealthCheck.LabDefault.Environment),
-        "tun" => WithDirectorEnvironment(TunLab.Create(labName, slot, new TunLabOptions { Servers = servers }), HealthCheck.LabDefault.Environment),
-        "seed" => SeedLab.Create(labName),
+        "dr" => WithDirectorEnvironment(DrLab.Create(labName, slot, new DrLabOptions { Servers = servers, Ipv6 = ipv6 }), HealthCheck.LabDefault.Environment),
+        "nat" => WithDirectorEnvironment(NatLab.Create(labName, slot, new NatLabOptions { Servers = servers, Ipv6 = ipv6 }), HealthCheck.LabDefault.Environment),
+        "tun" => WithDirectorEnvironment(TunLab.Create(labName, slot, new TunLabOptions { Servers = servers, Ipv6 = ipv6 }), HealthCheck.LabDefault.Environment),
+        "seed" => ipv6 ? Ipv6Plan.DualStack(SeedLab.Create(labName)) : SeedLab.Create(labName),
         _ => throw new ArgumentException($"unknown lab '{kind}' (known: {string.Join(", ", Names)})", nameof(kind)),
     };
 
@@ -33,10 +34,11 @@ public static class StockLabs
     /// <param name="labName">The lab's name; null keeps the file's (the kind).</param>
     /// <param name="slot">Its address slot.</param>
     /// <param name="servers">How many real servers; null keeps the file's count (ignored by the seed lab).</param>
+    /// <param name="ipv6">Whether the lab is dual-stack (the file's <c>ipv6</c> replaced); null keeps the file's (IPv4 only in the stock files).</param>
     /// <returns>The topology.</returns>
     /// <exception cref="TopologyFileException">The lab name or server count is refused.</exception>
-    public static LabTopology Load(string kind, string? labName, int slot, int? servers = null) =>
-        LabFile.Parse(FileText(kind), $"lab/{kind}.lab.yml", labName, slot, servers);
+    public static LabTopology Load(string kind, string? labName, int slot, int? servers = null, bool? ipv6 = null) =>
+        LabFile.Parse(FileText(kind), $"lab/{kind}.lab.yml", labName, slot, servers, ipv6);
 
     /// <summary>The text of stock lab <paramref name="kind"/>'s topology file, e.g. to copy and edit.</summary>
     /// <param name="kind">A name from <see cref="Names"/>.</param>

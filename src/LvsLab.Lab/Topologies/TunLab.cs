@@ -112,7 +112,7 @@ public static class TunLab
             });
         }
 
-        return new LabTopology
+        var lab = new LabTopology
         {
             Name = name,
             Mode = "tun",
@@ -121,6 +121,8 @@ public static class TunLab
             Networks = [new LabNetwork("front", plan.Front), new LabNetwork("lan", plan.Lan), new LabNetwork("far", plan.Far)],
             Nodes = nodes,
         };
+
+        return options.Ipv6 ? Ipv6Plan.DualStack(lab) : lab;
     }
 
     /// <summary>The director's rules: VIP:80 and VIP:9000 (uploads) to every real server by IP-in-IP.</summary>

@@ -18,4 +18,11 @@ public sealed record TunLabOptions
     /// them as martians — the TUN pitfall, as a negative control.
     /// </summary>
     public bool StrictRpFilter { get; init; }
+
+    /// <summary>
+    /// Whether the lab is dual-stack (<see cref="Ipv6Plan.DualStack"/>): every network gets its
+    /// unique-local IPv6 /64, every node its IPv6 address, the lab its VIP6 (held on the real servers' <c>lo</c> beside the VIP), and IPv6 routes
+    /// mirror the IPv4 ones. The director's rules stay IPv4.
+    /// </summary>
+    public bool Ipv6 { get; init; }
 }

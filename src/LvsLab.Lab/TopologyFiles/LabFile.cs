@@ -16,12 +16,13 @@ public static partial class LabFile
     /// <param name="name">A lab name replacing the file's <c>name</c>; null keeps the file's.</param>
     /// <param name="slot">The address slot whose subnets the <c>auto</c> networks take (see <see cref="AddressPlan"/>).</param>
     /// <param name="servers">A real-server count replacing <c>realServers.count</c>; null keeps the file's (ignored without a group).</param>
+    /// <param name="ipv6">Whether the lab is dual-stack, replacing the file's <c>ipv6</c>; null keeps the file's.</param>
     /// <returns>The topology, validated.</returns>
     /// <exception cref="TopologyFileException">The file has problems.</exception>
-    public static LabTopology Load(string path, string? name = null, int slot = 0, int? servers = null)
+    public static LabTopology Load(string path, string? name = null, int slot = 0, int? servers = null, bool? ipv6 = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllText(path), path, name, slot, servers);
+        return Parse(File.ReadAllText(path), path, name, slot, servers, ipv6);
     }
 
     /// <summary>Loads a topology from the text of a topology file.</summary>
@@ -30,9 +31,10 @@ public static partial class LabFile
     /// <param name="name">A lab name replacing the file's <c>name</c>; null keeps the file's.</param>
     /// <param name="slot">The address slot whose subnets the <c>auto</c> networks take.</param>
     /// <param name="servers">A real-server count replacing <c>realServers.count</c>; null keeps the file's.</param>
+    /// <param name="ipv6">Whether the lab is dual-stack (<see cref="Ipv6Plan.DualStack"/>), replacing the file's <c>ipv6</c>; null keeps the file's.</param>
     /// <returns>The topology, validated.</returns>
     /// <exception cref="TopologyFileException">The text has problems.</exception>
-    public static LabTopology Parse(string text, string fileName, string? name = null, int slot = 0, int? servers = null)
+    public static LabTopology Parse(string text, string fileName, string? name = null, int slot = 0, int? servers = null, bool? ipv6 = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
@@ -47,11 +49,25 @@ public static partial class LabFile
         }
 
         // The resolver runs even after schema problems, to report every problem at once.
-        var spec = new LabFileReader(problems).Read(root, name, servers);
+        var spec = new LabFileReader(problems).Read(root, name, servers, ipv6);
         var topology = spec is null ? null : new LabFileResolver(problems, spec, slot).Resolve();
         if (topology is null || problems.Any)
         {
             throw problems.Any ? problems.ToException() : new InvalidOperationException("the topology file could not be resolved, yet no problem was recorded");
+        }
+
+        if (spec!.Ipv6)
+        {
+            try
+            {
+                topology = Ipv6Plan.DualStack(topology);
+            }
+            catch (ArgumentException e)
+            {
+                var (line, field) = Locate(spec, e.Message);
+                problems.Add(line, field, e.Message.Split(" (Parameter", 2)[0]);
+                throw problems.ToException();
+            }
         }
 
         foreach (var problem in topology.Validate())
@@ -81,6 +97,11 @@ public static partial class LabFile
         if (problem.StartsWith("lab name", StringComparison.Ordinal))
         {
             return (spec.NameLine, "name");
+        }
+
+        if (problem.StartsWith("VIP6", StringComparison.Ordinal))
+        {
+            return (spec.Vip?.Line ?? 1, "vip");
         }
 
         var match = Subject().Match(problem);

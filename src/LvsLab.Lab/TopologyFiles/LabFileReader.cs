@@ -14,7 +14,7 @@ internal sealed partial class LabFileReader(FileProblems problems)
     /// <summary>The most real servers a group may have.</summary>
     public const int MaxServers = 50;
 
-    private static readonly string[] TopKeys = ["name", "mode", "vip", "port", "health", "directors", "networks", "nodes", "realServers"];
+    private static readonly string[] TopKeys = ["name", "mode", "vip", "port", "ipv6", "health", "directors", "networks", "nodes", "realServers"];
     private static readonly string[] HealthKeys = ["check", "interval", "timeout", "fall", "rise"];
     private static readonly string[] NetworkKeys = ["subnet"];
     private static readonly string[] NodeKeys = ["role", "image", "interfaces", "routes", "loopback", "sysctls", "capabilities", "environment", "commands", "devices", "readiness", "files"];
@@ -34,8 +34,9 @@ internal sealed partial class LabFileReader(FileProblems problems)
     /// <param name="root">The document's root; null for an empty file.</param>
     /// <param name="nameOverride">A lab name replacing the file's.</param>
     /// <param name="serversOverride">A real-server count replacing the file's.</param>
+    /// <param name="ipv6Override">Whether the lab is dual-stack, replacing the file's <c>ipv6</c>; null keeps the file's.</param>
     /// <returns>The lab as written; null when its shape is too broken to go on.</returns>
-    public LabSpec? Read(YamlTreeNode? root, string? nameOverride, int? serversOverride)
+    public LabSpec? Read(YamlTreeNode? root, string? nameOverride, int? serversOverride, bool? ipv6Override = null)
     {
         if (root is null)
         {
@@ -61,6 +62,20 @@ internal sealed partial class LabFileReader(FileProblems problems)
             }
 
             port = p;
+        }
+
+        // ipv6: true | false — true makes the lab dual-stack by the stock mapping (Ipv6Plan).
+        var ipv6 = false;
+        if (entries.TryGetValue("ipv6", out var ipv6Entry) && Text(ipv6Entry.Value, "ipv6") is { } ipv6Text)
+        {
+            if (ipv6Text.Value is "true" or "false")
+            {
+                ipv6 = ipv6Text.Value == "true";
+            }
+            else
+            {
+                problems.Add(ipv6Text.Line, "ipv6", $"expected true or false, found '{ipv6Text.Value}'");
+            }
         }
 
         var health = entries.TryGetValue("health", out var healthEntry) ? Health(healthEntry.Value) : null;
@@ -121,6 +136,7 @@ internal sealed partial class LabFileReader(FileProblems problems)
             Mode = mode?.Value ?? "",
             Vip = vip,
             Port = port,
+            Ipv6 = ipv6Override ?? ipv6,
             Health = health,
             Directors = directors,
             DirectorsLine = directorsLine,

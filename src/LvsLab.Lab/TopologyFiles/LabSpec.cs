@@ -18,6 +18,9 @@ internal sealed record LabSpec
     /// <summary>The service port.</summary>
     public required int Port { get; init; }
 
+    /// <summary>Whether the lab is dual-stack (<c>ipv6: true</c>, or the loader's override).</summary>
+    public bool Ipv6 { get; init; }
+
     /// <summary>The director's health checks (<c>health:</c>); null: none set in the file.</summary>
     public LvsLab.Lab.Model.HealthCheck? Health { get; init; }
 
