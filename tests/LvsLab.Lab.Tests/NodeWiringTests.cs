@@ -45,6 +45,57 @@ public sealed class NodeWiringTests : IDisposable
     }
 
     [Fact]
+    public void ADualStackRealServerAddsItsIpv6AddressTheVip6OnLoAndItsIpv6RouteWithoutDad()
+    {
+        var rs = StockLabs.Load("dr", "w", 3, ipv6: true).Node("rs1");
+        var (exit, log, output) = Run(rs, "eth0 " + rs.Interfaces[0].Address, "echo program ran", "");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(
+            [
+                "ip -6 route del default",
+                "ip -6 addr replace fd00:10:77:7::11/64 dev eth0 nodad",
+                "ip -6 addr replace fd00:10:77:7::100/128 dev lo nodad",
+                "ip -6 route replace default via fd00:10:77:7::2",
+            ],
+            log.Where(l => l.StartsWith("ip -6 ", StringComparison.Ordinal)));
+        Assert.Contains("ip addr replace 10.77.7.100/32 dev lo", log);
+        Assert.Contains("ip route replace default via 10.77.7.2", log);
+        Assert.Contains("program ran", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EachInterfaceOfADualStackRouterGetsItsOwnIpv6Address()
+    {
+        var router = StockLabs.Create("tun", "w", 2, ipv6: true).Node("router");
+
+        var script = NodeWiring.Script(router);
+
+        Assert.Contains("ip -6 addr replace fd00:10:77:4::2/64 dev eth0 nodad\n", script, StringComparison.Ordinal);
+        Assert.Contains("ip -6 addr replace fd00:10:77:5::2/64 dev eth1 nodad\n", script, StringComparison.Ordinal);
+        Assert.Contains("ip -6 addr replace fd00:10:78:2::2/64 dev eth2 nodad\n", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dr")]
+    [InlineData("nat")]
+    [InlineData("tun")]
+    [InlineData("seed")]
+    public void TheDualStackScriptIsTheIpv4ScriptPlusIpv6LinesAndTheIpv4ScriptHasNone(string kind)
+    {
+        var ipv4 = StockLabs.Create(kind, "w", 3);
+        var dual = StockLabs.Create(kind, "w", 3, ipv6: true);
+
+        foreach (var node in ipv4.Nodes)
+        {
+            var script = NodeWiring.Script(node);
+            Assert.DoesNotContain("ip -6", script, StringComparison.Ordinal);
+            var withoutIpv6 = string.Concat(NodeWiring.Script(dual.Node(node.Name)).Split('\n').Where(l => !l.StartsWith("ip -6 ", StringComparison.Ordinal)).Select(l => l + "\n"));
+            Assert.Equal(script + "\n", withoutIpv6);
+        }
+    }
+
+    [Fact]
     public void InterfacesAttachedInAnotherOrderAreNamedInTheTopologysOrder()
     {
         // The seed lab's router has four networks; after a restart the engine attached them

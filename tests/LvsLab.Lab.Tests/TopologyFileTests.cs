@@ -69,6 +69,22 @@ public sealed class TopologyFileTests
             typeof(LabNode).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData(typeof(LabTopology))]
+    [InlineData(typeof(LabNetwork))]
+    [InlineData(typeof(NodeInterface))]
+    public void CanonicalTextCoversEveryTopologyNetworkAndInterfaceField(Type type)
+    {
+        var written = type == typeof(LabTopology) ? TopologyText.TopologyFields
+            : type == typeof(LabNetwork) ? TopologyText.NetworkFields
+            : TopologyText.InterfaceFields;
+
+        // Settable properties are data; the others (IsDualStack, HostGateway, NodeAddresses…) derive from them.
+        Assert.Equal(
+            written.Order(StringComparer.Ordinal),
+            type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void StockLabFileKeepsItsNameUnlessOverridden()
     {

@@ -10,16 +10,36 @@ public static class TopologyText
     public static IReadOnlyList<string> NodeFields { get; } =
         ["Name", "Role", "Image", "Interfaces", "LoopbackAddresses", "Routes", "Sysctls", "Capabilities", "CpuShares", "Environment", "Commands", "Devices", "Readiness", "Files"];
 
+    /// <summary>The settable properties of <see cref="LabTopology"/> that <see cref="Of"/> writes.</summary>
+    public static IReadOnlyList<string> TopologyFields { get; } = ["Name", "Mode", "Vip", "Vip6", "Port", "Networks", "Nodes", "FloatingAddresses"];
+
+    /// <summary>The settable properties of <see cref="LabNetwork"/> that <see cref="Of"/> writes.</summary>
+    public static IReadOnlyList<string> NetworkFields { get; } = ["Name", "Subnet", "Subnet6"];
+
+    /// <summary>The settable properties of <see cref="NodeInterface"/> that <see cref="Of"/> writes.</summary>
+    public static IReadOnlyList<string> InterfaceFields { get; } = ["Network", "Address", "Address6"];
+
+    // IPv6 fields are written only when set, so an IPv4-only lab's text is what it always was.
     public static string Of(LabTopology lab)
     {
         var text = new StringBuilder();
         text.AppendLine($"name {lab.Name}");
         text.AppendLine($"mode {lab.Mode}");
         text.AppendLine($"vip {lab.Vip}");
+        if (lab.Vip6 is not null)
+        {
+            text.AppendLine($"vip6 {lab.Vip6}");
+        }
+
         text.AppendLine($"port {lab.Port}");
+        foreach (var address in lab.FloatingAddresses)
+        {
+            text.AppendLine($"floating {address}");
+        }
+
         foreach (var network in lab.Networks)
         {
-            text.AppendLine($"network {network.Name} {network.Subnet}");
+            text.AppendLine(network.Subnet6 is { } subnet6 ? $"network {network.Name} {network.Subnet} {subnet6}" : $"network {network.Name} {network.Subnet}");
         }
 
         foreach (var node in lab.Nodes)
@@ -29,7 +49,7 @@ public static class TopologyText
             text.AppendLine($"  image {node.Image}");
             foreach (var nic in node.Interfaces)
             {
-                text.AppendLine($"  interface {nic.Network} {nic.Address}");
+                text.AppendLine(nic.Address6 is { } address6 ? $"  interface {nic.Network} {nic.Address} {address6}" : $"  interface {nic.Network} {nic.Address}");
             }
 
             foreach (var address in node.LoopbackAddresses)
