@@ -45,7 +45,8 @@ public static class LabCommands
         var forwarder = new Option<string>("--forwarder") { Description = "what forwards in the director: lvslab (the C# lvs-director), lvslab-pcap (the same with libpcap frame I/O), nftables (DR, NAT), ipvs (kernel IPVS), xdp (an XDP program, DR), or image:NAME:TAG (your own)", DefaultValueFactory = _ => LabForwarders.LvsLab };
         var directors = new Option<int>("--directors") { Description = "1, or 2 for a VRRP pair (director1 the master, director2 the backup; in NAT the real servers' gateway floats with the VIP; forwarders that speak VRRP: lvslab and lvslab-pcap, with connection sync, and nftables, with keepalived)", DefaultValueFactory = _ => 1 };
         var second = new Option<string?>("--second-forwarder") { Description = "with --directors 2: director2's forwarder when the pair mixes two (e.g. --forwarder lvslab --second-forwarder nftables: lvs-director beside keepalived)" };
-        var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder, directors, second };
+        var ipv6 = new Option<bool>("--ipv6") { Description = "dual stack: every lab network gets a unique-local IPv6 /64 beside its IPv4 subnet (fd00:10:77:X::H beside 10.77.X.H), a VIP6 beside the VIP, real servers that answer on both (as ipv6: true in a topology file)" };
+        var command = new Command("up", "bring a lab up from a topology file or a stock lab, and leave it running") { kind, name, servers, forwarder, directors, second, ipv6 };
         command.SetAction(async (result, ct) =>
         {
             var labKind = result.GetValue(kind)!;
@@ -62,9 +63,10 @@ public static class LabCommands
             {
                 // The file is read and checked before anything is made.
                 var slot = await runtime.FreeSlotAsync(ct);
+                bool? dualStack = result.GetValue(ipv6) ? true : null;
                 var topology = isFile
-                    ? LabFile.Load(labKind, result.GetValue(name), slot, result.GetValue(servers))
-                    : StockLabs.Load(labKind, result.GetValue(name), slot, result.GetValue(servers));
+                    ? LabFile.Load(labKind, result.GetValue(name), slot, result.GetValue(servers), dualStack)
+                    : StockLabs.Load(labKind, result.GetValue(name), slot, result.GetValue(servers), dualStack);
                 switch (result.GetValue(directors))
                 {
                     case 1 when LabForwarders.IsPair(topology):
@@ -233,6 +235,7 @@ public static class LabCommands
         name = lab.Name,
         mode = lab.Mode,
         vip = lab.Vip,
+        vip6 = lab.Vip6,
         port = lab.Port,
         owner = lab.Owner,
         nodes = lab.Nodes.Select(n => health.TryGetValue(n.Name, out var h)
@@ -244,7 +247,7 @@ public static class LabCommands
 
     private static void PrintTable(LabStatus lab, IReadOnlyDictionary<string, string> health)
     {
-        Console.WriteLine($"lab {lab.Name}: mode {lab.Mode}, VIP {lab.Vip}:{lab.Port}");
+        Console.WriteLine($"lab {lab.Name}: mode {lab.Mode}, VIP {lab.Vip}:{lab.Port}{(lab.Vip6 is { } vip6 ? $", VIP6 [{vip6}]:{lab.Port}" : string.Empty)}");
         Console.WriteLine($"  {"NODE",-10} {"ROLE",-11} {"CONTAINER",-28} {"STATE",-8} {"HEALTH",-9} ADDRESSES");
         foreach (var node in lab.Nodes)
         {

@@ -48,7 +48,10 @@ internal sealed class AttachedLab : IRunningLab
         var labNetworks = networks
             .Select(n => new LabNetwork(
                 Label(n.Labels, LabLabels.Network) ?? n.Name,
-                IPNetwork.Parse(n.IPAM?.Config?.FirstOrDefault()?.Subnet ?? "0.0.0.0/32")))
+                IPNetwork.Parse(n.IPAM?.Config?.FirstOrDefault(c => !c.Subnet.Contains(':', StringComparison.Ordinal))?.Subnet ?? "0.0.0.0/32"))
+            {
+                Subnet6 = n.IPAM?.Config?.FirstOrDefault(c => c.Subnet.Contains(':', StringComparison.Ordinal)) is { } v6 ? IPNetwork.Parse(v6.Subnet) : null,
+            })
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
         var dockerNetworkOf = networks.ToDictionary(n => Label(n.Labels, LabLabels.Network) ?? n.Name, n => n.Name, StringComparer.Ordinal);
@@ -64,11 +67,12 @@ internal sealed class AttachedLab : IRunningLab
             var order = (Label(container.Labels, LabLabels.Interfaces) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
             var endpoints = container.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>();
             var interfaces = order
-                .Select(network => new NodeInterface(
-                    network,
-                    IPAddress.Parse(endpoints.TryGetValue(dockerNetworkOf.GetValueOrDefault(network, network), out var e)
-                        ? e.IPAMConfig?.IPv4Address ?? e.IPAddress
-                        : "0.0.0.0")))
+                .Select(network => endpoints.TryGetValue(dockerNetworkOf.GetValueOrDefault(network, network), out var e)
+                    ? new NodeInterface(network, IPAddress.Parse(e.IPAMConfig?.IPv4Address ?? e.IPAddress))
+                    {
+                        Address6 = (e.IPAMConfig?.IPv6Address ?? e.GlobalIPv6Address) is { Length: > 0 } v6 ? IPAddress.Parse(v6) : null,
+                    }
+                    : new NodeInterface(network, IPAddress.Any))
                 .ToList();
             var image = container.Image.Split(':')[0];
             labNodes.Add(new LabNode
@@ -91,6 +95,7 @@ internal sealed class AttachedLab : IRunningLab
             Name = labName,
             Mode = Label(first, LabLabels.Mode) ?? "?",
             Vip = IPAddress.TryParse(Label(first, LabLabels.Vip), out var vip) ? vip : IPAddress.Any,
+            Vip6 = IPAddress.TryParse(Label(first, LabLabels.Vip6), out var vip6) ? vip6 : null,
             Port = int.TryParse(Label(first, LabLabels.Port), CultureInfo.InvariantCulture, out var port) ? port : 0,
             Networks = labNetworks,
             Nodes = labNodes,

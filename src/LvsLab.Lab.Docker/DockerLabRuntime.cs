@@ -98,7 +98,7 @@ public sealed class DockerLabRuntime : ILabRuntime
                         new NetworkConnectParameters
                         {
                             Container = container.Id,
-                            EndpointConfig = new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = nic.Address.ToString() } },
+                            EndpointConfig = new EndpointSettings { IPAMConfig = EndpointAddresses(nic) },
                         },
                         cancellationToken);
                 }
@@ -296,7 +296,10 @@ public sealed class DockerLabRuntime : ILabRuntime
                     Label(first.Labels, LabLabels.Vip) ?? "?",
                     int.TryParse(Label(first.Labels, LabLabels.Port), CultureInfo.InvariantCulture, out var port) ? port : 0,
                     Label(first.Labels, LabLabels.Owner) ?? "?",
-                    nodes);
+                    nodes)
+                {
+                    Vip6 = string.IsNullOrEmpty(Label(first.Labels, LabLabels.Vip6)) ? null : Label(first.Labels, LabLabels.Vip6),
+                };
             })
             .ToList();
     }
@@ -391,6 +394,12 @@ public sealed class DockerLabRuntime : ILabRuntime
         [LabLabels.Owner] = owner.Value,
     };
 
+    // The fixed addresses of one attachment: IPv4, and IPv6 in a dual-stack lab.
+    private static EndpointIPAMConfig EndpointAddresses(NodeInterface nic) =>
+        nic.Address6 is { } address6
+            ? new() { IPv4Address = nic.Address.ToString(), IPv6Address = address6.ToString() }
+            : new() { IPv4Address = nic.Address.ToString() };
+
     private static INetwork BuildNetwork(LabTopology topology, LabNetwork network, LabOwner owner)
     {
         var builder = new NetworkBuilder()
@@ -402,10 +411,16 @@ public sealed class DockerLabRuntime : ILabRuntime
             {
                 // Internal: no route off the machine, whatever a container tries.
                 p.Internal = true;
-                p.IPAM = new IPAM
+                var config = new List<IPAMConfig> { new() { Subnet = network.Subnet.ToString(), Gateway = network.HostGateway.ToString() } };
+                if (network.Subnet6 is { } subnet6)
                 {
-                    Config = [new IPAMConfig { Subnet = network.Subnet.ToString(), Gateway = network.HostGateway.ToString() }],
-                };
+                    // Dual stack: a unique-local /64 beside the IPv4 subnet. The host's side of the
+                    // bridge takes its first address and, as the host does not forward IPv6, routes nothing.
+                    p.EnableIPv6 = true;
+                    config.Add(new IPAMConfig { Subnet = subnet6.ToString(), Gateway = network.HostGateway6!.ToString() });
+                }
+
+                p.IPAM = new IPAM { Config = config };
             });
         foreach (var (key, value) in CommonLabels(topology, owner))
         {
@@ -431,12 +446,13 @@ public sealed class DockerLabRuntime : ILabRuntime
             .WithLabel(LabLabels.Role, node.Role.ToString().ToLowerInvariant())
             .WithLabel(LabLabels.Mode, topology.Mode)
             .WithLabel(LabLabels.Vip, topology.Vip.ToString())
+            .WithLabel(LabLabels.Vip6, topology.Vip6?.ToString() ?? string.Empty)
             .WithLabel(LabLabels.Port, topology.Port.ToString(CultureInfo.InvariantCulture))
             .WithLabel(LabLabels.Interfaces, string.Join(',', node.Interfaces.Select(i => i.Network)))
             .WithEnvironment("LVSLAB_NODE", node.Name)
             .WithCreateParameterModifier(p =>
             {
-                p.NetworkingConfig!.EndpointsConfig[firstNetwork.Name].IPAMConfig = new EndpointIPAMConfig { IPv4Address = first.Address.ToString() };
+                p.NetworkingConfig!.EndpointsConfig[firstNetwork.Name].IPAMConfig = EndpointAddresses(first);
                 p.HostConfig!.CapAdd = [.. node.Capabilities];
                 p.HostConfig.Sysctls = node.Sysctls.ToDictionary(kv => kv.Key, kv => kv.Value);
                 p.HostConfig.CPUShares = node.CpuShares;

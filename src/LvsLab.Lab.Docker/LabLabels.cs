@@ -24,6 +24,9 @@ public static class LabLabels
     /// <summary>The lab's VIP (containers).</summary>
     public const string Vip = "lvslab.vip";
 
+    /// <summary>The lab's IPv6 VIP, in a dual-stack lab (containers).</summary>
+    public const string Vip6 = "lvslab.vip6";
+
     /// <summary>The lab's service port (containers).</summary>
     public const string Port = "lvslab.port";
 

@@ -7,7 +7,11 @@ namespace LvsLab.Lab.Runtime;
 /// <param name="Port">The virtual service's port.</param>
 /// <param name="Owner">Who owns it.</param>
 /// <param name="Nodes">Its nodes.</param>
-public sealed record LabStatus(string Name, string Mode, string Vip, int Port, string Owner, IReadOnlyList<NodeStatus> Nodes);
+public sealed record LabStatus(string Name, string Mode, string Vip, int Port, string Owner, IReadOnlyList<NodeStatus> Nodes)
+{
+    /// <summary>The IPv6 virtual IP of a dual-stack lab; null in an IPv4-only one.</summary>
+    public string? Vip6 { get; init; }
+}
 
 /// <summary>A node as Docker reports it.</summary>
 /// <param name="Name">The node's name.</param>
