@@ -19,6 +19,7 @@ public sealed class NodeWiringTests : IDisposable
         echo "ip $*" >>"$WIRE_DIR/log"
         case "$*" in
           "-o -4 addr show") awk '{ printf "%d: %s    inet %s/24 brd 10.0.0.255 scope global %s\n", NR + 1, $1, $2, $1 }' "$state" ;;
+          "-o -6 addr show") awk 'NF > 2 { printf "%d: %s    inet6 %s/64 scope global nodad \\       valid_lft forever preferred_lft forever\n", NR + 1, $1, $3 }' "$state" ;;
           "link set dev "*" name "*) sed -i "s/^$4 /$6 /" "$state" ;;
           "link show dev "*) grep -q "^$4 " "$state"; exit $? ;;
         esac
@@ -48,7 +49,7 @@ public sealed class NodeWiringTests : IDisposable
     public void ADualStackRealServerAddsItsIpv6AddressTheVip6OnLoAndItsIpv6RouteWithoutDad()
     {
         var rs = StockLabs.Load("dr", "w", 3, ipv6: true).Node("rs1");
-        var (exit, log, output) = Run(rs, "eth0 " + rs.Interfaces[0].Address, "echo program ran", "");
+        var (exit, log, output) = Run(rs, $"eth0 {rs.Interfaces[0].Address} {rs.Interfaces[0].Address6}", "echo program ran", "");
 
         Assert.Equal(0, exit);
         Assert.Equal(
@@ -62,6 +63,24 @@ public sealed class NodeWiringTests : IDisposable
         Assert.Contains("ip addr replace 10.77.7.100/32 dev lo", log);
         Assert.Contains("ip route replace default via 10.77.7.2", log);
         Assert.Contains("program ran", output, StringComparison.Ordinal);
+
+        // Docker's own IPv6 assignment is waited for before the interface is touched.
+        Assert.True(log.IndexOf("ip -o -6 addr show") < log.IndexOf("ip -6 addr replace fd00:10:77:7::11/64 dev eth0 nodad"));
+    }
+
+    [Fact]
+    public void TheScriptWaitsForDockersIpv6AddressAfterTheIpv4OneBeforeTouchingTheInterface()
+    {
+        var rs = StockLabs.Load("dr", "w", 3, ipv6: true).Node("rs1");
+
+        var script = NodeWiring.Script(rs);
+
+        var waitIpv4 = script.IndexOf("dev_of \"$a\"", StringComparison.Ordinal);
+        var waitIpv6 = script.IndexOf("for a in fd00:10:77:7::11; do\n  while ! ip -o -6 addr show | grep -q \" inet6 $a/\"; do", StringComparison.Ordinal);
+        var rename = script.IndexOf("ip link set dev", StringComparison.Ordinal);
+        Assert.True(waitIpv4 > 0 && waitIpv6 > waitIpv4, script);
+        Assert.True(rename == -1 || rename > waitIpv6, script);
+        Assert.True(script.IndexOf("ip -6 addr replace", StringComparison.Ordinal) > waitIpv6);
     }
 
     [Fact]
@@ -90,7 +109,7 @@ public sealed class NodeWiringTests : IDisposable
         {
             var script = NodeWiring.Script(node);
             Assert.DoesNotContain("ip -6", script, StringComparison.Ordinal);
-            var withoutIpv6 = string.Concat(NodeWiring.Script(dual.Node(node.Name)).Split('\n').Where(l => !l.StartsWith("ip -6 ", StringComparison.Ordinal)).Select(l => l + "\n"));
+            var withoutIpv6 = string.Concat(WithoutIpv6Wait(NodeWiring.Script(dual.Node(node.Name)).Split('\n')).Where(l => !l.StartsWith("ip -6 ", StringComparison.Ordinal)).Select(l => l + "\n"));
             Assert.Equal(script + "\n", withoutIpv6);
         }
     }
@@ -131,6 +150,27 @@ public sealed class NodeWiringTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "marker"), "eth0 02:42:0a:00:00:02 7\n");
         Assert.Equal(0, Shell(command, out var printed));
         Assert.Equal("eth0 02:42:0a:00:00:02 7\n", printed);
+    }
+
+    // The lines of a script without its wait for the IPv6 addresses (from "for a in fd…" to its "done").
+    private static IEnumerable<string> WithoutIpv6Wait(IEnumerable<string> lines)
+    {
+        var skipping = false;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("for a in fd", StringComparison.Ordinal))
+            {
+                skipping = true;
+            }
+            else if (skipping && line == "done")
+            {
+                skipping = false;
+            }
+            else if (!skipping)
+            {
+                yield return line;
+            }
+        }
     }
 
     private (int Exit, List<string> Log, string Output) Run(LabNode node, string interfaces, string program, string arguments) =>

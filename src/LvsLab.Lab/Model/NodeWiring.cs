@@ -55,6 +55,20 @@ public static class NodeWiring
             s.Append("  done\n");
             s.Append("done\n");
 
+            // Docker gives an attachment its IPv6 address after its IPv4 one: touching the
+            // interface in between (renaming it, adding the address ourselves) made Docker's own
+            // assignment fail with "file exists". So wait for the IPv6 addresses too.
+            var addresses6 = node.Interfaces.Where(i => i.Address6 is not null).Select(i => i.Address6!.ToString()).ToList();
+            if (addresses6.Count > 0)
+            {
+                s.Append(CultureInfo.InvariantCulture, $"for a in {string.Join(' ', addresses6)}; do\n");
+                s.Append("  while ! ip -o -6 addr show | grep -q \" inet6 $a/\"; do\n");
+                s.Append(CultureInfo.InvariantCulture, $"    tries=$((tries - 1)); if [ \"$tries\" -le 0 ]; then say \"no interface with address $a after {InterfaceWait.TotalSeconds:F0} s\"; exit 1; fi\n");
+                s.Append("    sleep 0.02\n");
+                s.Append("  done\n");
+                s.Append("done\n");
+            }
+
             // Rename in two steps (eth1 and eth2 may have swapped): first every misnamed one aside.
             s.Append("i=0\n");
             s.Append(CultureInfo.InvariantCulture, $"for a in {string.Join(' ', addresses)}; do\n");
