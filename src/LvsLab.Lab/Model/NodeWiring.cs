@@ -48,12 +48,7 @@ public static class NodeWiring
         {
             var tries = (int)(InterfaceWait.TotalMilliseconds / 20);
             s.Append(CultureInfo.InvariantCulture, $"tries={tries}\n");
-            s.Append(CultureInfo.InvariantCulture, $"for a in {string.Join(' ', addresses)}; do\n");
-            s.Append("  while [ -z \"$(dev_of \"$a\")\" ]; do\n");
-            s.Append(CultureInfo.InvariantCulture, $"    tries=$((tries - 1)); if [ \"$tries\" -le 0 ]; then say \"no interface with address $a after {InterfaceWait.TotalSeconds:F0} s\"; exit 1; fi\n");
-            s.Append("    sleep 0.02\n");
-            s.Append("  done\n");
-            s.Append("done\n");
+            AppendWaitFor(s, addresses, "[ -z \"$(dev_of \"$a\")\" ]");
 
             // Docker gives an attachment its IPv6 address after its IPv4 one: touching the
             // interface in between (renaming it, adding the address ourselves) made Docker's own
@@ -61,12 +56,7 @@ public static class NodeWiring
             var addresses6 = node.Interfaces.Where(i => i.Address6 is not null).Select(i => i.Address6!.ToString()).ToList();
             if (addresses6.Count > 0)
             {
-                s.Append(CultureInfo.InvariantCulture, $"for a in {string.Join(' ', addresses6)}; do\n");
-                s.Append("  while ! ip -o -6 addr show | grep -q \" inet6 $a/\"; do\n");
-                s.Append(CultureInfo.InvariantCulture, $"    tries=$((tries - 1)); if [ \"$tries\" -le 0 ]; then say \"no interface with address $a after {InterfaceWait.TotalSeconds:F0} s\"; exit 1; fi\n");
-                s.Append("    sleep 0.02\n");
-                s.Append("  done\n");
-                s.Append("done\n");
+                AppendWaitFor(s, addresses6, "! ip -o -6 addr show | grep -q \" inet6 $a/\"");
             }
 
             // Rename in two steps (eth1 and eth2 may have swapped): first every misnamed one aside.
@@ -148,6 +138,17 @@ public static class NodeWiring
         string.Create(
             CultureInfo.InvariantCulture,
             $"n={(int)(timeout.TotalMilliseconds / 20)}; while [ ! -e {MarkerPath} ]; do n=$((n - 1)); if [ \"$n\" -le 0 ]; then echo 'not wired' >&2; exit 1; fi; sleep 0.02; done; cat {MarkerPath}");
+
+    // A loop that waits, on the script's one budget of tries, while `missing` holds for each address ($a).
+    private static void AppendWaitFor(StringBuilder s, IReadOnlyList<string> addresses, string missing)
+    {
+        s.Append(CultureInfo.InvariantCulture, $"for a in {string.Join(' ', addresses)}; do\n");
+        s.Append(CultureInfo.InvariantCulture, $"  while {missing}; do\n");
+        s.Append(CultureInfo.InvariantCulture, $"    tries=$((tries - 1)); if [ \"$tries\" -le 0 ]; then say \"no interface with address $a after {InterfaceWait.TotalSeconds:F0} s\"; exit 1; fi\n");
+        s.Append("    sleep 0.02\n");
+        s.Append("  done\n");
+        s.Append("done\n");
+    }
 
     private static bool IsIpv6(System.Net.IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
 
