@@ -502,8 +502,18 @@ public sealed class DockerLabRuntime : ILabRuntime
     {
         foreach (var dir in Directory.EnumerateDirectories("/sys/class/net"))
         {
-            var path = Path.Combine(dir, "ifindex");
-            if (File.Exists(path) && File.ReadAllText(path).Trim() == ifindex.ToString(CultureInfo.InvariantCulture))
+            // Another lab's veth may vanish between the listing and the read: it is not ours, skip it.
+            string text;
+            try
+            {
+                text = File.ReadAllText(Path.Combine(dir, "ifindex"));
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+            {
+                continue;
+            }
+
+            if (text.Trim() == ifindex.ToString(CultureInfo.InvariantCulture))
             {
                 return Path.GetFileName(dir);
             }
