@@ -77,7 +77,7 @@ internal static class ConnectionListing
     }
 
     // A template's virtual column: VIP:PORT, or the mark alone for a -f service.
-    private static (Ipv4Address Address, int Port)? Virtual(VirtualService service) =>
+    private static (IpAddress Address, int Port)? Virtual(VirtualService service) =>
         service.IsFirewallMark ? null : (service.Address, service.Port);
 
     private static void Line(
@@ -86,9 +86,9 @@ internal static class ConnectionListing
         string protocol,
         long leftMilliseconds,
         string state,
-        (Ipv4Address Address, int Port) source,
-        (Ipv4Address Address, int Port)? destinationVirtual,
-        (Ipv4Address Address, int Port) destination,
+        (IpAddress Address, int Port) source,
+        (IpAddress Address, int Port)? destinationVirtual,
+        (IpAddress Address, int Port) destination,
         uint mark = 0)
     {
         var left = TimeSpan.FromMilliseconds(Math.Max(0, leftMilliseconds));
@@ -102,9 +102,13 @@ internal static class ConnectionListing
     }
 
     // ADDRESS:PORT, then spaces up to width (the column and the space after it).
-    private static int Endpoint(Span<byte> into, (Ipv4Address Address, int Port) endpoint, int width)
+    private static int Endpoint(Span<byte> into, (IpAddress Address, int Port) endpoint, int width)
     {
-        _ = Utf8.TryWrite(into, CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}", out var written);
+        // As ipvsadm -Lnc: an IPv6 address in brackets.
+        int written;
+        _ = endpoint.Address.IsIpv4
+            ? Utf8.TryWrite(into, CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}", out written)
+            : Utf8.TryWrite(into, CultureInfo.InvariantCulture, $"[{endpoint.Address}]:{endpoint.Port}", out written);
         return Pad(into, written, width);
     }
 

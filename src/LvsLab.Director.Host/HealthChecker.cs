@@ -130,17 +130,17 @@ internal sealed class HealthChecker : IAsyncDisposable
         }
     }
 
-    private async ValueTask ProbeAsync(Ipv4Address address, ushort port, CancellationToken cancellationToken)
+    private async ValueTask ProbeAsync(IpAddress address, ushort port, CancellationToken cancellationToken)
     {
         var endpoint = new IPEndPoint(IPAddress.Parse(address.ToString()), port);
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endpoint, cancellationToken);
         if (settings.Kind != "http")
         {
             return;
         }
 
-        var request = Encoding.ASCII.GetBytes($"GET {settings.Path} HTTP/1.0\r\nHost: {address}\r\nUser-Agent: lvs-director-health\r\n\r\n");
+        var request = Encoding.ASCII.GetBytes($"GET {settings.Path} HTTP/1.0\r\nHost: {(address.IsIpv4 ? address.ToString() : $"[{address}]")}\r\nUser-Agent: lvs-director-health\r\n\r\n");
         await socket.SendAsync(request, SocketFlags.None, cancellationToken);
         var buffer = new byte[64];
         var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);

@@ -99,7 +99,8 @@ internal sealed class LiveDirector : IDisposable
         IReadOnlyList<Ipv4Address> floating;
         lock (engineGate)
         {
-            vips = [.. Engine.Rules.Services.Where(s => !s.IsFirewallMark).Select(s => s.Address).Distinct()];
+            // VRRP (version 2) holds IPv4 addresses; an IPv6 VIP is not handed over.
+            vips = [.. Engine.Rules.Services.Where(s => !s.IsFirewallMark && !s.IsIpv6).Select(s => s.Address.Ipv4).Distinct()];
             interfaces = Engine.Options.Interfaces;
             floating = Engine.Options.FloatingAddresses;
         }
@@ -377,7 +378,7 @@ internal sealed class LiveDirector : IDisposable
     private async Task ResolveRealServersAsync(CancellationToken stop)
     {
         var pending = Engine.RealServerAddresses.ToList();
-        var buffer = new byte[64];
+        var buffer = new byte[128];
         for (var attempt = 0; attempt < 50 && pending.Count > 0 && !stop.IsCancellationRequested; attempt++)
         {
             foreach (var rip in pending)
@@ -392,7 +393,12 @@ internal sealed class LiveDirector : IDisposable
                         continue;
                     }
 
-                    length = Engine.WriteArpRequest(port, nextHop, buffer);
+                    if (nextHop.IsIpv6 && Engine.Interfaces[port].Address6 is null)
+                    {
+                        continue;
+                    }
+
+                    length = Engine.WriteNeighbourRequest(port, nextHop, buffer);
                 }
 
                 Send(port, buffer.AsSpan(0, length));
@@ -408,7 +414,7 @@ internal sealed class LiveDirector : IDisposable
 
         foreach (var rip in pending)
         {
-            log.WriteLine($"lvs-director: warning: real server {rip} does not answer ARP yet; it is resolved on first use");
+            log.WriteLine($"lvs-director: warning: real server {rip} does not answer ARP (or neighbour solicitation) yet; it is resolved on first use");
         }
     }
 

@@ -135,9 +135,9 @@ public sealed class DirectorEngine
 
     /// <summary>
     /// The distinct real server IPs in rule order, to resolve at start-up (see
-    /// <see cref="TryRoute"/> for the interface and next hop of each).
+    /// <see cref="TryRoute(IpAddress, out int, out IpAddress)"/> for the interface and next hop of each).
     /// </summary>
-    public IReadOnlyList<Ipv4Address> RealServerAddresses => _context.Rules.RealServerAddresses;
+    public IReadOnlyList<IpAddress> RealServerAddresses => _context.Rules.RealServerAddresses;
 
     /// <summary>The firewall-mark rules that classify packets for <c>-f</c> services.</summary>
     public FirewallMarkRules FirewallMarks => _context.Rules.Marks;
@@ -394,6 +394,59 @@ public sealed class DirectorEngine
     /// <returns>False when there is no route.</returns>
     public bool TryRoute(Ipv4Address destination, out int interfaceIndex, out Ipv4Address nextHop) => _interfaces.TryRoute(destination, out interfaceIndex, out nextHop);
 
+    /// <summary>
+    /// Chooses the egress interface and next hop for an IPv4 or IPv6 destination (the IPv6
+    /// subnets and gateways of the interfaces for an IPv6 one).
+    /// </summary>
+    /// <param name="destination">The destination IP.</param>
+    /// <param name="interfaceIndex">The egress interface's index when the result is true.</param>
+    /// <param name="nextHop">The neighbour to send to when the result is true.</param>
+    /// <returns>False when there is no route.</returns>
+    public bool TryRoute(IpAddress destination, out int interfaceIndex, out IpAddress nextHop)
+    {
+        bool routed;
+        if (destination.IsIpv4)
+        {
+            routed = _interfaces.TryRoute(destination.Ipv4, out interfaceIndex, out Ipv4Address hop4);
+            nextHop = hop4;
+        }
+        else
+        {
+            routed = _interfaces.TryRoute(destination.Ipv6, out interfaceIndex, out Ipv6Address hop6);
+            nextHop = hop6;
+        }
+
+        return routed;
+    }
+
+    /// <summary>
+    /// Writes a request for <paramref name="target"/>'s MAC as interface
+    /// <paramref name="interfaceIndex"/> sends it: a broadcast ARP request for an IPv4 target, a
+    /// neighbour solicitation to the target's solicited-node group for an IPv6 one.
+    /// </summary>
+    /// <param name="interfaceIndex">The interface to send it on.</param>
+    /// <param name="target">The address to resolve.</param>
+    /// <param name="output">At least <see cref="NeighbourSolicitation.FrameLength"/> bytes.</param>
+    /// <returns>The frame length.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such interface.</exception>
+    /// <exception cref="ArgumentException">The output is too small, or the target is IPv6 and the interface has no IPv6 address.</exception>
+    public int WriteNeighbourRequest(int interfaceIndex, IpAddress target, Span<byte> output)
+    {
+        if (target.IsIpv4)
+        {
+            return WriteArpRequest(interfaceIndex, target.Ipv4, output);
+        }
+
+        CheckInterface(interfaceIndex);
+        ref readonly InterfaceRuntime nic = ref _interfaces[interfaceIndex];
+        if (!nic.HasIpv6)
+        {
+            throw new ArgumentException($"interface {Interfaces[interfaceIndex].Name} has no IPv6 address to solicit {target} from", nameof(target));
+        }
+
+        return NeighbourSolicitation.WriteFrame(output, nic.Mac, nic.Address6, target.Ipv6);
+    }
+
     private void CheckInterface(int interfaceIndex)
     {
         if ((uint)interfaceIndex >= (uint)_interfaces.Count)
@@ -517,7 +570,7 @@ public sealed class DirectorEngine
         }
 
         ConnectionTable connections = _context.Connections;
-        var client = new Ipv4Address(entry.ClientAddress.Value & service.PersistenceMask);
+        IpAddress client = ((IpAddress)entry.ClientAddress).And(service.PersistenceMask);
         if (template)
         {
             if (service.PersistenceMilliseconds == 0)

@@ -37,4 +37,18 @@ public sealed record DirectorInterface(string Name, MacAddress Mac, Ipv4Address 
     /// <returns>True when the first <see cref="PrefixLength"/> bits match <see cref="Address"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The prefix length is outside 0..32.</exception>
     public bool IsOnLink(Ipv4Address address) => address.IsInSubnet(Address, PrefixLength);
+
+    /// <summary>
+    /// The director's own IPv6 address on this interface (unique-local or global; never
+    /// link-local), the sender of its neighbour solicitations and the source of its tunnels to
+    /// IPv6 real servers; null when the interface carries no IPv6 (every IPv6 frame on it is then
+    /// left alone).
+    /// </summary>
+    public Ipv6Address? Address6 { get; init; }
+
+    /// <summary>The IPv6 subnet's prefix length, 1..128; 64 unless set.</summary>
+    public int PrefixLength6 { get; init; } = 64;
+
+    /// <summary>An IPv6 router on this interface's link for off-link IPv6 destinations, or null.</summary>
+    public Ipv6Address? Gateway6 { get; init; }
 }

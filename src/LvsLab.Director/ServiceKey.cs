@@ -7,4 +7,4 @@ namespace LvsLab.Director;
 /// <param name="Protocol">TCP or UDP.</param>
 /// <param name="Address">The VIP.</param>
 /// <param name="Port">The virtual port.</param>
-internal readonly record struct ServiceKey(ServiceProtocol Protocol, Ipv4Address Address, ushort Port);
+internal readonly record struct ServiceKey(ServiceProtocol Protocol, IpAddress Address, ushort Port);

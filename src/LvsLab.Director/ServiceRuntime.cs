@@ -1,5 +1,6 @@
 using LvsLab.Director.Rules;
 using LvsLab.Director.Scheduling;
+using LvsLab.Packets;
 
 namespace LvsLab.Director;
 
@@ -21,15 +22,15 @@ internal sealed class ServiceRuntime
         Servers = [.. service.RealServers];
         Scheduler.Reset(Servers);
         PersistenceMilliseconds = service.PersistenceTimeout is { } seconds ? seconds * 1000L : 0;
-        PersistenceMask = service.PersistenceNetmask.Value;
+        PersistenceMask = IpAddress.PersistenceMask(service.PersistenceNetmask, service.PersistencePrefixLength, service.IsIpv6);
         OnePacket = service.OnePacket;
     }
 
     /// <summary>The persistence timeout (<c>-p</c>) in milliseconds; 0 when the service is not persistent.</summary>
     public long PersistenceMilliseconds { get; }
 
-    /// <summary>The persistence netmask (<c>-M</c>) as a 32-bit value.</summary>
-    public uint PersistenceMask { get; }
+    /// <summary>The persistence netmask (<c>-M</c>) as a mask for <see cref="IpAddress.And"/>: the IPv4 netmask, or the IPv6 prefix.</summary>
+    public IpAddress PersistenceMask { get; }
 
     /// <summary>One-packet scheduling (<c>-o</c>) for UDP.</summary>
     public bool OnePacket { get; }

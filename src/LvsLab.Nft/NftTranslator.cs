@@ -52,6 +52,12 @@ public static class NftTranslator
                 continue;
             }
 
+            if (service.IsIpv6 || service.RealServers.Any(server => server.Address.IsIpv6))
+            {
+                reasons.Add($"{name}: IPv6 services are not translated (the nftables forwarder writes ip rules only)");
+                continue;
+            }
+
             if (service.IsPersistent)
             {
                 reasons.Add($"{name}: persistence (-p) is not translated");
@@ -85,14 +91,14 @@ public static class NftTranslator
             switch (methods[0])
             {
                 case ForwardingMethod.DirectRouting:
-                    HostInterface? port = interfaces.FirstOrDefault(p => servers.All(s => p.IsOnLink(s.Address)));
+                    HostInterface? port = interfaces.FirstOrDefault(p => servers.All(s => p.IsOnLink(s.Address.Ipv4)));
                     if (port is null)
                     {
                         reasons.Add($"{name}: DR real servers must share one of the forwarder's links ({string.Join(", ", interfaces)})");
                         continue;
                     }
 
-                    var missing = servers.Where(s => !neighbours.ContainsKey(s.Address)).Select(s => s.Address.ToString()).ToList();
+                    var missing = servers.Where(s => !neighbours.ContainsKey(s.Address.Ipv4)).Select(s => s.Address.ToString()).ToList();
                     if (missing.Count > 0)
                     {
                         reasons.Add($"{name}: no MAC known for real server(s) {string.Join(", ", missing)} (they did not answer ARP)");
@@ -101,7 +107,7 @@ public static class NftTranslator
 
                     List<string> chain = netdev.TryGetValue(port.Name, out List<string>? existing) ? existing : netdev[port.Name] = [];
                     string flows = Invariant($"flows{netdev.Values.Sum(c => c.Count) / 2}");
-                    string pick = Pick(service, servers, s => neighbours[s.Address].ToString());
+                    string pick = Pick(service, servers, s => neighbours[s.Address.Ipv4].ToString());
                     string opening = protocol == "tcp" ? "tcp flags & (syn | ack) == syn " : string.Empty;
                     string key = Invariant($"ip saddr . {protocol} sport");
                     string rewrite = Invariant($"ether saddr set {port.Mac} fwd to \"{port.Name}\"");

@@ -11,7 +11,7 @@ namespace LvsLab.Packets;
 /// byte most significant (so 2001:db8::1 is High 0x20010DB800000000, Low 1, whatever the host's
 /// byte order). Comparing and hashing allocate nothing.
 /// </summary>
-public readonly record struct Ipv6Address : IComparable<Ipv6Address>
+public readonly record struct Ipv6Address : IComparable<Ipv6Address>, IUtf8SpanFormattable
 {
     /// <summary>The number of bytes of an IPv6 address on the wire.</summary>
     public const int Length = 16;
@@ -299,6 +299,31 @@ public readonly record struct Ipv6Address : IComparable<Ipv6Address>
         return new string(chars[..length]);
     }
 
+    /// <summary>Writes the RFC 5952 text as UTF-8 without allocating (a listing of a million addresses makes no garbage).</summary>
+    /// <param name="utf8Destination">Where the text goes.</param>
+    /// <param name="bytesWritten">How many bytes were written.</param>
+    /// <param name="format">Ignored: there is one format.</param>
+    /// <param name="provider">Ignored: the text is invariant.</param>
+    /// <returns>False when the destination is too short.</returns>
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+    {
+        Span<char> chars = stackalloc char[MaxTextLength];
+        int length = Format(chars);
+        if (length > utf8Destination.Length)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            utf8Destination[i] = (byte)chars[i];
+        }
+
+        bytesWritten = length;
+        return true;
+    }
+
     /// <summary>Orders addresses numerically (as their 128-bit values).</summary>
     /// <param name="other">The other address.</param>
     /// <returns>Negative, zero or positive.</returns>
@@ -339,9 +364,27 @@ public readonly record struct Ipv6Address : IComparable<Ipv6Address>
         {
             "::ffff:".CopyTo(chars);
             at = 7;
-            string v4 = new Ipv4Address((uint)_low).ToString();
-            v4.CopyTo(chars[at..]);
-            return at + v4.Length;
+            for (int shift = 24; shift >= 0; shift -= 8)
+            {
+                int octet = (int)(_low >> shift) & 0xFF;
+                if (octet >= 100)
+                {
+                    chars[at++] = (char)('0' + (octet / 100));
+                }
+
+                if (octet >= 10)
+                {
+                    chars[at++] = (char)('0' + (octet / 10 % 10));
+                }
+
+                chars[at++] = (char)('0' + (octet % 10));
+                if (shift != 0)
+                {
+                    chars[at++] = '.';
+                }
+            }
+
+            return at;
         }
 
         // The longest run of at least two zero groups; the first of equal runs wins.

@@ -63,6 +63,12 @@ public static class XdpPlan
                 continue;
             }
 
+            if (service.IsIpv6 || service.RealServers.Any(server => server.Address.IsIpv6))
+            {
+                reasons.Add($"{at}: IPv6 is not supported by the XDP forwarder (its program parses IPv4 only)");
+                continue;
+            }
+
             var refused = reasons.Count;
             if (service.IsPersistent)
             {
@@ -90,11 +96,11 @@ public static class XdpPlan
                 {
                     reasons.Add($"{serverAt}: DR cannot change the port ({service.Port.ToString(CultureInfo.InvariantCulture)} → {server.Port.ToString(CultureInfo.InvariantCulture)})");
                 }
-                else if (server.Weight > 0 && !port.IsOnLink(server.Address))
+                else if (server.Weight > 0 && !port.IsOnLink(server.Address.Ipv4))
                 {
                     reasons.Add($"{serverAt}: not on {port.Name}'s subnet ({port.Address}/{port.PrefixLength.ToString(CultureInfo.InvariantCulture)}); DR sends the frame back out of that link");
                 }
-                else if (server.Weight > 0 && !neighbours.ContainsKey(server.Address))
+                else if (server.Weight > 0 && !neighbours.ContainsKey(server.Address.Ipv4))
                 {
                     reasons.Add($"{serverAt}: no MAC known (it did not answer ARP)");
                 }
@@ -123,7 +129,7 @@ public static class XdpPlan
             plan.AppendLine(Invariant($"service {service.Address} {service.Port} {protocol} {hash} {first} {slots.Count}"));
             for (var i = 0; i < slots.Count; i++)
             {
-                plan.AppendLine(Invariant($"slot {first + i} {neighbours[slots[i].Address]}"));
+                plan.AppendLine(Invariant($"slot {first + i} {neighbours[slots[i].Address.Ipv4]}"));
             }
 
             first += slots.Count;

@@ -46,18 +46,18 @@ internal sealed class PacketDotNetForwarder
         _mac = _ports[0].Mac;
         foreach (VirtualService service in rules.Services)
         {
-            IPAddress vip = ToIp(service.Address);
+            IPAddress vip = ToIp(service.Address.Ipv4);
             var realServers = new Target[service.RealServers.Count];
             for (int i = 0; i < realServers.Length; i++)
             {
                 RealServer server = service.RealServers[i];
-                int egress = Array.FindIndex(_ports, port => port.Options.IsOnLink(server.Address));
+                int egress = Array.FindIndex(_ports, port => port.Options.IsOnLink(server.Address.Ipv4));
                 if (egress < 0)
                 {
                     throw new NotSupportedException($"{server.Address} is on no port's link");
                 }
 
-                realServers[i] = new Target(ToIp(server.Address), server.Port, server.ForwardingMethod, egress);
+                realServers[i] = new Target(ToIp(server.Address.Ipv4), server.Port, server.ForwardingMethod, egress);
                 _realServerAddresses.Add(realServers[i].Address);
             }
 

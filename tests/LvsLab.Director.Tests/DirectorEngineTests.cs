@@ -233,7 +233,7 @@ public class DirectorEngineTests
     public void RealServerAddressesAreDistinctInRuleOrder()
     {
         DirectorEngine engine = Engine();
-        Assert.Equal(RealServerIps, engine.RealServerAddresses);
+        Assert.Equal(RealServerIps.Select(ip => (IpAddress)ip), engine.RealServerAddresses);
     }
 
     [Fact]

@@ -134,6 +134,11 @@ internal sealed class SyncDaemon : IDisposable
         foreach (var (key, template) in templates.Where(t => !t.Value.IsExpired(now)))
         {
             var service = rules.Services[key.ServiceIndex];
+            if (!SyncConnectionMapping.IsSynchronised(service, service.RealServers[template.RealServerIndex]))
+            {
+                continue;
+            }
+
             entries[count++] = SyncConnectionMapping.FromTemplate(key, template, service, service.RealServers[template.RealServerIndex], now);
             if (count == entries.Length)
             {
@@ -150,9 +155,9 @@ internal sealed class SyncDaemon : IDisposable
             for (var i = 0; i < walk.Count; i++)
             {
                 var (key, entry) = slice[i];
-                if (!entry.IsExpired(walk.Now))
+                var service = walk.Rules.Services[entry.ServiceIndex];
+                if (!entry.IsExpired(walk.Now) && SyncConnectionMapping.IsSynchronised(service, service.RealServers[entry.RealServerIndex]))
                 {
-                    var service = walk.Rules.Services[entry.ServiceIndex];
                     entries[count++] = SyncConnectionMapping.FromConnection(key, entry, service, service.RealServers[entry.RealServerIndex], walk.Now);
                 }
             }

@@ -5,19 +5,16 @@ using LvsLab.Packets;
 namespace LvsLab.Director.Arp;
 
 /// <summary>
-/// A next hop's MAC for a frame about to go out, or the ARP request to send in the frame's
-/// place (at most one per neighbour per retry interval: <see cref="Neighbours.NeighbourTable.TryBeginResolution"/>).
+/// The next hop's MAC from the neighbour table, or a request for it in the frame's place: a
+/// broadcast ARP request for an IPv4 next hop, a neighbour solicitation to the solicited-node
+/// multicast group for an IPv6 one (RFC 4861 §7.2.2), at most one per address per
+/// <see cref="Neighbours.NeighbourTable.ResolutionIntervalMilliseconds"/>.
 /// </summary>
 internal sealed class NeighbourResolver(EngineContext context)
 {
-    /// <summary>
-    /// True with the next hop's MAC when it is known; otherwise false with what to do instead:
-    /// an ARP request for it on <paramref name="egress"/>, written into the output, or a drop
-    /// while a request is outstanding. Either way the frame counts as dropped
-    /// (<see cref="DropReason.NeighbourUnresolved"/>).
-    /// </summary>
+    /// <summary>True with the next hop's MAC; otherwise the decision to take instead (a request sent, or a drop while one is pending).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryResolve(int egress, Ipv4Address nextHop, Span<byte> output, long now, out MacAddress mac, out Decision instead)
+    public bool TryResolve(int egress, IpAddress nextHop, Span<byte> output, long now, out MacAddress mac, out Decision instead)
     {
         if (context.Neighbours.TryGet(nextHop, out mac))
         {
@@ -29,15 +26,22 @@ internal sealed class NeighbourResolver(EngineContext context)
         return false;
     }
 
-    private Decision WriteRequest(int egress, Ipv4Address nextHop, Span<byte> output, long now)
+    private Decision WriteRequest(int egress, IpAddress nextHop, Span<byte> output, long now)
     {
+        ref readonly var nic = ref context.Interfaces[egress];
+        if (nextHop.IsIpv6 && (!nic.HasIpv6 || output.Length < NeighbourSolicitation.FrameLength))
+        {
+            return Decision.Drop(DropReason.NeighbourUnresolved);
+        }
+
         if (!context.Neighbours.TryBeginResolution(nextHop, now))
         {
             return Decision.Drop(DropReason.NeighbourUnresolved);
         }
 
-        ref readonly var nic = ref context.Interfaces[egress];
-        int length = FrameWriter.WriteArp(output, nic.Mac, ArpOperation.Request, MacAddress.Broadcast, nic.Address, MacAddress.Zero, nextHop);
+        int length = nextHop.IsIpv4
+            ? FrameWriter.WriteArp(output, nic.Mac, ArpOperation.Request, MacAddress.Broadcast, nic.Address, MacAddress.Zero, nextHop.Ipv4)
+            : NeighbourSolicitation.WriteFrame(output, nic.Mac, nic.Address6, nextHop.Ipv6);
         return Decision.ArpRequest(length, egress);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LvsLab.Packets;
 
 namespace LvsLab.Director.Connections;
@@ -9,6 +10,7 @@ namespace LvsLab.Director.Connections;
 /// <param name="CreatedAtMilliseconds">When the connection was created.</param>
 /// <param name="ExpiresAtMilliseconds">When it expires unless another packet comes.</param>
 /// <param name="Packets">Packets seen on it from the client (to the server).</param>
+[StructLayout(LayoutKind.Auto)]
 public readonly record struct ConnectionEntry(
     int ServiceIndex,
     int RealServerIndex,
@@ -24,7 +26,7 @@ public readonly record struct ConnectionEntry(
     public bool IsMasqueraded { get; init; }
 
     /// <summary>For a masqueraded connection, the real server's IP (RIP); otherwise unset.</summary>
-    public Ipv4Address RealServerAddress { get; init; }
+    public IpAddress RealServerAddress { get; init; }
 
     /// <summary>For a masqueraded connection, the real server's port (RPORT); otherwise 0.</summary>
     public ushort RealServerPort { get; init; }
@@ -37,7 +39,7 @@ public readonly record struct ConnectionEntry(
     public bool IsPersistent { get; init; }
 
     /// <summary>For a persistent connection, the client's address under the service's persistence netmask.</summary>
-    public Ipv4Address PersistenceClient { get; init; }
+    public IpAddress PersistenceClient { get; init; }
 
     /// <summary>For a persistent connection, the <see cref="PersistenceTemplate.Generation"/> of the template that placed it.</summary>
     public long PersistenceGeneration { get; init; }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LvsLab.Director.Rules;
 using LvsLab.Packets;
 
@@ -9,25 +10,26 @@ namespace LvsLab.Director.Connections;
 /// <param name="ClientPort">The client's port.</param>
 /// <param name="VirtualAddress">The virtual IP (VIP).</param>
 /// <param name="VirtualPort">The virtual port.</param>
+[StructLayout(LayoutKind.Auto)]
 public readonly record struct ConnectionKey(
     ServiceProtocol Protocol,
-    Ipv4Address ClientAddress,
+    IpAddress ClientAddress,
     ushort ClientPort,
-    Ipv4Address VirtualAddress,
+    IpAddress VirtualAddress,
     ushort VirtualPort)
 {
     /// <summary>Compares all five fields.</summary>
     /// <param name="other">The other key.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(ConnectionKey other) =>
-        ClientAddress.Value == other.ClientAddress.Value
+        ClientAddress.Equals(other.ClientAddress)
         && ClientPort == other.ClientPort
-        && VirtualAddress.Value == other.VirtualAddress.Value
+        && VirtualAddress.Equals(other.VirtualAddress)
         && VirtualPort == other.VirtualPort
         && Protocol == other.Protocol;
 
     /// <summary>A hash of all five fields; allocates nothing.</summary>
     /// <returns>The hash.</returns>
     public override int GetHashCode() =>
-        HashCode.Combine(ClientAddress.Value, ((uint)ClientPort << 16) | VirtualPort, VirtualAddress.Value, (byte)Protocol);
+        HashCode.Combine(ClientAddress.Low, ClientAddress.High, ((uint)ClientPort << 16) | VirtualPort, VirtualAddress.Low, VirtualAddress.High, (byte)Protocol);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LvsLab.Director.Connections;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace LvsLab.Director.Connections;
 /// entry). A free slot has <see cref="Older"/> = <see cref="FreeMark"/> and <see cref="Newer"/>
 /// = the next free slot.
 /// </summary>
+[StructLayout(LayoutKind.Auto)]
 internal struct ConnectionNode
 {
     /// <summary>No node: the end of the list or of the free list.</summary>

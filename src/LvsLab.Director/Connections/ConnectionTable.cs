@@ -267,7 +267,7 @@ public sealed class ConnectionTable
         in ConnectionKey key,
         int serviceIndex,
         int realServerIndex,
-        Ipv4Address realServerAddress,
+        IpAddress realServerAddress,
         ushort realServerPort,
         TcpFlags flags,
         long nowMilliseconds,
@@ -311,7 +311,7 @@ public sealed class ConnectionTable
         ConnectionState state,
         long nowMilliseconds,
         long expiresAtMilliseconds,
-        Ipv4Address? realServerAddress = null,
+        IpAddress? realServerAddress = null,
         ushort realServerPort = 0,
         PersistenceKey? persistence = null)
     {

@@ -8,14 +8,14 @@ namespace LvsLab.Director.Connections;
 /// </summary>
 /// <param name="ServiceIndex">Index of the persistent service.</param>
 /// <param name="Client">The client's address under the persistence netmask.</param>
-public readonly record struct PersistenceKey(int ServiceIndex, Ipv4Address Client)
+public readonly record struct PersistenceKey(int ServiceIndex, IpAddress Client)
 {
     /// <summary>Compares both fields.</summary>
     /// <param name="other">The other key.</param>
     /// <returns>True when equal.</returns>
-    public bool Equals(PersistenceKey other) => ServiceIndex == other.ServiceIndex && Client.Value == other.Client.Value;
+    public bool Equals(PersistenceKey other) => ServiceIndex == other.ServiceIndex && Client.Equals(other.Client);
 
     /// <summary>A hash of both fields; allocates nothing.</summary>
     /// <returns>The hash.</returns>
-    public override int GetHashCode() => HashCode.Combine(ServiceIndex, Client.Value);
+    public override int GetHashCode() => HashCode.Combine(ServiceIndex, Client.Low, Client.High);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LvsLab.Director.Rules;
 using LvsLab.Packets;
 
@@ -12,11 +13,12 @@ namespace LvsLab.Director.Connections;
 /// <param name="RealServerPort">The real server's port (RPORT), the packets' source port.</param>
 /// <param name="ClientAddress">The client's IP (CIP), the packets' destination.</param>
 /// <param name="ClientPort">The client's port, the packets' destination port.</param>
+[StructLayout(LayoutKind.Auto)]
 public readonly record struct ReplyKey(
     ServiceProtocol Protocol,
-    Ipv4Address RealServerAddress,
+    IpAddress RealServerAddress,
     ushort RealServerPort,
-    Ipv4Address ClientAddress,
+    IpAddress ClientAddress,
     ushort ClientPort)
 {
     /// <summary>The reply-side key of a connection masqueraded to <paramref name="realServerAddress"/>:<paramref name="realServerPort"/>.</summary>
@@ -24,15 +26,15 @@ public readonly record struct ReplyKey(
     /// <param name="realServerAddress">The real server's IP.</param>
     /// <param name="realServerPort">The real server's port.</param>
     /// <returns>The reply-side key.</returns>
-    public static ReplyKey For(in ConnectionKey key, Ipv4Address realServerAddress, ushort realServerPort) =>
+    public static ReplyKey For(in ConnectionKey key, IpAddress realServerAddress, ushort realServerPort) =>
         new(key.Protocol, realServerAddress, realServerPort, key.ClientAddress, key.ClientPort);
 
     /// <summary>Compares all five fields.</summary>
     /// <param name="other">The other key.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(ReplyKey other) =>
-        RealServerAddress.Value == other.RealServerAddress.Value
-        && ClientAddress.Value == other.ClientAddress.Value
+        RealServerAddress.Equals(other.RealServerAddress)
+        && ClientAddress.Equals(other.ClientAddress)
         && RealServerPort == other.RealServerPort
         && ClientPort == other.ClientPort
         && Protocol == other.Protocol;
@@ -40,5 +42,5 @@ public readonly record struct ReplyKey(
     /// <summary>A hash of all five fields; allocates nothing.</summary>
     /// <returns>The hash.</returns>
     public override int GetHashCode() =>
-        HashCode.Combine(RealServerAddress.Value, ((uint)RealServerPort << 16) | ClientPort, ClientAddress.Value, (byte)Protocol);
+        HashCode.Combine(RealServerAddress.Low, RealServerAddress.High, ((uint)RealServerPort << 16) | ClientPort, ClientAddress.Low, ClientAddress.High, (byte)Protocol);
 }

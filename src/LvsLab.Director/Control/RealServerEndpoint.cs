@@ -5,9 +5,9 @@ namespace LvsLab.Director.Control;
 /// <summary>A real server's address and port, the unit health checks probe.</summary>
 /// <param name="Address">The real server's IP.</param>
 /// <param name="Port">Its port.</param>
-public readonly record struct RealServerEndpoint(Ipv4Address Address, ushort Port)
+public readonly record struct RealServerEndpoint(IpAddress Address, ushort Port)
 {
     /// <summary>The endpoint as <c>a.b.c.d:port</c>.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => $"{Address}:{Port}";
+    public override string ToString() => Address.ToString(Port);
 }

@@ -42,11 +42,15 @@ internal static class FrameWriter
 
     /// <summary>Writes the Ethernet header of an IPv4 packet the engine generated in the output after it.</summary>
     public static void WriteIpv4Header(Span<byte> output, MacAddress nextHop, MacAddress source) =>
+        WriteHeader(output, nextHop, source, EtherType.Ipv4);
+
+    /// <summary>Writes the Ethernet header of a packet of <paramref name="etherType"/> the engine generated in the output after it.</summary>
+    public static void WriteHeader(Span<byte> output, MacAddress nextHop, MacAddress source, ushort etherType) =>
         _ = new EthernetFrame(output)
         {
             Destination = nextHop,
             Source = source,
-            EtherType = EtherType.Ipv4,
+            EtherType = etherType,
         };
 
     /// <summary>Writes an ARP frame sent from <paramref name="mac"/>.</summary>

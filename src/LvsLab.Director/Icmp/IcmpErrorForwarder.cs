@@ -38,12 +38,12 @@ internal sealed class IcmpErrorForwarder(EngineContext context, NeighbourResolve
         }
 
         RealServer server = rules.Services[entry.ServiceIndex].Servers[entry.RealServerIndex];
-        if (!context.Interfaces.TryRouteToRealServer(server, out int egress, out Ipv4Address nextHop))
+        if (!context.Interfaces.TryRouteToRealServer(server, out int egress, out IpAddress nextHop))
         {
             return Decision.Drop(DropReason.NoRoute);
         }
 
-        if (server.ForwardingMethod == ForwardingMethod.Tunnel && !tunnel.Fits(ip, egress))
+        if (server.ForwardingMethod == ForwardingMethod.Tunnel && !tunnel.Fits(ip.TotalLength, egress, server.Address))
         {
             // An ICMP error is never answered with another one (RFC 1122 3.2.2).
             return Decision.Drop(DropReason.TooBig);
@@ -57,13 +57,13 @@ internal sealed class IcmpErrorForwarder(EngineContext context, NeighbourResolve
         forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: false);
         if (server.ForwardingMethod == ForwardingMethod.Tunnel)
         {
-            return tunnel.Wrap(ip, egress, nextHopMac, server.Address, output, ref forwarding);
+            return tunnel.Wrap(ip.Buffer, innerIsIpv6: false, egress, nextHopMac, server.Address, output, ref forwarding);
         }
 
         Ipv4Packet copy = FrameWriter.CopyTo(input, ip, output, nextHopMac, context.Interfaces[egress].Mac);
         if (server.ForwardingMethod == ForwardingMethod.Masquerading)
         {
-            IcmpErrorMessage.RewriteInbound(copy, entry.RealServerAddress, entry.RealServerPort);
+            IcmpErrorMessage.RewriteInbound(copy, entry.RealServerAddress.Ipv4, entry.RealServerPort);
             copy.DecrementTimeToLive();
         }
 
@@ -106,7 +106,7 @@ internal sealed class IcmpErrorForwarder(EngineContext context, NeighbourResolve
         }
 
         Ipv4Packet copy = FrameWriter.CopyTo(input, ip, output, nextHopMac, context.Interfaces[egress].Mac);
-        IcmpErrorMessage.RewriteOutbound(copy, key.VirtualAddress, key.VirtualPort);
+        IcmpErrorMessage.RewriteOutbound(copy, key.VirtualAddress.Ipv4, key.VirtualPort);
         copy.DecrementTimeToLive();
         forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);
         return Decision.Forward(input.Length, egress);

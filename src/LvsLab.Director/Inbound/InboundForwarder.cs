@@ -64,19 +64,19 @@ internal sealed class InboundForwarder(
 
         // Direct routing: the IP packet still says VIP, so the real server must be on one of our
         // links; NAT and tunnelling reach the RIP wherever the routes lead.
-        if (!context.Interfaces.TryRouteToRealServer(server, out int egress, out Ipv4Address nextHop))
+        if (!context.Interfaces.TryRouteToRealServer(server, out int egress, out IpAddress nextHop))
         {
             return Decision.Drop(DropReason.NoRoute);
         }
 
         // As IPVS (ensure_mtu_is_adequate): the wrapped packet must fit the egress interface.
         // Checked before the next hop is resolved: the answer does not depend on it.
-        if (server.ForwardingMethod == ForwardingMethod.Tunnel && !tunnel.Fits(ip, egress))
+        if (server.ForwardingMethod == ForwardingMethod.Tunnel && !tunnel.Fits(ip.TotalLength, egress, server.Address))
         {
             // IPVS would let the stack fragment a DF-clear packet; this engine does not
             // fragment, so that packet is dropped.
             return ip.DontFragment && (context.Faults & DirectorFaults.FragmentationSilent) == 0
-                ? fragmentationNeeded.Send(ingress, ip, tunnel.InnerMtu(egress), output, now, rules)
+                ? fragmentationNeeded.Send(ingress, ip, tunnel.InnerMtu(egress, server.Address), output, now, rules)
                 : Decision.Drop(DropReason.TooBig);
         }
 
@@ -90,7 +90,7 @@ internal sealed class InboundForwarder(
         forwarding = new Forwarding(service.Index, serverIndex, IsReply: false);
         if (server.ForwardingMethod == ForwardingMethod.Tunnel)
         {
-            return tunnel.Wrap(ip, egress, nextHopMac, server.Address, output, ref forwarding);
+            return tunnel.Wrap(ip.Buffer, innerIsIpv6: false, egress, nextHopMac, server.Address, output, ref forwarding);
         }
 
         DirectorFaults faults = context.Faults;
@@ -100,7 +100,7 @@ internal sealed class InboundForwarder(
         if (server.ForwardingMethod == ForwardingMethod.Masquerading)
         {
             // Same offsets as the validated input; only the copy is written.
-            NatRewriter.RewriteDestination(copy, server.Address, PortOf(server, transport));
+            NatRewriter.RewriteDestination(copy, server.Address.Ipv4, PortOf(server, transport));
             if (faults != DirectorFaults.None)
             {
                 DirectorFaultInjector.AfterNatRequest(faults, ip, copy, nic.Address);

@@ -15,7 +15,7 @@ internal sealed class ServiceScheduler(EngineContext context)
     private int _faultTurn;
 
     /// <summary>The chosen real server's index, or -1 when no server can be chosen.</summary>
-    public int Schedule(ServiceRuntime service, Ipv4Address client, in Transport transport, Ipv4Address vip, long now, out PersistenceKey? persistence)
+    public int Schedule(ServiceRuntime service, IpAddress client, in Transport transport, IpAddress vip, long now, out PersistenceKey? persistence)
     {
         persistence = null;
         DirectorFaults faults = context.Faults;
@@ -28,7 +28,7 @@ internal sealed class ServiceScheduler(EngineContext context)
         PersistenceKey templateKey = default;
         if (service.PersistenceMilliseconds > 0)
         {
-            templateKey = new PersistenceKey(service.Index, new Ipv4Address(client.Value & service.PersistenceMask));
+            templateKey = new PersistenceKey(service.Index, client.And(service.PersistenceMask));
             if (connections.TryGetTemplate(templateKey, now, out PersistenceTemplate template))
             {
                 if (IsUsableTemplate(service, template.RealServerIndex))

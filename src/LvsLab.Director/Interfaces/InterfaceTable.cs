@@ -18,7 +18,8 @@ internal sealed class InterfaceTable
 {
     private readonly InterfaceRuntime[] _interfaces;
     private readonly int _gatewayInterface = -1;
-    private readonly HashSet<Ipv4Address> _addresses = [];
+    private readonly int _gatewayInterface6 = -1;
+    private readonly HashSet<IpAddress> _addresses = [];
     private readonly Dictionary<Ipv4Address, int> _floating = [];
 
     /// <param name="interfaces">The director's interfaces, in order.</param>
@@ -26,12 +27,26 @@ internal sealed class InterfaceTable
     public InterfaceTable(IReadOnlyList<DirectorInterface> interfaces, IReadOnlyList<Ipv4Address>? floating = null)
     {
         _interfaces = new InterfaceRuntime[interfaces.Count];
-        var gateways = new List<Ipv4Address>();
+        var gateways = new List<IpAddress>();
         for (int i = 0; i < _interfaces.Length; i++)
         {
             DirectorInterface nic = interfaces[i];
             _interfaces[i] = InterfaceRuntime.From(nic);
             _addresses.Add(nic.Address);
+            if (nic.Address6 is { } address6)
+            {
+                _addresses.Add(address6);
+            }
+
+            if (nic.Gateway6 is { } gateway6)
+            {
+                gateways.Add(gateway6);
+                if (_gatewayInterface6 < 0)
+                {
+                    _gatewayInterface6 = i;
+                }
+            }
+
             if (nic.Gateway is { } gateway)
             {
                 gateways.Add(gateway);
@@ -52,8 +67,8 @@ internal sealed class InterfaceTable
     /// <summary>How many interfaces the director has.</summary>
     public int Count => _interfaces.Length;
 
-    /// <summary>The gateways of every interface that has one, in interface order.</summary>
-    public IReadOnlyList<Ipv4Address> Gateways { get; }
+    /// <summary>The IPv4 and IPv6 gateways of every interface that has one, in interface order.</summary>
+    public IReadOnlyList<IpAddress> Gateways { get; }
 
     /// <summary>The interface at <paramref name="index"/> (checked by the caller).</summary>
     public ref readonly InterfaceRuntime this[int index] => ref _interfaces[index];
@@ -67,8 +82,26 @@ internal sealed class InterfaceTable
     /// </summary>
     public bool TryGetFloating(Ipv4Address address, out int answeringInterface) => _floating.TryGetValue(address, out answeringInterface);
 
-    /// <summary>True when <paramref name="address"/> is one of the director's own addresses (a DIP).</summary>
-    public bool IsOwnAddress(Ipv4Address address) => _addresses.Contains(address);
+    /// <summary>True when <paramref name="address"/> is one of the director's own addresses (a DIP), IPv4 or IPv6.</summary>
+    public bool IsOwnAddress(IpAddress address) => _addresses.Contains(address);
+
+    /// <summary>The first interface whose subnet holds <paramref name="address"/> (either family), or -1.</summary>
+    public int OnLinkInterface(IpAddress address) => address.IsIpv4 ? OnLinkInterface(address.Ipv4) : OnLinkInterface(address.Ipv6);
+
+    /// <summary>The first interface whose IPv6 subnet holds <paramref name="address"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int OnLinkInterface(Ipv6Address address)
+    {
+        for (int i = 0; i < _interfaces.Length; i++)
+        {
+            if (_interfaces[i].IsOnLink(address))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>The first interface whose subnet holds <paramref name="address"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,16 +161,51 @@ internal sealed class InterfaceTable
     /// is the server); NAT and tunnelling follow the routes. False when there is no route.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryRouteToRealServer(RealServer server, out int egress, out Ipv4Address nextHop)
+    public bool TryRouteToRealServer(RealServer server, out int egress, out IpAddress nextHop)
     {
+        IpAddress address = server.Address;
         if (server.ForwardingMethod == ForwardingMethod.DirectRouting)
         {
-            egress = OnLinkInterface(server.Address);
-            nextHop = server.Address;
+            egress = OnLinkInterface(address);
+            nextHop = address;
             return egress >= 0;
         }
 
-        return TryRoute(server.Address, out egress, out nextHop);
+        bool routed;
+        if (address.IsIpv4)
+        {
+            routed = TryRoute(address.Ipv4, out egress, out Ipv4Address hop4);
+            nextHop = hop4;
+        }
+        else
+        {
+            routed = TryRoute(address.Ipv6, out egress, out Ipv6Address hop6);
+            nextHop = hop6;
+        }
+
+        return routed;
+    }
+
+    /// <summary>The egress interface and next hop for an IPv6 destination (the IPv6 subnets and gateways; see the remarks); false when there is no route.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryRoute(Ipv6Address destination, out int egress, out Ipv6Address nextHop)
+    {
+        egress = OnLinkInterface(destination);
+        if (egress >= 0)
+        {
+            nextHop = destination;
+            return true;
+        }
+
+        if (_gatewayInterface6 >= 0)
+        {
+            egress = _gatewayInterface6;
+            nextHop = _interfaces[_gatewayInterface6].Gateway6;
+            return true;
+        }
+
+        nextHop = default;
+        return false;
     }
 
     /// <summary>

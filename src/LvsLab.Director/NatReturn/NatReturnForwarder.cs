@@ -65,7 +65,7 @@ internal sealed class NatReturnForwarder(EngineContext context, NeighbourResolve
     private Decision ForwardReply(Span<byte> input, Ipv4Packet ip, in ConnectionKey key, in ConnectionEntry entry, Span<byte> output, long now, out Forwarding forwarding)
     {
         forwarding = default;
-        if (!context.Interfaces.TryRoute(key.ClientAddress, out int egress, out Ipv4Address nextHop))
+        if (!context.Interfaces.TryRoute(key.ClientAddress.Ipv4, out int egress, out Ipv4Address nextHop))
         {
             return Decision.Drop(DropReason.NoRoute);
         }
@@ -78,7 +78,7 @@ internal sealed class NatReturnForwarder(EngineContext context, NeighbourResolve
         Ipv4Packet copy = FrameWriter.CopyTo(input, ip, output, nextHopMac, context.Interfaces[egress].Mac);
         if ((context.Faults & DirectorFaults.NatReplyUnmapped) == 0)
         {
-            NatRewriter.RewriteSource(copy, key.VirtualAddress, key.VirtualPort);
+            NatRewriter.RewriteSource(copy, key.VirtualAddress.Ipv4, key.VirtualPort);
         }
 
         forwarding = new Forwarding(entry.ServiceIndex, entry.RealServerIndex, IsReply: true);

@@ -22,9 +22,9 @@ public sealed class NeighbourTable
     /// <summary>The default bound on entries (and on addresses with a recent ARP request).</summary>
     public const int DefaultCapacity = 4096;
 
-    private readonly Dictionary<Ipv4Address, NeighbourSlot> _entries = [];
-    private readonly Queue<(Ipv4Address Address, long Sequence)> _order = new();
-    private readonly Dictionary<Ipv4Address, long> _lastRequest = [];
+    private readonly Dictionary<IpAddress, NeighbourSlot> _entries = [];
+    private readonly Queue<(IpAddress Address, long Sequence)> _order = new();
+    private readonly Dictionary<IpAddress, long> _lastRequest = [];
     private long _nextSequence;
 
     /// <summary>Creates an empty table.</summary>
@@ -43,14 +43,14 @@ public sealed class NeighbourTable
     public int Count => _entries.Count;
 
     /// <summary>The known neighbours (for listing; allocates).</summary>
-    public IEnumerable<KeyValuePair<Ipv4Address, MacAddress>> Entries =>
-        _entries.Select(pair => new KeyValuePair<Ipv4Address, MacAddress>(pair.Key, pair.Value.Mac));
+    public IEnumerable<KeyValuePair<IpAddress, MacAddress>> Entries =>
+        _entries.Select(pair => new KeyValuePair<IpAddress, MacAddress>(pair.Key, pair.Value.Mac));
 
     /// <summary>Looks up a neighbour's MAC address.</summary>
     /// <param name="address">The neighbour's IP.</param>
     /// <param name="mac">Its MAC when the result is true.</param>
     /// <returns>True when known.</returns>
-    public bool TryGet(Ipv4Address address, out MacAddress mac)
+    public bool TryGet(IpAddress address, out MacAddress mac)
     {
         if (_entries.TryGetValue(address, out NeighbourSlot slot))
         {
@@ -65,7 +65,7 @@ public sealed class NeighbourTable
     /// <summary>True when the neighbour is known.</summary>
     /// <param name="address">The neighbour's IP.</param>
     /// <returns>True when known.</returns>
-    public bool Contains(Ipv4Address address) => _entries.ContainsKey(address);
+    public bool Contains(IpAddress address) => _entries.ContainsKey(address);
 
     /// <summary>
     /// Adds or replaces a neighbour (learned from ARP, or configured). A new entry beyond
@@ -73,7 +73,7 @@ public sealed class NeighbourTable
     /// </summary>
     /// <param name="address">The neighbour's IP.</param>
     /// <param name="mac">Its MAC.</param>
-    public void Set(Ipv4Address address, MacAddress mac)
+    public void Set(IpAddress address, MacAddress mac)
     {
         ref NeighbourSlot slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, address, out bool exists);
         if (exists)
@@ -87,7 +87,7 @@ public sealed class NeighbourTable
         _order.Enqueue((address, sequence));
 
         // The new entry is the youngest, so the oldest-first eviction never reaches it.
-        while (_entries.Count > Capacity && _order.TryDequeue(out (Ipv4Address Address, long Sequence) oldest))
+        while (_entries.Count > Capacity && _order.TryDequeue(out (IpAddress Address, long Sequence) oldest))
         {
             if (_entries.TryGetValue(oldest.Address, out NeighbourSlot candidate) && candidate.Sequence == oldest.Sequence)
             {
@@ -104,7 +104,7 @@ public sealed class NeighbourTable
     /// <summary>Forgets a neighbour.</summary>
     /// <param name="address">The neighbour's IP.</param>
     /// <returns>True when it was known.</returns>
-    public bool Remove(Ipv4Address address) => _entries.Remove(address);
+    public bool Remove(IpAddress address) => _entries.Remove(address);
 
     /// <summary>
     /// Decides whether an ARP request for <paramref name="address"/> may be sent now (at most
@@ -113,7 +113,7 @@ public sealed class NeighbourTable
     /// <param name="address">The address to resolve.</param>
     /// <param name="nowMilliseconds">The current time.</param>
     /// <returns>True when a request should be sent.</returns>
-    public bool TryBeginResolution(Ipv4Address address, long nowMilliseconds)
+    public bool TryBeginResolution(IpAddress address, long nowMilliseconds)
     {
         if (_lastRequest.TryGetValue(address, out long last))
         {
@@ -137,11 +137,11 @@ public sealed class NeighbourTable
     /// </summary>
     /// <param name="address">The address.</param>
     /// <returns>True when a request was recorded.</returns>
-    public bool WasRequested(Ipv4Address address) => _lastRequest.ContainsKey(address);
+    public bool WasRequested(IpAddress address) => _lastRequest.ContainsKey(address);
 
     private void ForgetRequestsBefore(long threshold)
     {
-        foreach (KeyValuePair<Ipv4Address, long> pair in _lastRequest)
+        foreach (KeyValuePair<IpAddress, long> pair in _lastRequest)
         {
             if (pair.Value <= threshold)
             {
@@ -160,16 +160,16 @@ public sealed class NeighbourTable
     // re-learnings, so it allocates only then.
     private void CompactOrder()
     {
-        (Ipv4Address Address, long Sequence)[] live = new (Ipv4Address, long)[_entries.Count];
+        (IpAddress Address, long Sequence)[] live = new (IpAddress, long)[_entries.Count];
         int i = 0;
-        foreach (KeyValuePair<Ipv4Address, NeighbourSlot> pair in _entries)
+        foreach (KeyValuePair<IpAddress, NeighbourSlot> pair in _entries)
         {
             live[i++] = (pair.Key, pair.Value.Sequence);
         }
 
         Array.Sort(live, static (a, b) => a.Sequence.CompareTo(b.Sequence));
         _order.Clear();
-        foreach ((Ipv4Address Address, long Sequence) item in live)
+        foreach ((IpAddress Address, long Sequence) item in live)
         {
             _order.Enqueue(item);
         }

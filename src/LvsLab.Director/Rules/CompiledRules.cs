@@ -24,10 +24,10 @@ internal sealed class CompiledRules
 
     private readonly Dictionary<ServiceKey, ServiceRuntime> _serviceByKey;
     private readonly Dictionary<uint, ServiceRuntime> _serviceByMark;
-    private readonly Dictionary<Ipv4Address, int> _vipInterface;
-    private readonly HashSet<Ipv4Address> _ownOrVirtualAddresses;
-    private readonly HashSet<Ipv4Address> _knownNeighbours;
-    private readonly HashSet<Ipv4Address> _masqueradedAddresses;
+    private readonly Dictionary<IpAddress, int> _vipInterface;
+    private readonly HashSet<IpAddress> _ownOrVirtualAddresses;
+    private readonly HashSet<IpAddress> _knownNeighbours;
+    private readonly HashSet<IpAddress> _masqueradedAddresses;
     private readonly HashSet<ServiceKey> _masqueradedEndpoints;
     private readonly Dictionary<ServiceKey, Forwarding> _onePacketEndpoints;
 
@@ -38,13 +38,13 @@ internal sealed class CompiledRules
         ServiceRuntime[] services,
         Dictionary<ServiceKey, ServiceRuntime> serviceByKey,
         Dictionary<uint, ServiceRuntime> serviceByMark,
-        Dictionary<Ipv4Address, int> vipInterface,
-        HashSet<Ipv4Address> ownOrVirtualAddresses,
-        HashSet<Ipv4Address> knownNeighbours,
-        HashSet<Ipv4Address> masqueradedAddresses,
+        Dictionary<IpAddress, int> vipInterface,
+        HashSet<IpAddress> ownOrVirtualAddresses,
+        HashSet<IpAddress> knownNeighbours,
+        HashSet<IpAddress> masqueradedAddresses,
         HashSet<ServiceKey> masqueradedEndpoints,
         Dictionary<ServiceKey, Forwarding> onePacketEndpoints,
-        ReadOnlyCollection<Ipv4Address> realServerAddresses)
+        ReadOnlyCollection<IpAddress> realServerAddresses)
     {
         Rules = rules;
         Marks = marks;
@@ -73,8 +73,8 @@ internal sealed class CompiledRules
     /// <summary>The services in rule order (a service's index is its position).</summary>
     public ServiceRuntime[] Services { get; }
 
-    /// <summary>The distinct real server IPs in rule order.</summary>
-    public ReadOnlyCollection<Ipv4Address> RealServerAddresses { get; }
+    /// <summary>The distinct real server IPs (both families) in rule order.</summary>
+    public ReadOnlyCollection<IpAddress> RealServerAddresses { get; }
 
     /// <summary>True when some service is a firewall-mark service.</summary>
     public bool HasMarkServices => _serviceByMark.Count > 0;
@@ -97,22 +97,29 @@ internal sealed class CompiledRules
         var services = new ServiceRuntime[rules.Services.Count];
         var serviceByKey = new Dictionary<ServiceKey, ServiceRuntime>();
         var serviceByMark = new Dictionary<uint, ServiceRuntime>();
-        var vipInterface = new Dictionary<Ipv4Address, int>();
-        var ownOrVirtual = new HashSet<Ipv4Address>();
-        var knownNeighbours = new HashSet<Ipv4Address>(interfaces.Gateways);
-        var masqueradedAddresses = new HashSet<Ipv4Address>();
+        var vipInterface = new Dictionary<IpAddress, int>();
+        var ownOrVirtual = new HashSet<IpAddress>();
+        var knownNeighbours = new HashSet<IpAddress>(interfaces.Gateways);
+        var masqueradedAddresses = new HashSet<IpAddress>();
         var masqueradedEndpoints = new HashSet<ServiceKey>();
         var onePacketEndpoints = new Dictionary<ServiceKey, Forwarding>();
-        var realServerAddresses = new List<Ipv4Address>();
-        var seen = new HashSet<Ipv4Address>();
+        var realServerAddresses = new List<IpAddress>();
+        var seen = new HashSet<IpAddress>();
         for (int i = 0; i < interfaces.Count; i++)
         {
             ownOrVirtual.Add(interfaces[i].Address);
+            if (interfaces[i].HasIpv6)
+            {
+                ownOrVirtual.Add(interfaces[i].Address6);
+            }
         }
 
-        ownOrVirtual.UnionWith(interfaces.FloatingAddresses);
+        foreach (Ipv4Address floating in interfaces.FloatingAddresses)
+        {
+            ownOrVirtual.Add(floating);
+        }
 
-        void AddVirtualAddress(Ipv4Address vip)
+        void AddVirtualAddress(IpAddress vip)
         {
             // A VIP equal to one of our interfaces' addresses is never answered for (the kernel owns it).
             vipInterface.TryAdd(vip, interfaces.IsOwnAddress(vip) ? NeverAnswer : interfaces.OnLinkInterface(vip));
@@ -181,7 +188,7 @@ internal sealed class CompiledRules
             masqueradedAddresses,
             masqueradedEndpoints,
             onePacketEndpoints,
-            new ReadOnlyCollection<Ipv4Address>(realServerAddresses));
+            new ReadOnlyCollection<IpAddress>(realServerAddresses));
     }
 
     /// <summary>
@@ -264,8 +271,8 @@ internal sealed class CompiledRules
     /// persistent all-ports service (port 0) on the VIP.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryFindService(ServiceProtocol protocol, Ipv4Address vip, ushort port, [NotNullWhen(true)] out ServiceRuntime? service) =>
-        (_serviceByMark.Count > 0 && _serviceByMark.TryGetValue(Marks.Classify(protocol, vip, port), out service))
+    public bool TryFindService(ServiceProtocol protocol, IpAddress vip, ushort port, [NotNullWhen(true)] out ServiceRuntime? service) =>
+        (_serviceByMark.Count > 0 && vip.IsIpv4 && _serviceByMark.TryGetValue(Marks.Classify(protocol, vip.Ipv4, port), out service))
         || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, port), out service)
         || _serviceByKey.TryGetValue(new ServiceKey(protocol, vip, 0), out service);
 
@@ -323,23 +330,23 @@ internal sealed class CompiledRules
     /// the interface that answers ARP for it, <see cref="AnyInterface"/> or <see cref="NeverAnswer"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryGetVip(Ipv4Address address, out int answeringInterface) => _vipInterface.TryGetValue(address, out answeringInterface);
+    public bool TryGetVip(IpAddress address, out int answeringInterface) => _vipInterface.TryGetValue(address, out answeringInterface);
 
     /// <summary>True when <paramref name="address"/> is a VIP.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsVip(Ipv4Address address) => _vipInterface.ContainsKey(address);
+    public bool IsVip(IpAddress address) => _vipInterface.ContainsKey(address);
 
     /// <summary>True when <paramref name="address"/> is one of the director's own addresses or a VIP.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsOwnOrVirtual(Ipv4Address address) => _ownOrVirtualAddresses.Contains(address);
+    public bool IsOwnOrVirtual(IpAddress address) => _ownOrVirtualAddresses.Contains(address);
 
     /// <summary>True for a real server or gateway: a next hop the director is configured to use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsKnownNeighbour(Ipv4Address address) => _knownNeighbours.Contains(address);
+    public bool IsKnownNeighbour(IpAddress address) => _knownNeighbours.Contains(address);
 
     /// <summary>True when <paramref name="address"/> is a NAT real server's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsMasqueraded(Ipv4Address address) => _masqueradedAddresses.Contains(address);
+    public bool IsMasqueraded(IpAddress address) => _masqueradedAddresses.Contains(address);
 
     /// <summary>
     /// True when <paramref name="endpoint"/> is a NAT real server's service endpoint (a real

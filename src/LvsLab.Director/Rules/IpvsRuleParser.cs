@@ -17,11 +17,11 @@ namespace LvsLab.Director.Rules;
 /// ipvsadm does; a service keeps its real servers.
 /// </para>
 /// <para>
-/// Services: <c>-t</c>/<c>-u</c> a.b.c.d:port (port 0 only when persistent) or <c>-f</c> mark
+/// Services: <c>-t</c>/<c>-u</c> a.b.c.d:port or [2001:db8::1]:port (port 0 only when persistent) or <c>-f</c> mark
 /// (1..2^32-1), with <c>-s</c> (any IPVS scheduler; <c>wlc</c> when absent), <c>-p [timeout]</c>
 /// (300 s when the value is left out, 1..2678400), <c>-M</c> netmask (with <c>-p</c> only),
 /// <c>-o</c> (UDP or firewall-mark services only) and <c>-b</c> flags. Real servers: <c>-r</c>
-/// a.b.c.d[:port], one of <c>-g</c> (default), <c>-m</c>, <c>-i</c> [<c>--tun-type ipip</c>],
+/// a.b.c.d[:port] or [v6][:port] (of the service's family, except with <c>-i</c>), one of <c>-g</c> (default), <c>-m</c>, <c>-i</c> [<c>--tun-type ipip</c>],
 /// <c>-w</c> 0..65535 (default 1), <c>-x</c>/<c>-y</c> 0..2^31-1.
 /// </para>
 /// <para>
@@ -202,6 +202,7 @@ public static class IpvsRuleParser
         }
 
         Ipv4Address netmask = Ipv4Address.Broadcast;
+        int prefixLength = 128;
         if (options.Netmask is { } maskText)
         {
             if (timeout is null)
@@ -209,7 +210,15 @@ public static class IpvsRuleParser
                 throw context.Error($"option '{options.NameOf("-M")}' needs -p (a netmask is the granularity of persistence)");
             }
 
-            netmask = ParseNetmask(context, maskText);
+            if (key.Mark is null && key.Address.IsIpv6)
+            {
+                // As ipvsadm: an IPv6 service's netmask is a prefix length.
+                prefixLength = (int)ParseNumber(context, maskText, 1, 128, $"IPv6 persistence prefix length of {key}");
+            }
+            else
+            {
+                netmask = ParseNetmask(context, maskText);
+            }
         }
 
         if (key.Mark is null && key.Port == 0 && timeout is null)
@@ -249,6 +258,7 @@ public static class IpvsRuleParser
         existing.Scheduler = scheduler;
         existing.PersistenceTimeout = timeout;
         existing.Netmask = netmask;
+        existing.PrefixLength = prefixLength;
         existing.OnePacket = onePacket;
         existing.Flags = flags;
     }
@@ -257,8 +267,9 @@ public static class IpvsRuleParser
         LineContext context, string commandToken, bool edit, LineOptions options, List<ServiceDraft> services)
     {
         ServiceDraft service = FindService(context, options, services, commandToken, mustExist: true)!;
-        (Ipv4Address address, ushort? givenPort) = ParseEndpoint(context, options.RealServer!, requirePort: false, allowPortZero: true);
+        (IpAddress address, ushort? givenPort) = ParseEndpoint(context, options.RealServer!, requirePort: false, allowPortZero: true);
         ForwardingMethod method = options.Method ?? ForwardingMethod.DirectRouting;
+        CheckFamily(context, service.Key, address, method);
         TunnelType? tunnelType = method == ForwardingMethod.Tunnel ? TunnelType.IpIp : null;
         if (options.TunnelType is { } tunnelText)
         {
@@ -303,7 +314,7 @@ public static class IpvsRuleParser
         {
             if (index < 0)
             {
-                throw context.Error($"cannot edit real server {address}:{port}: service {service.Key} has no such real server");
+                throw context.Error($"cannot edit real server {address.ToString(port)}: service {service.Key} has no such real server");
             }
 
             service.Servers[index] = (server, service.Servers[index].LineNumber);
@@ -313,7 +324,7 @@ public static class IpvsRuleParser
         if (index >= 0)
         {
             throw context.Error(
-                $"duplicate real server {address}:{port} in service {service.Key} ({Where(service.Servers[index].LineNumber, "added")})");
+                $"duplicate real server {address.ToString(port)} in service {service.Key} ({Where(service.Servers[index].LineNumber, "added")})");
         }
 
         service.Servers.Add((server, context.LineNumber));
@@ -322,15 +333,38 @@ public static class IpvsRuleParser
     private static void DeleteServer(LineContext context, string commandToken, LineOptions options, List<ServiceDraft> services)
     {
         ServiceDraft service = FindService(context, options, services, commandToken, mustExist: true)!;
-        (Ipv4Address address, ushort? givenPort) = ParseEndpoint(context, options.RealServer!, requirePort: false, allowPortZero: true);
+        (IpAddress address, ushort? givenPort) = ParseEndpoint(context, options.RealServer!, requirePort: false, allowPortZero: true);
         ushort port = givenPort ?? service.Key.Port;
         int index = service.Servers.FindIndex(s => s.Server.Address == address && s.Server.Port == port);
         if (index < 0)
         {
-            throw context.Error($"cannot delete real server {address}:{port}: service {service.Key} has no such real server");
+            throw context.Error($"cannot delete real server {address.ToString(port)}: service {service.Key} has no such real server");
         }
 
         service.Servers.RemoveAt(index);
+    }
+
+    // As IPVS: direct routing and NAT keep the packet's family, so their real servers have the
+    // service's; a tunnel may cross families (IPv4 in IPv6, IPv6 in IPv4). Firewall-mark
+    // services are IPv4 here.
+    private static void CheckFamily(LineContext context, ServiceKey service, IpAddress address, ForwardingMethod method)
+    {
+        bool serviceIpv6 = service.Mark is null && service.Address.IsIpv6;
+        if (service.Mark is not null && address.IsIpv6)
+        {
+            throw context.Error($"IPv6 real server {address} for {service}: firewall-mark services are IPv4 only here");
+        }
+
+        if (serviceIpv6 && address.IsIpv4 && method == ForwardingMethod.Tunnel)
+        {
+            throw context.Error($"real server {address} is IPv4 but service {service} is IPv6: IPv6 in IPv4 tunnels are not supported (an IPv4 service may tunnel to an IPv6 real server, not the other way)");
+        }
+
+        if (serviceIpv6 != address.IsIpv6 && method != ForwardingMethod.Tunnel)
+        {
+            throw context.Error(
+                $"real server {address} is {(address.IsIpv6 ? "IPv6" : "IPv4")} but service {service} is {(serviceIpv6 ? "IPv6" : "IPv4")}: with {MethodFlag(method)} the packet keeps its family, so only -i (tunnelling) can cross families");
+        }
     }
 
     private static ushort ServerPort(LineContext context, ServiceDraft service, string text, ushort? givenPort, ForwardingMethod method)
@@ -381,10 +415,10 @@ public static class IpvsRuleParser
         if (options.ServiceKind == "-f")
         {
             uint mark = (uint)ParseNumber(context, text, 1, uint.MaxValue, "firewall mark");
-            return new ServiceKey(mark, ServiceProtocol.Tcp, default, 0);
+            return new ServiceKey(mark, ServiceProtocol.Tcp, Ipv4Address.Any, 0);
         }
 
-        (Ipv4Address address, ushort? port) = ParseEndpoint(context, text, requirePort: true, allowPortZero: true);
+        (IpAddress address, ushort? port) = ParseEndpoint(context, text, requirePort: true, allowPortZero: true);
         return new ServiceKey(null, options.ServiceKind == "-t" ? ServiceProtocol.Tcp : ServiceProtocol.Udp, address, port!.Value);
     }
 
@@ -600,19 +634,50 @@ public static class IpvsRuleParser
         return context.Error(hint is null ? $"unexpected token '{token}'" : $"unexpected token '{token}' ({hint})");
     }
 
-    private static (Ipv4Address Address, ushort? Port) ParseEndpoint(LineContext context, string text, bool requirePort, bool allowPortZero)
+    private static (IpAddress Address, ushort? Port) ParseEndpoint(LineContext context, string text, bool requirePort, bool allowPortZero)
     {
-        int colon = text.LastIndexOf(':');
-        string addressText = colon >= 0 ? text[..colon] : text;
-        if (!Ipv4Address.TryParse(addressText, out Ipv4Address address))
+        IpAddress address;
+        int colon;
+        if (text.StartsWith('['))
         {
-            throw context.Error($"bad address '{text}': expected an IPv4 address a.b.c.d{(requirePort ? ":port" : "[:port]")} (numeric form, as ipvsadm-save -n prints)");
+            // IPv6 as ipvsadm writes it: [2001:db8::1]:80, or [2001:db8::1] for a real server.
+            int close = text.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || !Ipv6Address.TryParse(text.AsSpan(1, close - 1), out Ipv6Address v6))
+            {
+                throw context.Error($"bad address '{text}': expected an IPv6 address in brackets, [2001:db8::1]{(requirePort ? ":port" : "[:port]")}");
+            }
+
+            if (v6.IsIpv4Mapped || v6.IsUnspecified || v6.IsMulticast || v6.IsLoopback || v6.IsLinkLocal)
+            {
+                throw context.Error($"bad address '{text}': {v6} is not a unicast IPv6 address a director can serve (mapped, unspecified, multicast, loopback and link-local addresses are refused)");
+            }
+
+            address = v6;
+            if (close + 1 < text.Length && text[close + 1] != ':')
+            {
+                throw context.Error($"bad address '{text}': expected ':port' after ']'");
+            }
+
+            colon = close + 1 < text.Length ? close + 1 : -1;
+        }
+        else
+        {
+            colon = text.LastIndexOf(':');
+            string addressText = colon >= 0 ? text[..colon] : text;
+            if (!Ipv4Address.TryParse(addressText, out Ipv4Address v4))
+            {
+                throw context.Error(addressText.Contains(':', StringComparison.Ordinal)
+                    ? $"bad address '{text}': an IPv6 address goes in brackets, [2001:db8::1]{(requirePort ? ":port" : "[:port]")}"
+                    : $"bad address '{text}': expected an IPv4 address a.b.c.d{(requirePort ? ":port" : "[:port]")} or an IPv6 address [2001:db8::1]{(requirePort ? ":port" : "[:port]")} (numeric form, as ipvsadm-save -n prints)");
+            }
+
+            address = v4;
         }
 
         if (colon < 0)
         {
             return requirePort
-                ? throw context.Error($"bad address '{text}': a service needs a port (a.b.c.d:port)")
+                ? throw context.Error($"bad address '{text}': a service needs a port (a.b.c.d:port or [v6]:port)")
                 : (address, null);
         }
 
@@ -695,10 +760,10 @@ public static class IpvsRuleParser
         private string? Value(string canonical) => Values.TryGetValue(canonical, out string? value) ? value : null;
     }
 
-    private readonly record struct ServiceKey(uint? Mark, ServiceProtocol Protocol, Ipv4Address Address, ushort Port)
+    private readonly record struct ServiceKey(uint? Mark, ServiceProtocol Protocol, IpAddress Address, ushort Port)
     {
         public override string ToString() =>
-            Mark is { } mark ? $"-f {mark}" : $"{(Protocol == ServiceProtocol.Tcp ? "-t" : "-u")} {Address}:{Port}";
+            Mark is { } mark ? $"-f {mark}" : $"{(Protocol == ServiceProtocol.Tcp ? "-t" : "-u")} {Address.ToString(Port)}";
     }
 
     private sealed class ServiceDraft(ServiceKey key, int lineNumber)
@@ -712,6 +777,8 @@ public static class IpvsRuleParser
         public int? PersistenceTimeout { get; set; }
 
         public Ipv4Address Netmask { get; set; } = Ipv4Address.Broadcast;
+
+        public int PrefixLength { get; set; } = 128;
 
         public bool OnePacket { get; set; }
 
@@ -727,6 +794,7 @@ public static class IpvsRuleParser
                 Scheduler = service.Scheduler,
                 PersistenceTimeout = service.PersistenceTimeout,
                 Netmask = service.PersistenceNetmask,
+                PrefixLength = service.PersistencePrefixLength,
                 OnePacket = service.OnePacket,
                 Flags = service.SchedulerFlags,
             };
@@ -749,6 +817,7 @@ public static class IpvsRuleParser
                 {
                     PersistenceTimeout = PersistenceTimeout,
                     PersistenceNetmask = Netmask,
+                    PersistencePrefixLength = PrefixLength,
                     OnePacket = OnePacket,
                     SchedulerFlags = Flags,
                 };

@@ -38,7 +38,11 @@ public static class IpvsRulePrinter
             if (service.PersistenceTimeout is { } timeout)
             {
                 text.Append(" -p ").Append(timeout.ToString(CultureInfo.InvariantCulture));
-                if (service.PersistenceNetmask != Packets.Ipv4Address.Broadcast)
+                if (service.IsIpv6 && service.PersistencePrefixLength != 128)
+                {
+                    text.Append(" -M ").Append(service.PersistencePrefixLength.ToString(CultureInfo.InvariantCulture));
+                }
+                else if (!service.IsIpv6 && service.PersistenceNetmask != Packets.Ipv4Address.Broadcast)
                 {
                     text.Append(" -M ").Append(service.PersistenceNetmask.ToString());
                 }
@@ -53,7 +57,7 @@ public static class IpvsRulePrinter
             foreach (RealServer server in service.RealServers)
             {
                 text.Append("-a ").Append(name)
-                    .Append(" -r ").Append(server.Address.ToString()).Append(':').Append(server.Port.ToString(CultureInfo.InvariantCulture))
+                    .Append(" -r ").Append(server.Address.ToString(server.Port))
                     .Append(' ').Append(MethodFlag(server.ForwardingMethod))
                     .Append(" -w ").Append(server.Weight.ToString(CultureInfo.InvariantCulture));
                 if (server.TunnelType is TunnelType.IpIp)

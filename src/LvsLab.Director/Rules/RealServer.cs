@@ -21,7 +21,7 @@ public sealed record RealServer
     /// <param name="forwardingMethod">How packets reach it.</param>
     /// <param name="weight">0 to 65535; 0 means it takes no new connections.</param>
     /// <exception cref="ArgumentOutOfRangeException">The weight is outside 0..65535.</exception>
-    public RealServer(Ipv4Address address, ushort port, ForwardingMethod forwardingMethod, int weight)
+    public RealServer(IpAddress address, ushort port, ForwardingMethod forwardingMethod, int weight)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(weight);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(weight, MaxWeight);
@@ -32,8 +32,8 @@ public sealed record RealServer
         _tunnelType = forwardingMethod == ForwardingMethod.Tunnel ? Rules.TunnelType.IpIp : null;
     }
 
-    /// <summary>The real server's IP (RIP).</summary>
-    public Ipv4Address Address { get; }
+    /// <summary>The real server's IP (RIP), IPv4 or IPv6.</summary>
+    public IpAddress Address { get; }
 
     /// <summary>The real server's port.</summary>
     public ushort Port { get; }

@@ -19,6 +19,7 @@ public sealed class VirtualService
     public const int MaxPersistenceTimeout = 86400 * 31;
 
     private readonly int? _persistenceTimeout;
+    private readonly int _persistencePrefixLength = 128;
 
     /// <summary>Creates an address (<c>-t</c> or <c>-u</c>) virtual service.</summary>
     /// <param name="protocol">TCP or UDP.</param>
@@ -29,7 +30,7 @@ public sealed class VirtualService
     /// <exception cref="ArgumentException">The scheduler is empty.</exception>
     public VirtualService(
         ServiceProtocol protocol,
-        Ipv4Address address,
+        IpAddress address,
         ushort port,
         string scheduler,
         IEnumerable<RealServer> realServers)
@@ -50,7 +51,7 @@ public sealed class VirtualService
     /// <exception cref="ArgumentOutOfRangeException">The mark is 0.</exception>
     /// <exception cref="ArgumentException">The scheduler is empty.</exception>
     public VirtualService(uint firewallMark, string scheduler, IEnumerable<RealServer> realServers)
-        : this(ServiceProtocol.Tcp, default, 0, scheduler, realServers)
+        : this(ServiceProtocol.Tcp, Ipv4Address.Any, 0, scheduler, realServers)
     {
         ArgumentOutOfRangeException.ThrowIfZero(firewallMark);
         FirewallMark = firewallMark;
@@ -59,8 +60,11 @@ public sealed class VirtualService
     /// <summary>TCP or UDP; TCP (and meaningless) for a firewall-mark service.</summary>
     public ServiceProtocol Protocol { get; }
 
-    /// <summary>The virtual IP (VIP); 0.0.0.0 for a firewall-mark service.</summary>
-    public Ipv4Address Address { get; }
+    /// <summary>The virtual IP (VIP), IPv4 or IPv6; 0.0.0.0 for a firewall-mark service.</summary>
+    public IpAddress Address { get; }
+
+    /// <summary>True for an IPv6 service (<c>-t [2001:db8::1]:80</c>).</summary>
+    public bool IsIpv6 => Address.IsIpv6;
 
     /// <summary>The virtual port; 0 for a firewall-mark service or a persistent all-ports service.</summary>
     public ushort Port { get; }
@@ -107,6 +111,23 @@ public sealed class VirtualService
     /// </summary>
     public Ipv4Address PersistenceNetmask { get; init; } = Ipv4Address.Broadcast;
 
+    /// <summary>
+    /// Persistence granularity of an IPv6 service (ipvsadm's <c>-M</c> is a prefix length for
+    /// IPv6): clients whose first bits are equal stick to the same real server. 128 (the
+    /// default) means per client. Only meaningful for a persistent IPv6 service.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1..128.</exception>
+    public int PersistencePrefixLength
+    {
+        get => _persistencePrefixLength;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(value));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 128, nameof(value));
+            _persistencePrefixLength = value;
+        }
+    }
+
     /// <summary>One-packet scheduling (<c>-o</c>, <c>--ops</c>): every UDP datagram is scheduled on its own.</summary>
     public bool OnePacket { get; init; }
 
@@ -118,7 +139,7 @@ public sealed class VirtualService
     public override string ToString() =>
         FirewallMark is { } mark
             ? $"-f {mark}"
-            : $"{(Protocol == ServiceProtocol.Tcp ? "-t" : "-u")} {Address}:{Port}";
+            : $"{(Protocol == ServiceProtocol.Tcp ? "-t" : "-u")} {Address.ToString(Port)}";
 
     /// <summary>The same service (kind, address or mark, scheduler, flags, persistence) with other real servers.</summary>
     /// <param name="realServers">The real servers in order.</param>
@@ -136,6 +157,7 @@ public sealed class VirtualService
             {
                 PersistenceTimeout = PersistenceTimeout,
                 PersistenceNetmask = PersistenceNetmask,
+                PersistencePrefixLength = PersistencePrefixLength,
                 OnePacket = OnePacket,
                 SchedulerFlags = SchedulerFlags,
             };

@@ -51,7 +51,7 @@ public sealed class DestinationHashingScheduler : IScheduler
     public int Select(IReadOnlyList<RealServer> servers, in SchedulingContext context)
     {
         ArgumentNullException.ThrowIfNull(servers);
-        uint bucket = unchecked(context.DestinationAddress.Value * Multiplier) & (TableSize - 1);
+        uint bucket = unchecked(context.DestinationAddress.Fold32() * Multiplier) & (TableSize - 1);
         int chosen = _buckets[bucket];
         return chosen >= 0 && chosen < servers.Count && servers[chosen].Weight > 0 ? chosen : -1;
     }

@@ -97,7 +97,7 @@ public sealed class MaglevHashingScheduler : IScheduler
         for (int i = 0; i < count; i++)
         {
             RealServer server = servers[i];
-            uint key = unchecked(server.Address.Value + server.Port);
+            uint key = unchecked(server.Address.Fold32() + server.Port);
             next[i] = (int)(SchedulingHash.Keyed(key, OffsetKey) % (uint)TableSize);
             skip[i] = (int)(SchedulingHash.Keyed(key, SkipKey) % (uint)(TableSize - 1)) + 1;
             int weight = server.Weight;
@@ -152,7 +152,7 @@ public sealed class MaglevHashingScheduler : IScheduler
     {
         ArgumentNullException.ThrowIfNull(servers);
         uint port = HashPort ? context.ClientPort : 0u;
-        uint hash = SchedulingHash.Keyed(unchecked(context.ClientAddress.Value + port), OffsetKey);
+        uint hash = SchedulingHash.Keyed(unchecked(context.ClientAddress.Fold32() + port), OffsetKey);
         int chosen = _lookup[(int)(hash % (uint)TableSize)];
         return chosen >= 0 && chosen < servers.Count && servers[chosen].Weight > 0 ? chosen : -1;
     }

@@ -23,9 +23,9 @@ public readonly ref struct SchedulingContext
     public SchedulingContext(
         ReadOnlySpan<int> activeConnections,
         ReadOnlySpan<int> inactiveConnections,
-        Ipv4Address clientAddress = default,
+        IpAddress clientAddress = default,
         ushort clientPort = 0,
-        Ipv4Address destinationAddress = default,
+        IpAddress destinationAddress = default,
         ushort destinationPort = 0)
     {
         _active = activeConnections;
@@ -37,13 +37,13 @@ public readonly ref struct SchedulingContext
     }
 
     /// <summary>The packet's source address (CIP).</summary>
-    public Ipv4Address ClientAddress { get; }
+    public IpAddress ClientAddress { get; }
 
     /// <summary>The packet's source port.</summary>
     public ushort ClientPort { get; }
 
     /// <summary>The packet's destination address (the VIP).</summary>
-    public Ipv4Address DestinationAddress { get; }
+    public IpAddress DestinationAddress { get; }
 
     /// <summary>The packet's destination port.</summary>
     public ushort DestinationPort { get; }

@@ -72,7 +72,7 @@ public sealed class SourceHashingScheduler : IScheduler
     {
         ArgumentNullException.ThrowIfNull(servers);
         uint port = HashPort ? context.ClientPort : 0u;
-        int chosen = _buckets[SchedulingHash.Hash32(unchecked(port + context.ClientAddress.Value), TableBits)];
+        int chosen = _buckets[SchedulingHash.Hash32(unchecked(port + context.ClientAddress.Fold32()), TableBits)];
         return chosen >= 0 && chosen < servers.Count && servers[chosen].Weight > 0 ? chosen : -1;
     }
 }

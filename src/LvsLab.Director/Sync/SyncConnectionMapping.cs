@@ -133,11 +133,11 @@ public static class SyncConnectionMapping
             Protocol = (byte)key.Protocol,
             Flags = ConnectionFlags(server.ForwardingMethod, entry.State),
             State = ToIpvsState(entry.State),
-            ClientAddress = key.ClientAddress,
+            ClientAddress = key.ClientAddress.Ipv4,
             ClientPort = key.ClientPort,
-            VirtualAddress = key.VirtualAddress,
+            VirtualAddress = key.VirtualAddress.Ipv4,
             VirtualPort = key.VirtualPort,
-            DestinationAddress = server.Address,
+            DestinationAddress = server.Address.Ipv4,
             DestinationPort = destinationPort,
             FirewallMark = service.FirewallMark ?? 0,
             TimeoutSeconds = SecondsLeft(entry.ExpiresAtMilliseconds, nowMilliseconds),
@@ -160,9 +160,9 @@ public static class SyncConnectionMapping
             Protocol = (byte)service.Protocol,
             Flags = TemplateFlags(server.ForwardingMethod),
             State = SyncWire.TemplateNone,
-            ClientAddress = key.Client,
-            VirtualAddress = service.Address,
-            DestinationAddress = server.Address,
+            ClientAddress = key.Client.Ipv4,
+            VirtualAddress = service.Address.Ipv4,
+            DestinationAddress = server.Address.Ipv4,
             FirewallMark = service.FirewallMark ?? 0,
             TimeoutSeconds = SecondsLeft(template.ExpiresAtMilliseconds, nowMilliseconds),
         };
@@ -185,7 +185,7 @@ public static class SyncConnectionMapping
     /// <param name="address">The destination address.</param>
     /// <param name="port">The destination port.</param>
     /// <returns>The index, or -1.</returns>
-    public static int IndexOfRealServer(ReadOnlySpan<RealServer> servers, Ipv4Address address, ushort port)
+    public static int IndexOfRealServer(ReadOnlySpan<RealServer> servers, IpAddress address, ushort port)
     {
         for (int i = 0; i < servers.Length; i++)
         {
@@ -207,6 +207,22 @@ public static class SyncConnectionMapping
     }
 
     /// <summary>
+    /// Whether connections of <paramref name="service"/> to <paramref name="server"/> are
+    /// synchronised: the sync protocol's version 0 carries IPv4 addresses only, so an IPv6
+    /// service's connections and an IPv4 service's tunnelled IPv6 real servers' stay with the
+    /// director that has them (a backup schedules them afresh).
+    /// </summary>
+    /// <param name="service">The service.</param>
+    /// <param name="server">The real server.</param>
+    /// <returns>True when they can be sent.</returns>
+    public static bool IsSynchronised(VirtualService service, RealServer server)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(server);
+        return !service.IsIpv6 && server.Address.IsIpv4;
+    }
+
+    /// <summary>
     /// Every live connection and persistence template of an engine as entries to send, templates
     /// first (so that a backup installing in order has each template before the connections it
     /// controls). For a full resynchronisation; allocates.
@@ -221,7 +237,7 @@ public static class SyncConnectionMapping
         var entries = new List<SyncEntry>();
         foreach ((PersistenceKey key, PersistenceTemplate template) in engine.Connections.Templates)
         {
-            if (!template.IsExpired(nowMilliseconds))
+            if (!template.IsExpired(nowMilliseconds) && IsSynchronised(services[key.ServiceIndex], services[key.ServiceIndex].RealServers[template.RealServerIndex]))
             {
                 VirtualService service = services[key.ServiceIndex];
                 entries.Add(FromTemplate(key, template, service, service.RealServers[template.RealServerIndex], nowMilliseconds));
@@ -230,7 +246,7 @@ public static class SyncConnectionMapping
 
         foreach ((ConnectionKey key, ConnectionEntry entry) in engine.Connections.Entries)
         {
-            if (!entry.IsExpired(nowMilliseconds))
+            if (!entry.IsExpired(nowMilliseconds) && IsSynchronised(services[entry.ServiceIndex], services[entry.ServiceIndex].RealServers[entry.RealServerIndex]))
             {
                 VirtualService service = services[entry.ServiceIndex];
                 entries.Add(FromConnection(key, entry, service, service.RealServers[entry.RealServerIndex], nowMilliseconds));

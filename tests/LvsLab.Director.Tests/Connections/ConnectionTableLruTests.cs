@@ -250,7 +250,7 @@ public class ConnectionTableLruTests
 
         // The model: each connection's server, expiry, reply-side key and template client;
         // the keys from least to most recently used; the reply-side keys' owners.
-        var model = new Dictionary<ConnectionKey, (int Server, long Expires, ReplyKey? Reply, Ipv4Address? Client)>();
+        var model = new Dictionary<ConnectionKey, (int Server, long Expires, ReplyKey? Reply, IpAddress? Client)>();
         var order = new List<ConnectionKey>();
         var replies = new Dictionary<ReplyKey, ConnectionKey>();
         Ipv4Address[] clients = [Ipv4Address.Parse("10.9.0.1"), Ipv4Address.Parse("10.9.0.2"), Ipv4Address.Parse("10.9.0.3")];
@@ -507,11 +507,14 @@ public class ConnectionTableLruTests
     }
 
     [Fact]
-    public void FillingATableAllocatesFewerThan512BytesPerConnection()
+    public void FillingATableAllocatesFewerThan768BytesPerConnection()
     {
         // Counted on this thread only (so other tests running meanwhile do not matter), growth
         // included: the array doubling and the dictionaries resizing leave their old storage
-        // behind. The measured figures are in the benchmarks (ConnectionTableMemory).
+        // behind. The measured figures are in the benchmarks (ConnectionTableMemory). The budget
+        // was 512 bytes while keys held 32-bit addresses; every address is 128 bits now (IPv4
+        // mapped, as IPVS's nf_inet_addr), and a masqueraded connection's key is stored three
+        // times (node, index, reply index): 694 bytes measured with the structs auto-laid-out.
         const int Connections = 100_000;
         long before = GC.GetAllocatedBytesForCurrentThread();
         var table = new ConnectionTable(capacity: Connections);
@@ -524,6 +527,6 @@ public class ConnectionTableLruTests
         long perConnection = (GC.GetAllocatedBytesForCurrentThread() - before) / Connections;
         Assert.Equal(Connections, table.Count);
         Assert.Equal(Connections, table.ReplyKeyCount);
-        Assert.InRange(perConnection, 1, 511);
+        Assert.InRange(perConnection, 1, 767);
     }
 }

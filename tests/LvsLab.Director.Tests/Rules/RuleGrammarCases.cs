@@ -235,7 +235,7 @@ public static class RuleGrammarCases
         { "-A -t 10.0.0.1:80 -b sh-fallback", 1, "scheduler flag 'sh-fallback' only applies to -s sh, not -s wlc" },
         { "-A -t 10.0.0.1:80 -s sh -b sh-fallback,flag-1", 1, "scheduler flag 'flag-1' is given more than once in 'sh-fallback,flag-1'" },
         { "-A -t 10.0.0.1:80 -s sh -b", 1, "option '-b' needs a value" },
-        { "-A -t 10.0.0.1 -s rr -p", 1, "bad address '10.0.0.1': a service needs a port (a.b.c.d:port)" },
+        { "-A -t 10.0.0.1 -s rr -p", 1, "bad address '10.0.0.1': a service needs a port (a.b.c.d:port or [v6]:port)" },
         { "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.11:0 -m", 2, "bad port 0 in '10.0.0.11:0': out of range 1..65535" },
         { "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.11 -x 2147483648", 2, "upper threshold '2147483648' is not an integer in 0..2147483647" },
         { "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.11 --l-threshold=-1", 2, "lower threshold '-1' is not an integer in 0..2147483647" },
