@@ -6,6 +6,7 @@ using LvsLab.Director.Icmp;
 using LvsLab.Director.Inbound;
 using LvsLab.Director.Interfaces;
 using LvsLab.Director.NatReturn;
+using LvsLab.Director.Ndp;
 using LvsLab.Director.Neighbours;
 using LvsLab.Director.Rules;
 using LvsLab.Director.Sync;
@@ -61,6 +62,9 @@ public sealed class DirectorEngine
     private readonly ArpResponder _arp;
     private readonly InboundForwarder _inbound;
     private readonly NatReturnForwarder _natReturn;
+    private readonly NeighbourAdvertiser _ndp;
+    private readonly Ipv6InboundForwarder _inbound6;
+    private readonly Ipv6NatReturnForwarder _natReturn6;
     private long _nextExpirySweep;
     private bool _sweeping;
 
@@ -90,15 +94,19 @@ public sealed class DirectorEngine
         var resolver = new NeighbourResolver(_context);
         var tunnel = new TunnelEncapsulator(_context);
         var icmp = new IcmpErrorForwarder(_context, resolver, tunnel);
+        var opener = new ConnectionOpener(_context, new ServiceScheduler(_context));
         _arp = new ArpResponder(_context);
+        _ndp = new NeighbourAdvertiser(_context);
         _inbound = new InboundForwarder(
             _context,
-            new ServiceScheduler(_context),
+            opener,
             resolver,
             tunnel,
             new FragmentationNeededSender(_context, resolver),
             icmp);
         _natReturn = new NatReturnForwarder(_context, resolver, icmp);
+        _inbound6 = new Ipv6InboundForwarder(_context, opener, resolver, tunnel, new PacketTooBigSender(_context, resolver));
+        _natReturn6 = new Ipv6NatReturnForwarder(_context, resolver);
     }
 
     /// <summary>What the engine did so far.</summary>
@@ -497,6 +505,13 @@ public sealed class DirectorEngine
                 return Decision.Ignore;
             }
         }
+        else if (etherType == EtherType.Ipv6)
+        {
+            if (!toUs && !destination.IsMulticast)
+            {
+                return Decision.Ignore;
+            }
+        }
         else if (etherType != EtherType.Ipv4 || !toUs)
         {
             return Decision.Ignore;
@@ -508,9 +523,49 @@ public sealed class DirectorEngine
         }
 
         Span<byte> input = FrameWriter.ReadOnlyView(frame);
-        return etherType == EtherType.Arp
-            ? _arp.Decide(ingress, input, output, rules)
-            : DecideIpv4(ingress, input, output, now, rules, out forwarding);
+        return etherType switch
+        {
+            EtherType.Arp => _arp.Decide(ingress, input, output, rules),
+            EtherType.Ipv4 => DecideIpv4(ingress, input, output, now, rules, out forwarding),
+            _ => DecideIpv6(ingress, input, output, now, rules, toUs, out forwarding),
+        };
+    }
+
+    private Decision DecideIpv6(int ingress, Span<byte> input, Span<byte> output, long now, CompiledRules rules, bool toUs, out Forwarding forwarding)
+    {
+        forwarding = default;
+        DropReason reason = Ipv6Checks.Read(input[EthernetFrame.HeaderLength..], out Ipv6Packet ip, out Ipv6ExtensionHeaders headers);
+        if (reason != DropReason.None)
+        {
+            // A broken multicast frame is someone else's business.
+            return toUs ? Decision.Drop(reason) : Decision.Ignore;
+        }
+
+        if (ip.NextHeader == IpProtocol.Icmpv6
+            && ip.Payload.Length > 0
+            && ip.Payload[0] is Icmpv6Message.TypeNeighbourSolicitation or Icmpv6Message.TypeNeighbourAdvertisement)
+        {
+            return _ndp.Decide(ingress, input, ip, output, rules);
+        }
+
+        if (!toUs)
+        {
+            return Decision.Ignore;
+        }
+
+        if (rules.IsVip(ip.Destination))
+        {
+            return _context.Standby
+                ? Decision.Drop(DropReason.Standby)
+                : _inbound6.Decide(ingress, input, ip, headers, output, now, rules, out forwarding);
+        }
+
+        if (rules.IsMasqueraded(ip.Source) && !_interfaces.IsOwnAddress(ip.Destination))
+        {
+            return _natReturn6.Decide(input, ip, headers, output, now, rules, out forwarding);
+        }
+
+        return Decision.Ignore;
     }
 
     private Decision DecideIpv4(int ingress, Span<byte> input, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)

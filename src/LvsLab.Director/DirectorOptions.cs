@@ -58,6 +58,16 @@ public sealed record DirectorOptions
                 throw new ArgumentException($"the prefix length {nic.PrefixLength} of interface '{nic.Name}' is outside 0..32", nameof(interfaces));
             }
 
+            if (nic.Address6 is { } address6 && (address6.IsMulticast || address6.IsUnspecified || address6.IsLoopback || address6.IsLinkLocal || address6.IsIpv4Mapped))
+            {
+                throw new ArgumentException($"the IPv6 address {address6} of interface '{nic.Name}' must be a unicast, unique-local or global address", nameof(interfaces));
+            }
+
+            if (nic.PrefixLength6 is < 1 or > 128)
+            {
+                throw new ArgumentException($"the IPv6 prefix length {nic.PrefixLength6} of interface '{nic.Name}' is outside 1..128", nameof(interfaces));
+            }
+
             if (nic.Mtu is < DirectorInterface.MinMtu or > DirectorInterface.MaxMtu)
             {
                 throw new ArgumentException(

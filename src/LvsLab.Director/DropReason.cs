@@ -33,7 +33,7 @@ public enum DropReason
     /// <summary>An IPv4 fragment (MF set or offset non-zero) to a VIP.</summary>
     Fragment,
 
-    /// <summary>TTL 0 or 1.</summary>
+    /// <summary>TTL (IPv4) or hop limit (IPv6) 0 or 1.</summary>
     TtlExpired,
 
     /// <summary>Shorter than a TCP header.</summary>
@@ -110,4 +110,17 @@ public enum DropReason
     /// the master forwards it; a frame that still comes here is one the sender's ARP cache sent to the wrong director.
     /// </summary>
     Standby,
+
+    /// <summary>An IPv6 packet shorter than its fixed header, or whose payload length runs past the frame (or announces a jumbogram).</summary>
+    TruncatedIpv6,
+
+    /// <summary>
+    /// An IPv6 packet whose extension headers cannot be walked to a transport header: a header
+    /// cut short, more than eight, hop-by-hop not first, two fragment headers, or one the
+    /// director does not pass over (AH, ESP, mobility, unknown).
+    /// </summary>
+    BadIpv6ExtensionHeaders,
+
+    /// <summary>A UDP datagram over IPv6 with checksum 0, which IPv6 forbids (RFC 8200 §8.1).</summary>
+    ZeroUdpChecksum,
 }

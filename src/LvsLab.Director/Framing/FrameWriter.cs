@@ -40,6 +40,23 @@ internal static class FrameWriter
         return new Ipv4Packet(ethernet.Payload[..ip.Buffer.Length]);
     }
 
+    /// <summary>
+    /// Copies the received frame into <paramref name="output"/> and addresses the copy from
+    /// <paramref name="source"/> to <paramref name="nextHop"/>, as the IPv4 overload does.
+    /// </summary>
+    /// <returns>The IPv6 packet in the copy, at the validated input packet's offsets and length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Ipv6Packet CopyTo(Span<byte> input, Ipv6Packet ip, Span<byte> output, MacAddress nextHop, MacAddress source)
+    {
+        input.CopyTo(output);
+        var ethernet = new EthernetFrame(output[..input.Length])
+        {
+            Destination = nextHop,
+            Source = source,
+        };
+        return new Ipv6Packet(ethernet.Payload[..ip.Buffer.Length]);
+    }
+
     /// <summary>Writes the Ethernet header of an IPv4 packet the engine generated in the output after it.</summary>
     public static void WriteIpv4Header(Span<byte> output, MacAddress nextHop, MacAddress source) =>
         WriteHeader(output, nextHop, source, EtherType.Ipv4);

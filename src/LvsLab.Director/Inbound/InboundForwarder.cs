@@ -1,5 +1,4 @@
 using LvsLab.Director.Arp;
-using LvsLab.Director.Connections;
 using LvsLab.Director.Framing;
 using LvsLab.Director.Icmp;
 using LvsLab.Director.Rules;
@@ -16,14 +15,12 @@ namespace LvsLab.Director.Inbound;
 /// </summary>
 internal sealed class InboundForwarder(
     EngineContext context,
-    ServiceScheduler scheduler,
+    ConnectionOpener connections,
     NeighbourResolver resolver,
     TunnelEncapsulator tunnel,
     FragmentationNeededSender fragmentationNeeded,
     IcmpErrorForwarder icmp)
 {
-    private const TcpFlags OpeningMask = TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Fin | TcpFlags.Rst;
-
     public Decision Decide(int ingress, Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)
     {
         forwarding = default;
@@ -50,10 +47,10 @@ internal sealed class InboundForwarder(
             return Decision.Drop(DropReason.NoService);
         }
 
-        int serverIndex = FindOrOpenConnection(service, ip, transport, now);
+        int serverIndex = connections.FindOrOpen(service, ip.Source, vip, transport, now);
         if (serverIndex < 0)
         {
-            return Decision.Drop(serverIndex == NoConnection ? DropReason.NoConnection : DropReason.NoRealServer);
+            return Decision.Drop(serverIndex == ConnectionOpener.NoConnection ? DropReason.NoConnection : DropReason.NoRealServer);
         }
 
         RealServer server = service.Servers[serverIndex];
@@ -100,7 +97,7 @@ internal sealed class InboundForwarder(
         if (server.ForwardingMethod == ForwardingMethod.Masquerading)
         {
             // Same offsets as the validated input; only the copy is written.
-            NatRewriter.RewriteDestination(copy, server.Address.Ipv4, PortOf(server, transport));
+            NatRewriter.RewriteDestination(copy, server.Address.Ipv4, ConnectionOpener.PortOf(server, transport));
             if (faults != DirectorFaults.None)
             {
                 DirectorFaultInjector.AfterNatRequest(faults, ip, copy, nic.Address);
@@ -114,66 +111,4 @@ internal sealed class InboundForwarder(
         // Direct routing: the IP packet is untouched; only the MAC addresses change.
         return Decision.Forward(input.Length, egress);
     }
-
-    private const int NoConnection = -2;
-
-    // The real server the packet goes to: its connection's, or a newly scheduled one's (the
-    // connection recorded unless one-packet). -1: no real server can take it; NoConnection: a
-    // TCP segment other than a bare SYN with no connection.
-    private int FindOrOpenConnection(ServiceRuntime service, Ipv4Packet ip, in Transport transport, long now)
-    {
-        ConnectionTable connections = context.Connections;
-        Ipv4Address vip = ip.Destination;
-        var key = new ConnectionKey(transport.Protocol, ip.Source, transport.SourcePort, vip, transport.DestinationPort);
-
-        // One-packet scheduling (-o): every UDP datagram is scheduled on its own and leaves no
-        // connection entry behind (IPVS frees its entry at once).
-        bool onePacket = service.OnePacket && transport.Protocol == ServiceProtocol.Udp;
-
-        // A bare SYN on a connection that is closing or closed is a new connection reusing the
-        // client's port: as IPVS does (conn_reuse_mode 1), the old entry goes and the SYN is
-        // scheduled afresh instead of following the old one to its server.
-        if (transport.Protocol == ServiceProtocol.Tcp
-            && (transport.Flags & OpeningMask) == TcpFlags.Syn
-            && connections.TryGet(key, now, out ConnectionEntry old)
-            && old.State is not (ConnectionState.SynReceived or ConnectionState.Established))
-        {
-            connections.Remove(key);
-        }
-
-        if (!onePacket && connections.TryTouch(key, transport.Flags, now, out ConnectionEntry entry))
-        {
-            return entry.RealServerIndex;
-        }
-
-        // As IPVS: only a bare SYN opens a TCP connection (with sloppy_tcp any segment but a
-        // RST); UDP opens on any datagram.
-        if (transport.Protocol == ServiceProtocol.Tcp
-            && (context.Options.SloppyTcp ? (transport.Flags & TcpFlags.Rst) != 0 : (transport.Flags & OpeningMask) != TcpFlags.Syn))
-        {
-            return NoConnection;
-        }
-
-        int serverIndex = scheduler.Schedule(service, ip.Source, transport, vip, now, out PersistenceKey? persistence);
-        if (serverIndex < 0)
-        {
-            return -1;
-        }
-
-        context.Counters.CountConnection(service.Index, serverIndex);
-        RealServer chosen = service.Servers[serverIndex];
-        if (!onePacket)
-        {
-            _ = chosen.ForwardingMethod == ForwardingMethod.Masquerading
-                ? connections.CreateMasqueraded(
-                    key, service.Index, serverIndex, chosen.Address, PortOf(chosen, transport), transport.Flags, now, persistence)
-                : connections.Create(key, service.Index, serverIndex, transport.Flags, now, persistence);
-        }
-
-        return serverIndex;
-    }
-
-    // A real server without a port (an all-ports service's) keeps the packet's destination port.
-    private static ushort PortOf(RealServer server, in Transport transport) =>
-        server.Port != 0 ? server.Port : transport.DestinationPort;
 }
