@@ -285,7 +285,7 @@ internal sealed class AfPacketPorts : IFramePorts
             }
 
             var data = frame.Data;
-            if (frame.ChecksumNotReady && data.Length > 14 && data[12] == 0x08 && data[13] == 0x00 && Checksum.CompleteTransport(data[14..]))
+            if (frame.ChecksumNotReady && data.Length > 14 && ((data[12] == 0x08 && data[13] == 0x00) || (data[12] == 0x86 && data[13] == 0xDD)) && Checksum.CompleteTransport(data[14..]))
             {
                 ChecksumsCompleted++;
             }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using LvsLab.Director.Control;
@@ -19,6 +20,10 @@ namespace LvsLab.Director.Host;
 internal sealed class LiveDirector : IDisposable
 {
     private static readonly TimeSpan InterfaceWait = TimeSpan.FromSeconds(30);
+
+    // How long an interface with its IPv4 address is waited for to get its IPv6 one, when the
+    // rules have IPv6 addresses (Docker assigns the IPv6 address of an attachment after the IPv4 one).
+    private static readonly TimeSpan Ipv6Wait = TimeSpan.FromSeconds(10);
 
     /// <summary>Connection table slots the timer's expiry sweep looks at per tick (a bounded time under the lock).</summary>
     private const int MaintenanceSlots = 32_768;
@@ -296,9 +301,10 @@ internal sealed class LiveDirector : IDisposable
         IReadOnlyList<string> interfaceNames, FrameIoKind ioKind, int spinMicroseconds, int coalesceMicroseconds, int workers, LiveConfiguration live, FirewallMarkRules marks, bool expireQuiescentTemplate, bool sloppyTcp, int connectionCapacity, Connections.ConnectionEviction connectionEviction, DirectorFaults faults, IReadOnlyList<Ipv4Address> floatingAddresses, TextWriter log, CancellationToken stop)
     {
         var ports = new List<DirectorInterface>();
+        var wantIpv6 = live.Configured.Services.Any(s => s.IsIpv6 || s.RealServers.Any(r => r.Address.IsIpv6));
         foreach (var name in interfaceNames)
         {
-            ports.Add(await WaitForPortAsync(name, log, stop));
+            ports.Add(await WaitForPortAsync(name, wantIpv6, log, stop));
         }
 
         foreach (var stray in floatingAddresses.Where(a => !ports.Any(p => p.IsOnLink(a))))
@@ -314,7 +320,8 @@ internal sealed class LiveDirector : IDisposable
         for (var i = 0; i < ports.Count; i++)
         {
             var gateway = ports[i].Gateway is { } g ? $" gateway {g}" : string.Empty;
-            log.WriteLine($"lvs-director: port {i} {ports[i].Name} mac {ports[i].Mac} address {ports[i].Address}/{ports[i].PrefixLength} mtu {ports[i].Mtu}{gateway}");
+            var ipv6 = ports[i].Address6 is { } a6 ? $" address6 {a6}/{ports[i].PrefixLength6}{(ports[i].Gateway6 is { } g6 ? $" gateway6 {g6}" : string.Empty)}" : string.Empty;
+            log.WriteLine($"lvs-director: port {i} {ports[i].Name} mac {ports[i].Mac} address {ports[i].Address}/{ports[i].PrefixLength} mtu {ports[i].Mtu}{gateway}{ipv6}");
         }
 
         log.WriteLine($"lvs-director: frame i/o {io.Description}");
@@ -445,16 +452,31 @@ internal sealed class LiveDirector : IDisposable
     /// Waits (bounded) for <paramref name="name"/> to exist with an IPv4 address: a lab may attach
     /// a second network to the container after the director has started.
     /// </summary>
-    private static async Task<DirectorInterface> WaitForPortAsync(string name, TextWriter log, CancellationToken stop)
+    private static async Task<DirectorInterface> WaitForPortAsync(string name, bool wantIpv6, TextWriter log, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
         var said = false;
+        TimeSpan? ipv4Since = null;
         while (true)
         {
             var nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name);
             var ip = nic?.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
-            if (nic is not null && ip is not null)
+
+            // Its own IPv6 address: unique-local or global, never link-local.
+            var ip6 = nic?.GetIPProperties().UnicastAddresses.FirstOrDefault(a =>
+                a.Address.AddressFamily == AddressFamily.InterNetworkV6 && !a.Address.IsIPv6LinkLocal && !IPAddress.IsLoopback(a.Address) && !a.Address.IsIPv4MappedToIPv6);
+            if (ip is not null)
             {
+                ipv4Since ??= watch.Elapsed;
+            }
+
+            if (nic is not null && ip is not null && (ip6 is not null || !wantIpv6 || watch.Elapsed - ipv4Since > Ipv6Wait))
+            {
+                if (wantIpv6 && ip6 is null)
+                {
+                    log.WriteLine($"lvs-director: warning: interface '{name}' has no IPv6 address after {Ipv6Wait.TotalSeconds:F0} s; IPv6 frames on it are not forwarded");
+                }
+
                 return new DirectorInterface(
                     name,
                     MacAddress.ReadFrom(nic.GetPhysicalAddress().GetAddressBytes()),
@@ -464,6 +486,9 @@ internal sealed class LiveDirector : IDisposable
                 {
                     // The link MTU bounds what a tunnelled packet may grow to (TUN's path MTU).
                     Mtu = nic.GetIPProperties().GetIPv4Properties()?.Mtu is int mtu and >= DirectorInterface.MinMtu and <= DirectorInterface.MaxMtu ? mtu : DirectorInterface.DefaultMtu,
+                    Address6 = ip6 is null ? null : Ipv6Address.FromIPAddress(ip6.Address),
+                    PrefixLength6 = ip6 is { PrefixLength: >= 1 and <= 128 } ? ip6.PrefixLength : 64,
+                    Gateway6 = ip6 is null ? null : DefaultGateway6On(name),
                 };
             }
 
@@ -482,6 +507,29 @@ internal sealed class LiveDirector : IDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
         }
+    }
+
+    /// <summary>The IPv6 default route's gateway through <paramref name="name"/>, from the kernel's table (<c>/proc/net/ipv6_route</c>).</summary>
+    private static Ipv6Address? DefaultGateway6On(string name)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/net/ipv6_route"))
+            {
+                // destination, its prefix length, source, its prefix length, next hop, metric, refs, use, flags, device
+                var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length >= 10 && f[9] == name && f[1] == "00" && f[0] == new string('0', 32) && f[4] != new string('0', 32)
+                    && Ipv6Address.TryParse(string.Join(':', Enumerable.Range(0, 8).Select(i => f[4].Substring(i * 4, 4))), out var gateway))
+                {
+                    return gateway;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>The default route's gateway through <paramref name="name"/>, from the kernel's table.</summary>

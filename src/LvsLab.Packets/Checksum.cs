@@ -152,16 +152,21 @@ public static class Checksum
     }
 
     /// <summary>
-    /// Fills in the TCP or UDP checksum of the IPv4 packet at the start of
+    /// Fills in the TCP or UDP checksum of the IPv4 or IPv6 packet at the start of
     /// <paramref name="packet"/>, for a packet whose sender left it to checksum offload (the field
     /// then holds only part of the sum, and a receiving kernel on the same machine would trust it;
     /// a forwarder that passes it on must complete it). A first fragment or a packet of another
     /// protocol is left alone.
     /// </summary>
-    /// <param name="packet">An IPv4 packet (header and payload), written in place.</param>
+    /// <param name="packet">An IPv4 or IPv6 packet (header and payload), written in place; an IPv6 packet's transport header is found past its extension headers.</param>
     /// <returns>Whether a checksum was written.</returns>
     public static bool CompleteTransport(Span<byte> packet)
     {
+        if (packet.Length >= Ipv6Packet.HeaderLength && packet[0] >> 4 == 6)
+        {
+            return CompleteTransport6(packet);
+        }
+
         if (packet.Length < 20 || packet[0] >> 4 != 4)
         {
             return false;
@@ -181,6 +186,38 @@ public static class Checksum
         segment[field] = 0;
         segment[field + 1] = 0;
         var sum = ComputeTransport(Ipv4Address.ReadFrom(packet[12..]), Ipv4Address.ReadFrom(packet[16..]), protocol, segment);
+        if (sum == 0 && protocol == 17)
+        {
+            sum = 0xFFFF;
+        }
+
+        segment[field] = (byte)(sum >> 8);
+        segment[field + 1] = (byte)sum;
+        return true;
+    }
+
+    // The IPv6 case of CompleteTransport: the TCP or UDP header found past the extension
+    // headers, the sum over the IPv6 pseudo-header (RFC 8200 §8.1); a fragment is left alone.
+    private static bool CompleteTransport6(Span<byte> packet)
+    {
+        if (!Ipv6Packet.TryRead(packet, out Ipv6Packet ip, out _)
+            || !Ipv6ExtensionHeaders.TryWalk(ip, out Ipv6ExtensionHeaders headers, out _)
+            || headers.IsFragment)
+        {
+            return false;
+        }
+
+        byte protocol = headers.UpperLayerProtocol;
+        int field = protocol switch { 6 => 16, 17 => 6, _ => -1 };
+        if (field < 0 || headers.UpperLayerOffset + field + 2 > ip.Buffer.Length)
+        {
+            return false;
+        }
+
+        Span<byte> segment = ip.Buffer[headers.UpperLayerOffset..];
+        segment[field] = 0;
+        segment[field + 1] = 0;
+        ushort sum = ComputeTransport(ip.Source, ip.Destination, protocol, segment);
         if (sum == 0 && protocol == 17)
         {
             sum = 0xFFFF;
