@@ -66,8 +66,13 @@ public sealed class DualStackLabTests
         Assert.Equal("0", lab.Node("director").Sysctls["net.ipv6.conf.all.forwarding"]);
         Assert.Empty(lab.Node("director").LoopbackAddresses);
 
-        // The director's rules stay IPv4 until the director speaks IPv6.
-        Assert.Equal(DrLab.Create("t", 0).Node("director").Files, lab.Node("director").Files);
+        // The director's rules get the IPv6 twin of every service and real server.
+        var rules = lab.Node("director").Files[DrLab.RulesPath];
+        Assert.StartsWith(DrLab.Create("t", 0).Node("director").Files[DrLab.RulesPath].TrimEnd('\n') + "\n", rules, StringComparison.Ordinal);
+        Assert.Contains("-A -t [fd00:10:77:1::100]:80 -s rr", rules, StringComparison.Ordinal);
+        Assert.Contains("-a -t [fd00:10:77:1::100]:80 -r [fd00:10:77:1::11]:80 -g -w 1", rules, StringComparison.Ordinal);
+        Assert.Equal(2, rules.Split('\n').Count(l => l.StartsWith("-A ", StringComparison.Ordinal)));
+        Assert.Equal(rules, Ipv6Plan.TwinRules(rules));
     }
 
     [Fact]
@@ -251,6 +256,18 @@ public sealed class DualStackLabTests
             LoopbackAddresses = [.. n.LoopbackAddresses.Where(a => a.AddressFamily == AddressFamily.InterNetwork)],
             Routes = [.. n.Routes.Where(r => !r.IsIpv6)],
             Sysctls = n.Sysctls.Where(s => !s.Key.StartsWith("net.ipv6.", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value),
+            Files = n.Files.ToDictionary(f => f.Key, f => string.Join('\n', f.Value.Split('\n').Where(l => !l.Contains('[', StringComparison.Ordinal)))),
         })],
     };
+
+    [Theory]
+    [InlineData("-A -t 10.77.1.100:80 -s rr -p 60 -M 255.255.255.0", "-A -t [fd00:10:77:1::100]:80 -s rr -p 60 -M 64")]
+    [InlineData("-a -u 10.77.1.100:53 -r 10.77.2.11 -m -w 2 # dns", "-a -u [fd00:10:77:1::100]:53 -r [fd00:10:77:2::11] -m -w 2")]
+    [InlineData("-A -f 7 -s rr", null)]
+    [InlineData("# a comment 10.0.0.1", null)]
+    public void RulesGetTheirIpv6Twins(string line, string? twin)
+    {
+        var rules = Ipv6Plan.TwinRules(line + "\n");
+        Assert.Equal(twin is null ? line + "\n" : line + "\n" + twin + "\n", rules);
+    }
 }

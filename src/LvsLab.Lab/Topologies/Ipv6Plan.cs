@@ -109,9 +109,10 @@ public static class Ipv6Plan
     /// each IPv4 address on <c>lo</c> (a real server's VIP) gets its IPv6 address beside it, each
     /// IPv4 route an IPv6 twin (the mapped destination, or <c>::/0</c>, via the mapped next hop),
     /// each floating address its IPv6 one; every node gets <see cref="NodeSysctls"/>, and a node
-    /// with <c>net.ipv4.ip_forward</c> the same value for <c>net.ipv6.conf.all.forwarding</c>.
-    /// What the lab already has in IPv6 is kept, so applying it twice changes nothing. The
-    /// director's rules are left as they are (IPv4 services).
+    /// with <c>net.ipv4.ip_forward</c> the same value for <c>net.ipv6.conf.all.forwarding</c>; a
+    /// director's rules file (<see cref="DrLab.RulesPath"/>) gets the IPv6 twin of each address
+    /// service (<see cref="TwinRules"/>). What the lab already has in IPv6 is kept, so applying it
+    /// twice changes nothing.
     /// </summary>
     /// <param name="lab">A lab, usually IPv4 only.</param>
     /// <returns>The dual-stack lab.</returns>
@@ -156,13 +157,91 @@ public static class Ipv6Plan
             }
         }
 
+        var files = node.Role == NodeRole.Director && node.Files.ContainsKey(DrLab.RulesPath)
+            ? node.Files.ToDictionary(f => f.Key, f => f.Key == DrLab.RulesPath ? TwinRules(f.Value) : f.Value, StringComparer.Ordinal)
+            : node.Files;
         return node with
         {
+            Files = files,
             Interfaces = [.. node.Interfaces.Select(i => i with { Address6 = i.Address6 ?? Map(i.Address) })],
             LoopbackAddresses = Twins(node.LoopbackAddresses),
             Routes = routes,
             Sysctls = sysctls,
         };
+    }
+
+    /// <summary>
+    /// <paramref name="rules"/> (ipvsadm-save form) with the IPv6 twin of every address-service
+    /// line after them: each IPv4 address, with or without a port, becomes its mapped address in
+    /// brackets (<c>-A -t 10.77.1.100:80</c> → <c>-A -t [fd00:10:77:1::100]:80</c>), an IPv4
+    /// persistence netmask a prefix length (/32 → 128; /24 or longer → 64, as the plan maps a /24
+    /// to a /64; /16 → 48; /8 → 32); firewall-mark lines and lines without an IPv4 address have
+    /// no twin. A twin already in the rules is not added again.
+    /// </summary>
+    /// <param name="rules">The rules text.</param>
+    /// <returns>The rules and their twins.</returns>
+    public static string TwinRules(string rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var lines = rules.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var existing = new HashSet<string>(lines.Select(l => l.Trim()), StringComparer.Ordinal);
+        var twins = new List<string>();
+        foreach (var line in lines)
+        {
+            var tokens = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).TakeWhile(t => !t.StartsWith('#')).ToArray();
+            if (tokens.Length == 0 || tokens.Contains("-f") || tokens.Contains("--fwmark-service"))
+            {
+                continue;
+            }
+
+            var mapped = false;
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                if (i > 0 && tokens[i - 1] is "-M" or "--netmask" && IPAddress.TryParse(tokens[i], out var mask) && mask.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    tokens[i] = PrefixLength6(mask).ToString(CultureInfo.InvariantCulture);
+                    continue;
+                }
+
+                if (TwinEndpoint(tokens[i]) is { } twin)
+                {
+                    tokens[i] = twin;
+                    mapped = true;
+                }
+            }
+
+            var text = string.Join(' ', tokens);
+            if (mapped && existing.Add(text))
+            {
+                twins.Add(text);
+            }
+        }
+
+        return twins.Count == 0 ? rules : rules.TrimEnd('\n') + "\n" + string.Concat(twins.Select(t => t + "\n"));
+    }
+
+    // a.b.c.d or a.b.c.d:port → [mapped] or [mapped]:port; null for anything else.
+    private static string? TwinEndpoint(string token)
+    {
+        var colon = token.IndexOf(':', StringComparison.Ordinal);
+        var address = colon < 0 ? token : token[..colon];
+        if (address.Count(c => c == '.') != 3 || !IPAddress.TryParse(address, out var ipv4) || ipv4.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return null;
+        }
+
+        return $"[{Map(ipv4)}]{(colon < 0 ? string.Empty : token[colon..])}";
+    }
+
+    private static int PrefixLength6(IPAddress mask)
+    {
+        var bits = 0;
+        foreach (var b in mask.GetAddressBytes())
+        {
+            bits += System.Numerics.BitOperations.PopCount(b);
+        }
+
+        return bits switch { 32 => 128, >= 24 => 64, >= 16 => 48, >= 8 => 32, _ => 16 };
     }
 
     // A route's destination may be wider than a network: A.B.0.0/16 → fd00:A:B::/48, A.0.0.0/8 →
