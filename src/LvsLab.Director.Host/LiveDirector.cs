@@ -213,7 +213,7 @@ internal sealed class LiveDirector : IDisposable
             var match = live.Configured.Services
                 .Where(s => s.FirewallMark is null && s.ToString() == $"{flag} {service}")
                 .SelectMany(s => s.RealServers)
-                .FirstOrDefault(r => realServer == $"{r.Address}:{r.Port}" || realServer == r.Address.ToString());
+                .FirstOrDefault(r => realServer == r.Address.ToString(r.Port) || realServer == r.Address.ToString() || realServer == $"[{r.Address}]");
             if (match is null)
             {
                 return $"error: no real server {realServer} in service {protocol} {service}\n";
@@ -225,7 +225,7 @@ internal sealed class LiveDirector : IDisposable
                 ForwardingMethod.Tunnel => "-i",
                 _ => "-g",
             };
-            command = string.Create(CultureInfo.InvariantCulture, $"-e {flag} {service} -r {match.Address}:{match.Port} {method} -w {weight}");
+            command = string.Create(CultureInfo.InvariantCulture, $"-e {flag} {service} -r {match.Address.ToString(match.Port)} {method} -w {weight}");
         }
 
         return Execute(command);

@@ -81,7 +81,7 @@ internal sealed class RateTracker
 
     private static string Key(VirtualService service) => service.ToString();
 
-    private static string Key(VirtualService service, RealServer server) => $"{service} -r {server.Address}:{server.Port}";
+    private static string Key(VirtualService service, RealServer server) => $"{service} -r {server.Address.ToString(server.Port)}";
 
     private RateEstimator Estimator(string key)
     {

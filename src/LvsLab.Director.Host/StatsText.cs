@@ -39,14 +39,14 @@ internal static class StatsText
                 var real = service.RealServers[r];
                 var t = c.GetRealServerTraffic(s, r);
                 var o = c.GetRealServerReplyTraffic(s, r);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {c.GetRealServerConnectionCount(s, r),7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8} {health.HealthOf(service, real)}"));
+                text.AppendLine(Invariant($"  -> {real.Address.ToString(real.Port),-28} {c.GetRealServerConnectionCount(s, r),7} {t.Packets,8} {o.Packets,8} {t.Bytes,8} {o.Bytes,8} {health.HealthOf(service, real)}"));
             }
         }
 
         text.AppendLine();
         text.AppendLine(health.HealthKind == "none"
             ? "health checks: none"
-            : Invariant($"health checks: {health.HealthKind}; down: {(health.HealthDown.Count == 0 ? "none" : string.Join(", ", health.HealthDown.Select(d => $"{d.Address}:{d.Port}").Order(StringComparer.Ordinal)))}"));
+            : Invariant($"health checks: {health.HealthKind}; down: {(health.HealthDown.Count == 0 ? "none" : string.Join(", ", health.HealthDown.Select(d => d.ToString()).Order(StringComparer.Ordinal)))}"));
 
         text.AppendLine();
         text.AppendLine(Invariant($"frames in {c.FramesIn}  forwarded {c.ForwardedPackets} ({c.ForwardedBytes} bytes)  replies {c.ReplyPackets} ({c.ReplyBytes} bytes)  arp replies {c.ArpReplies}  arp requests {c.ArpRequests}  icmp sent {c.IcmpSent}  ignored {c.Ignored}  send errors {io.SendErrors}"));
@@ -227,7 +227,7 @@ internal static class StatsText
             {
                 var real = service.RealServers[r];
                 var counts = engine.GetRealServerConnections(s, r);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-28} {Forward(real.ForwardingMethod),-7} {engine.GetWeight(s, r),-6} {counts.Active,-10} {counts.Inactive}"));
+                text.AppendLine(Invariant($"  -> {real.Address.ToString(real.Port),-28} {Forward(real.ForwardingMethod),-7} {engine.GetWeight(s, r),-6} {counts.Active,-10} {counts.Inactive}"));
             }
         }
 
@@ -248,7 +248,7 @@ internal static class StatsText
             foreach (var real in service.RealServers)
             {
                 var x = rates.Of(service, real);
-                text.AppendLine(Invariant($"  -> {real.Address + ":" + real.Port,-30} {x.ConnectionsPerSecond,6:F0} {x.PacketsInPerSecond,8:F0} {x.PacketsOutPerSecond,8:F0} {x.BytesInPerSecond,8:F0} {x.BytesOutPerSecond,8:F0}"));
+                text.AppendLine(Invariant($"  -> {real.Address.ToString(real.Port),-30} {x.ConnectionsPerSecond,6:F0} {x.PacketsInPerSecond,8:F0} {x.PacketsOutPerSecond,8:F0} {x.BytesInPerSecond,8:F0} {x.BytesOutPerSecond,8:F0}"));
             }
         }
 
@@ -285,7 +285,7 @@ internal static class StatsText
 
     /// <summary>The service as ipvsadm -Ln names it: VIP:PORT, or the mark of a -f service.</summary>
     public static string Name(VirtualService service) =>
-        service.FirewallMark is { } mark ? mark.ToString(CultureInfo.InvariantCulture) : $"{service.Address}:{service.Port}";
+        service.FirewallMark is { } mark ? mark.ToString(CultureInfo.InvariantCulture) : service.Address.ToString(service.Port);
 
     // ipvsadm -Ln's flags after the scheduler: persistent N [mask M], ops.
     private static string Flags(VirtualService service)

@@ -46,7 +46,7 @@ public sealed class RuleLines
         string address = server.Address.ToString();
         string line = Find(w => IsAdd(w, "-a", "--add-server") && Names(w, service)
             && w.Any(word => word == address || word.StartsWith(address + ":", StringComparison.Ordinal)));
-        return string.Create(CultureInfo.InvariantCulture, $"{SourceName}:{line}: real server {server.Address}:{server.Port} of {service}");
+        return string.Create(CultureInfo.InvariantCulture, $"{SourceName}:{line}: real server {server.Address.ToString(server.Port)} of {service}");
     }
 
     private string Find(Func<string[], bool> match)
@@ -73,7 +73,7 @@ public sealed class RuleLines
         }
 
         string[] kinds = service.Protocol == ServiceProtocol.Tcp ? ["-t", "--tcp-service"] : ["-u", "--udp-service"];
-        return Follows(line, kinds, string.Create(CultureInfo.InvariantCulture, $"{service.Address}:{service.Port}"));
+        return Follows(line, kinds, string.Create(CultureInfo.InvariantCulture, $"{service.Address.ToString(service.Port)}"));
     }
 
     private static bool Follows(string[] line, string[] options, string value)

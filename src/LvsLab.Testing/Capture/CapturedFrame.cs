@@ -38,18 +38,21 @@ public sealed class CapturedFrame
     /// <summary>The IPv4 packet, if any.</summary>
     public IPv4Packet? Ip => Ethernet.Extract<IPv4Packet>();
 
+    /// <summary>The IPv4 or IPv6 packet, if any (for checks that hold for both families).</summary>
+    public IPPacket? AnyIp => Ethernet.Extract<IPPacket>();
+
     /// <summary>The TCP segment, if any.</summary>
     public TcpPacket? Tcp => Ethernet.Extract<TcpPacket>();
 
     /// <summary>The ARP packet, if any.</summary>
     public ArpPacket? Arp => Ethernet.Extract<ArpPacket>();
 
-    /// <summary>Whether this is an IPv4 packet from <paramref name="source"/> (any when null) to <paramref name="destination"/> (any when null).</summary>
+    /// <summary>Whether this is an IPv4 or IPv6 packet from <paramref name="source"/> (any when null) to <paramref name="destination"/> (any when null).</summary>
     /// <param name="source">The source address, or null.</param>
     /// <param name="destination">The destination address, or null.</param>
     /// <returns>True on a match.</returns>
     public bool IsIp(IPAddress? source, IPAddress? destination) =>
-        Ip is { } ip && (source is null || ip.SourceAddress.Equals(source)) && (destination is null || ip.DestinationAddress.Equals(destination));
+        AnyIp is { } ip && (source is null || ip.SourceAddress.Equals(source)) && (destination is null || ip.DestinationAddress.Equals(destination));
 
     /// <summary>Whether this is an ARP reply saying <paramref name="address"/> is at some MAC.</summary>
     /// <param name="address">The address asked about.</param>
