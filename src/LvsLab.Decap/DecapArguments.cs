@@ -14,8 +14,9 @@ internal sealed record DecapArguments
         usage: lvs-decap [--tun NAME] [--stats PATH]
           --tun NAME     TUN device to create and bring up (default tun0; at most 15 characters)
           --stats PATH   JSON counters file, rewritten atomically on change (default /run/lvs-decap.json)
-        Receives IP-in-IP (protocol 4) on a raw socket and writes each valid inner IPv4 packet
-        to the TUN device. Needs CAP_NET_ADMIN, CAP_NET_RAW and /dev/net/tun.
+        Receives tunnelled packets on raw sockets (IPv4 in IPv4: protocol 4; IPv6 in IPv6 and
+        IPv4 in IPv6: next headers 41 and 4, unless IPv6 is disabled on the node) and writes each
+        valid inner packet to the TUN device. Needs CAP_NET_ADMIN, CAP_NET_RAW and /dev/net/tun.
         """;
 
     /// <summary>The TUN device's name.</summary>

@@ -3,13 +3,19 @@ using System.Runtime.InteropServices;
 namespace LvsLab.Decap;
 
 /// <summary>
-/// The I/O around <see cref="Decapsulator"/>: raw socket in, TUN device out, stats file, log
-/// lines, signals.
+/// The I/O around <see cref="Decapsulator"/>: raw sockets in (IPv4 and, unless the node has it
+/// disabled, IPv6), TUN device out, stats file, log lines, signals.
 /// </summary>
 internal static class DecapRunner
 {
-    /// <summary>Large enough for any IPv4 packet.</summary>
+    /// <summary>Large enough for any IPv4 packet and any IPv6 payload (jumbograms aside).</summary>
     private const int BufferSize = 65536;
+
+    /// <summary>
+    /// The most packets taken from one socket before the others get their turn; a socket is read
+    /// until it has nothing waiting (EAGAIN) or this many, so a burst costs one poll, not one each.
+    /// </summary>
+    private const int ReceiveBudget = 64;
 
     /// <summary>Runs until SIGTERM or SIGINT.</summary>
     /// <param name="arguments">The command line.</param>
@@ -20,21 +26,21 @@ internal static class DecapRunner
     {
         var decap = new Decapsulator();
         TunDevice? tun = null;
-        RawIpipSocket? socket = null;
+        TunnelSocketSet? sockets = null;
         StatsPublisher? stats = null;
         try
         {
             tun = TunDevice.Create(arguments.TunName);
             tun.BringUp();
-            socket = new RawIpipSocket();
-            output.WriteLine($"lvs-decap: {tun.Name} up, listening for protocol 4");
+            sockets = TunnelSocketSet.Open();
+            output.WriteLine($"lvs-decap: {tun.Name} up, listening for {sockets.DescribeListening()}");
             stats = new StatsPublisher(decap, arguments.StatsPath, tun.Name, error.WriteLine);
         }
         catch (Exception e) when (e is DecapStartException or IOException or UnauthorizedAccessException)
         {
             var what = e is DecapStartException ? e.Message : $"cannot write stats to {arguments.StatsPath}: {e.Message}";
             error.WriteLine($"lvs-decap: {what}");
-            socket?.Dispose();
+            sockets?.Dispose();
             tun?.Dispose();
             return 1;
         }
@@ -42,12 +48,12 @@ internal static class DecapRunner
         var stopping = 0;
         void Stop(PosixSignalContext context)
         {
-            // Handle the signal ourselves (no default termination): stop the loop and unblock the
-            // receive by shutting the socket down (it is closed by the loop's owner, below).
+            // Handle the signal ourselves (no default termination): stop the loop and wake its
+            // poll by shutting the sockets down (they are closed by the loop's owner, below).
             context.Cancel = true;
             if (Interlocked.Exchange(ref stopping, 1) == 0)
             {
-                socket.Shutdown();
+                sockets.Shutdown();
             }
         }
 
@@ -57,12 +63,12 @@ internal static class DecapRunner
             output.WriteLine("lvs-decap: ready");
             try
             {
-                ReceiveLoop(decap, socket, tun, output, error, () => Volatile.Read(ref stopping) != 0);
+                ReceiveLoop(decap, sockets, tun, output, error, () => Volatile.Read(ref stopping) != 0);
             }
             finally
             {
                 stats.Dispose();
-                socket.Dispose();
+                sockets.Dispose();
                 tun.Dispose();
             }
         }
@@ -72,56 +78,86 @@ internal static class DecapRunner
     }
 
     private static void ReceiveLoop(
-        Decapsulator decap, RawIpipSocket socket, TunDevice tun, TextWriter output, TextWriter error, Func<bool> stopping)
+        Decapsulator decap, TunnelSocketSet sockets, TunDevice tun, TextWriter output, TextWriter error, Func<bool> stopping)
     {
         // One pinned buffer for the life of the loop: no allocation per packet.
         var buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
-        var receiveErrorLogged = false;
+        var errorLogged = false;
+        void LogErrorOnce(string what, int errno)
+        {
+            if (errno != LibC.EIntr && !errorLogged)
+            {
+                error.WriteLine($"lvs-decap: {what} failed: {LibC.Describe(errno)} (further receive errors are not logged)");
+                errorLogged = true;
+            }
+        }
+
         while (!stopping())
         {
-            if (!socket.TryReceive(buffer, out var length, out var receiveErrno))
+            if (!sockets.TryWait(out var waitErrno))
             {
-                if (stopping())
-                {
-                    break;
-                }
-
-                if (receiveErrno != LibC.EIntr && !receiveErrorLogged)
-                {
-                    error.WriteLine($"lvs-decap: receive failed: {LibC.Describe(receiveErrno)} (further receive errors are not logged)");
-                    receiveErrorLogged = true;
-                }
-
+                LogErrorOnce("poll", waitErrno);
                 continue;
             }
 
-            if (stopping())
+            for (var i = 0; i < sockets.Count && !stopping(); i++)
             {
-                break;
-            }
-
-            var packet = buffer.AsSpan(0, length);
-            var result = decap.Process(packet, out var innerOffset, out var innerLength);
-            var errno = 0;
-            if (result == DecapResult.Deliver)
-            {
-                var written = tun.TryWrite(packet.Slice(innerOffset, innerLength), out errno);
-                decap.RecordWrite(written);
-                if (written)
+                if (!sockets.IsReadable(i))
                 {
                     continue;
                 }
 
-                result = DecapResult.WriteFailed;
+                var socket = sockets[i];
+                for (var n = 0; n < ReceiveBudget; n++)
+                {
+                    if (!socket.TryReceive(buffer, out var length, out var receiveErrno))
+                    {
+                        if (receiveErrno != LibC.EAgain)
+                        {
+                            LogErrorOnce("receive", receiveErrno);
+                        }
+
+                        break;
+                    }
+
+                    // After the shutdown a receive returns 0, which is also what an empty IPv6
+                    // payload gives: the flag (set before the shutdown) tells them apart.
+                    if (stopping())
+                    {
+                        return;
+                    }
+
+                    Handle(decap, socket.Kind, buffer.AsSpan(0, length), tun, output);
+                }
+            }
+        }
+    }
+
+    private static void Handle(Decapsulator decap, TunnelKind kind, Span<byte> packet, TunDevice tun, TextWriter output)
+    {
+        var result = decap.Process(kind, packet, out var innerOffset, out var innerLength);
+        var errno = 0;
+        if (result == DecapResult.Deliver)
+        {
+            // With IFF_NO_PI the TUN device takes the protocol from the first nibble (tun_get_user:
+            // version 4 is ETH_P_IP, 6 is ETH_P_IPV6, anything else -EINVAL), so IPv4 and IPv6
+            // inner packets go to the same device unchanged.
+            var written = tun.TryWrite(packet.Slice(innerOffset, innerLength), out errno);
+            decap.RecordWrite(written);
+            if (written)
+            {
+                return;
             }
 
-            if (decap.GetDropped(result) == 1)
-            {
-                var detail = result == DecapResult.WriteFailed
-                    ? errno == 0 ? ": short write" : $": {LibC.Describe(errno)}"
-                    : string.Empty;
-                output.WriteLine($"lvs-decap: first drop {result}: {Decapsulator.Describe(result)}{detail}");
-            }
+            result = DecapResult.WriteFailed;
+        }
+
+        if (decap.GetDropped(result) == 1)
+        {
+            var detail = result == DecapResult.WriteFailed
+                ? errno == 0 ? ": short write" : $": {LibC.Describe(errno)}"
+                : string.Empty;
+            output.WriteLine($"lvs-decap: first drop {result}: {Decapsulator.Describe(result)}{detail}");
         }
     }
 }

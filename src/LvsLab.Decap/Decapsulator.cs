@@ -4,15 +4,17 @@ using LvsLab.Packets;
 namespace LvsLab.Decap;
 
 /// <summary>
-/// The pure decision of <c>lvs-decap</c>: is a packet received on a raw protocol-4 socket a good
-/// IP-in-IP packet, and where in it is the inner packet? Keeps the counters. No I/O, no clock,
-/// no allocation per packet.
+/// The pure decision of <c>lvs-decap</c>: is a packet received on one of its raw sockets a good
+/// tunnelled packet, and where in it is the inner packet? Keeps the counters. No I/O, no clock,
+/// no allocation per packet. The outer IPv4 header is checked here; the inner packet by
+/// <see cref="InnerPacketClassifier"/>.
 /// </summary>
 /// <remarks>
-/// One thread calls <see cref="Process"/> and <see cref="RecordWrite"/>; any thread may read the
-/// counters (64-bit reads and writes are atomic on the supported 64-bit platforms). Every packet
-/// counts once in <see cref="Received"/> and, once its write is recorded, once in either
-/// <see cref="Delivered"/> or one drop reason.
+/// One thread calls <see cref="Process(TunnelKind, ReadOnlySpan{byte}, out int, out int)"/> and
+/// <see cref="RecordWrite"/> (the receive loop serves every socket from one thread); any thread
+/// may read the counters (64-bit reads and writes are atomic on the supported 64-bit platforms).
+/// Every packet counts once in <see cref="Received"/> and, once its write is recorded, once in
+/// either <see cref="Delivered"/> or one drop reason.
 /// </remarks>
 internal sealed class Decapsulator
 {
@@ -21,13 +23,14 @@ internal sealed class Decapsulator
     [
         DecapResult.OuterInvalid, DecapResult.OuterNotIpInIp, DecapResult.OuterFragment, DecapResult.InnerTruncated,
         DecapResult.InnerInvalid, DecapResult.InnerBadChecksum, DecapResult.WriteFailed,
+        DecapResult.InnerIpv6Truncated, DecapResult.InnerIpv6Invalid, DecapResult.InnerIpv6BadExtensionHeaders,
     ];
 
-    private readonly long[] _dropped = new long[(int)DecapResult.WriteFailed + 1];
+    private readonly long[] _dropped = new long[DropReasons.Count + 1];
     private long _received;
     private long _delivered;
 
-    /// <summary>Packets given to <see cref="Process"/>.</summary>
+    /// <summary>Packets given to <see cref="Process(TunnelKind, ReadOnlySpan{byte}, out int, out int)"/>.</summary>
     public long Received => Volatile.Read(ref _received);
 
     /// <summary>Inner packets written to the TUN device.</summary>
@@ -58,16 +61,34 @@ internal sealed class Decapsulator
     }
 
     /// <summary>
-    /// Decides what to do with one packet as a raw IPv4 socket returns it (outer header first).
+    /// Decides what to do with one packet as the raw IPv4 socket returns it (outer header first);
+    /// the same as <see cref="Process(TunnelKind, ReadOnlySpan{byte}, out int, out int)"/> with
+    /// <see cref="TunnelKind.Ipv4InIpv4"/>.
     /// </summary>
     /// <param name="received">The bytes received; only read.</param>
     /// <param name="innerOffset">Where the inner packet starts, when the result is <see cref="DecapResult.Deliver"/> (else 0).</param>
     /// <param name="innerLength">The inner packet's total length, when the result is <see cref="DecapResult.Deliver"/> (else 0).</param>
     /// <returns><see cref="DecapResult.Deliver"/>, or the reason to drop (already counted).</returns>
-    public DecapResult Process(ReadOnlySpan<byte> received, out int innerOffset, out int innerLength)
+    public DecapResult Process(ReadOnlySpan<byte> received, out int innerOffset, out int innerLength) =>
+        Process(TunnelKind.Ipv4InIpv4, received, out innerOffset, out innerLength);
+
+    /// <summary>
+    /// Decides what to do with one packet as the raw socket of <paramref name="kind"/> returns it:
+    /// the whole outer IPv4 packet for <see cref="TunnelKind.Ipv4InIpv4"/>; for the IPv6 kinds the
+    /// inner packet alone (the kernel consumed the outer IPv6 header and its extension headers),
+    /// which must then be IPv6 (next header 41) or IPv4 (next header 4).
+    /// </summary>
+    /// <param name="kind">Which socket the bytes came from.</param>
+    /// <param name="received">The bytes received (possibly empty for an IPv6 kind); only read.</param>
+    /// <param name="innerOffset">Where the inner packet starts (0 for the IPv6 kinds), when the result is <see cref="DecapResult.Deliver"/> (else 0).</param>
+    /// <param name="innerLength">The inner packet's length, when the result is <see cref="DecapResult.Deliver"/> (else 0).</param>
+    /// <returns><see cref="DecapResult.Deliver"/>, or the reason to drop (already counted).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a <see cref="TunnelKind"/> (nothing is counted).</exception>
+    public DecapResult Process(TunnelKind kind, ReadOnlySpan<byte> received, out int innerOffset, out int innerLength)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)kind, (uint)TunnelKind.Ipv4InIpv6, nameof(kind));
         _received++;
-        var result = Classify(received, out innerOffset, out innerLength);
+        var result = Classify(kind, received, out innerOffset, out innerLength);
         if (result != DecapResult.Deliver)
         {
             _dropped[(int)result]++;
@@ -111,44 +132,36 @@ internal sealed class Decapsulator
         DecapResult.OuterInvalid => "outer IPv4 header malformed or its checksum does not verify",
         DecapResult.OuterNotIpInIp => "outer protocol is not 4 (IP-in-IP)",
         DecapResult.OuterFragment => "outer packet is a fragment",
-        DecapResult.InnerTruncated => "inner packet shorter than its header or total length says",
+        DecapResult.InnerTruncated => "inner IPv4 packet shorter than its header or total length says",
         DecapResult.InnerInvalid => "inner IPv4 header malformed (version, IHL or total length)",
         DecapResult.InnerBadChecksum => "inner IPv4 header checksum does not verify",
         DecapResult.WriteFailed => "write to the TUN device failed",
+        DecapResult.InnerIpv6Truncated => "inner IPv6 packet shorter than its header, payload length or extension headers say",
+        DecapResult.InnerIpv6Invalid => "inner IPv6 header malformed (version, or a jumbogram)",
+        DecapResult.InnerIpv6BadExtensionHeaders => "inner IPv6 extension headers refused (too many, hop-by-hop not first, two fragment headers, or AH, ESP or an unknown next header)",
         _ => "delivered",
     };
 
-    private static DecapResult Classify(ReadOnlySpan<byte> received, out int innerOffset, out int innerLength)
+    private static DecapResult Classify(TunnelKind kind, ReadOnlySpan<byte> received, out int innerOffset, out int innerLength)
+    {
+        innerOffset = 0;
+
+        // The packet views take Span<byte>; TryRead, TryWalk and the checksum only read, so a
+        // writable view over the caller's read-only bytes is never written through.
+        var packet = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(received), received.Length);
+        return kind switch
+        {
+            TunnelKind.Ipv6InIpv6 => InnerPacketClassifier.ClassifyIpv6(packet, out innerLength),
+            TunnelKind.Ipv4InIpv6 => InnerPacketClassifier.ClassifyIpv4(packet, out innerLength),
+            _ => ClassifyIpv4Outer(packet, out innerOffset, out innerLength),
+        };
+    }
+
+    /// <summary>The outer IPv4 header (structure, checksum, protocol 4, not a fragment), then the inner IPv4 packet after it.</summary>
+    private static DecapResult ClassifyIpv4Outer(Span<byte> packet, out int innerOffset, out int innerLength)
     {
         innerOffset = 0;
         innerLength = 0;
-
-        // The packet views take Span<byte>; TryUnwrap, TryRead and the checksum only read, so a
-        // writable view over the caller's read-only bytes is never written through.
-        var packet = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(received), received.Length);
-        if (!IpInIp.TryUnwrap(packet, out var inner, out var error))
-        {
-            return ClassifyFailure(packet, error);
-        }
-
-        if (!inner.IsHeaderChecksumValid)
-        {
-            return DecapResult.InnerBadChecksum;
-        }
-
-        // TryUnwrap succeeded, so the outer header is valid and the inner packet starts right
-        // after it (IHL × 4 bytes in).
-        innerOffset = new Ipv4Packet(packet).HeaderLength;
-        innerLength = inner.TotalLength;
-        return DecapResult.Deliver;
-    }
-
-    /// <summary>
-    /// TryUnwrap reports one error for both headers; tell them apart by checking the outer header
-    /// again (this path runs for bad packets only).
-    /// </summary>
-    private static DecapResult ClassifyFailure(Span<byte> packet, PacketError error)
-    {
         if (!Ipv4Packet.TryRead(packet, out var outer, out _) || !outer.IsHeaderChecksumValid)
         {
             return DecapResult.OuterInvalid;
@@ -164,15 +177,13 @@ internal sealed class Decapsulator
             return DecapResult.OuterFragment;
         }
 
-        // The outer header is fine, so the error came from reading the inner header.
-        var payload = outer.Payload;
-        return error switch
+        // The payload ends at the outer total length, so the inner packet cannot run past it.
+        var result = InnerPacketClassifier.ClassifyIpv4(outer.Payload, out innerLength);
+        if (result == DecapResult.Deliver)
         {
-            PacketError.Truncated or PacketError.TotalLengthBeyondBuffer => DecapResult.InnerTruncated,
+            innerOffset = outer.HeaderLength;
+        }
 
-            // IHL below 5 is malformed; an IHL whose header runs past the data is truncation.
-            PacketError.BadHeaderLength when payload.Length >= 1 && (payload[0] & 0x0F) >= 5 => DecapResult.InnerTruncated,
-            _ => DecapResult.InnerInvalid,
-        };
+        return result;
     }
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace LvsLab.Decap;
 
-/// <summary>The few libc calls for the TUN device and the raw socket (Linux; the runtime maps "libc" to glibc's libc.so.6).</summary>
+/// <summary>The few libc calls for the TUN device and the raw sockets (Linux; the runtime maps "libc" to glibc's libc.so.6).</summary>
 internal static partial class LibC
 {
     /// <summary>open(2) flag: read and write.</summary>
@@ -14,8 +14,17 @@ internal static partial class LibC
     /// <summary>errno: interrupted system call.</summary>
     public const int EIntr = 4;
 
+    /// <summary>errno: try again (EWOULDBLOCK): nothing to receive without blocking.</summary>
+    public const int EAgain = 11;
+
+    /// <summary>errno: address family not supported by protocol (AF_INET6 on a node booted with IPv6 disabled).</summary>
+    public const int EAfNoSupport = 97;
+
     /// <summary>AF_INET.</summary>
     public const int AfInet = 2;
+
+    /// <summary>AF_INET6.</summary>
+    public const int AfInet6 = 10;
 
     /// <summary>SOCK_DGRAM.</summary>
     public const int SockDgram = 2;
@@ -31,6 +40,12 @@ internal static partial class LibC
 
     /// <summary>SO_RCVBUF.</summary>
     public const int SoRcvBuf = 8;
+
+    /// <summary>recv(2) flag: do not block.</summary>
+    public const int MsgDontWait = 0x40;
+
+    /// <summary>poll(2) event: there is data to read (also reported after shutdown).</summary>
+    public const short PollIn = 0x0001;
 
     /// <summary>shutdown(2): both directions.</summary>
     public const int ShutRdWr = 2;
@@ -81,6 +96,9 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "setsockopt", SetLastError = true)]
     public static unsafe partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
+    public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 
     [LibraryImport(Library, EntryPoint = "shutdown", SetLastError = true)]
     public static partial int ShutdownSocket(int fd, int how);

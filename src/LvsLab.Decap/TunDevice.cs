@@ -6,9 +6,14 @@ namespace LvsLab.Decap;
 
 /// <summary>
 /// A TUN device (layer 3, no packet-information header) made through <c>/dev/net/tun</c>.
-/// Writing an IPv4 packet to it hands the packet to the kernel as if it had arrived on that
-/// interface. The device exists as long as the file is open.
+/// Writing an IPv4 or IPv6 packet to it hands the packet to the kernel as if it had arrived on
+/// that interface. The device exists as long as the file is open.
 /// </summary>
+/// <remarks>
+/// Without the packet-information header (IFF_NO_PI) the kernel's tun_get_user picks the protocol
+/// from the version nibble of the first byte: 4 gives ETH_P_IP, 6 gives ETH_P_IPV6, anything else
+/// (or an empty write) is dropped with EINVAL. So one device carries both families.
+/// </remarks>
 internal sealed unsafe class TunDevice : IDisposable
 {
     private int _fd;
@@ -92,7 +97,7 @@ internal sealed unsafe class TunDevice : IDisposable
     }
 
     /// <summary>Writes one packet (retrying an interrupted call); no allocation.</summary>
-    /// <param name="packet">The whole IPv4 packet.</param>
+    /// <param name="packet">The whole IPv4 or IPv6 packet.</param>
     /// <param name="errno">The error when the result is false (0 for a short write).</param>
     /// <returns>True when all of <paramref name="packet"/> was written.</returns>
     public bool TryWrite(ReadOnlySpan<byte> packet, out int errno)

@@ -59,9 +59,17 @@ public class FuzzTests
             Assert.Equal(results[(int)reason], decap.GetDropped(reason));
         }
 
-        // The mix reaches every outcome, so the fuzz exercises every path.
+        // The mix reaches every outcome of the IPv4 socket, so the fuzz exercises every path; the
+        // inner-IPv6 reasons belong to the IPv6 sockets (Ipv6FuzzTests) and never occur here.
+        DecapResult[] ipv6Only = [DecapResult.InnerIpv6Truncated, DecapResult.InnerIpv6Invalid, DecapResult.InnerIpv6BadExtensionHeaders];
         foreach (var outcome in Enum.GetValues<DecapResult>())
         {
+            if (ipv6Only.Contains(outcome))
+            {
+                Assert.Equal(0, results[(int)outcome]);
+                continue;
+            }
+
             Assert.True(outcome == DecapResult.WriteFailed ? decap.GetDropped(outcome) > 0 : results[(int)outcome] > 0, $"never saw {outcome}");
         }
     }

@@ -28,12 +28,76 @@ public class StatsAndArgumentsTests
         Assert.Equal(1, root.GetProperty("delivered").GetInt64());
         var dropped = root.GetProperty("dropped");
         Assert.Equal(
-            ["total", "outerInvalid", "outerNotIpInIp", "outerFragment", "innerTruncated", "innerInvalid", "innerBadChecksum", "writeFailed"],
+            [
+                "total", "outerInvalid", "outerNotIpInIp", "outerFragment", "innerTruncated", "innerInvalid", "innerBadChecksum", "writeFailed",
+                "innerIpv6Truncated", "innerIpv6Invalid", "innerIpv6BadExtensionHeaders",
+            ],
             dropped.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, dropped.GetProperty("total").GetInt64());
         Assert.Equal(1, dropped.GetProperty("innerTruncated").GetInt64());
         Assert.Equal(1, dropped.GetProperty("innerBadChecksum").GetInt64());
         Assert.Equal(0, dropped.GetProperty("writeFailed").GetInt64());
+    }
+
+    [Fact]
+    public void StatsJsonCountsTheIpv6SocketsDropsUnderTheirOwnKeys()
+    {
+        var decap = new Decapsulator();
+        decap.Process(TunnelKind.Ipv6InIpv6, TestPackets.Icmpv6Echo()[..39], out _, out _);
+        decap.Process(TunnelKind.Ipv6InIpv6, TestPackets.IcmpEcho(dataLength: 40), out _, out _);
+        decap.Process(TunnelKind.Ipv6InIpv6, TestPackets.Ipv6(50, new byte[8]), out _, out _);
+        decap.Process(TunnelKind.Ipv6InIpv6, TestPackets.Ipv6(51, new byte[8]), out _, out _);
+        decap.Process(TunnelKind.Ipv4InIpv6, TestPackets.Icmpv6Echo(), out _, out _);
+
+        using var json = JsonDocument.Parse(StatsFile.Format("tun0", decap.Snapshot()));
+        var dropped = json.RootElement.GetProperty("dropped");
+        Assert.Equal(5, json.RootElement.GetProperty("received").GetInt64());
+        Assert.Equal(5, dropped.GetProperty("total").GetInt64());
+        Assert.Equal(1, dropped.GetProperty("innerIpv6Truncated").GetInt64());
+        Assert.Equal(1, dropped.GetProperty("innerIpv6Invalid").GetInt64());
+        Assert.Equal(2, dropped.GetProperty("innerIpv6BadExtensionHeaders").GetInt64());
+        Assert.Equal(1, dropped.GetProperty("innerInvalid").GetInt64());
+    }
+
+    [Fact]
+    public void DropReasonsAreEveryResultButDeliverInEnumOrderEachWithItsOwnDescription()
+    {
+        // The counters are indexed by the enum and the stats file lists DropReasons: both must agree.
+        Assert.Equal(Enum.GetValues<DecapResult>().Where(r => r != DecapResult.Deliver), Decapsulator.DropReasons);
+        var descriptions = Decapsulator.DropReasons.Select(Decapsulator.Describe).ToList();
+        Assert.Equal(descriptions.Count, descriptions.Distinct().Count());
+        Assert.DoesNotContain(Decapsulator.Describe(DecapResult.Deliver), descriptions);
+
+        var decap = new Decapsulator();
+        foreach (var reason in Decapsulator.DropReasons)
+        {
+            Assert.Equal(0, decap.GetDropped(reason));
+            Assert.Equal(0, decap.Snapshot().GetDropped(reason));
+        }
+    }
+
+    [Fact]
+    public void OnlyEafnosupportOnAnIpv6SocketMeansCarryOnWithIpv4()
+    {
+        Assert.True(TunnelSocketSet.IsIpv6Disabled(TunnelKind.Ipv6InIpv6, LibC.EAfNoSupport));
+        Assert.True(TunnelSocketSet.IsIpv6Disabled(TunnelKind.Ipv4InIpv6, LibC.EAfNoSupport));
+        Assert.False(TunnelSocketSet.IsIpv6Disabled(TunnelKind.Ipv4InIpv4, LibC.EAfNoSupport));
+        Assert.False(TunnelSocketSet.IsIpv6Disabled(TunnelKind.Ipv6InIpv6, 1)); // EPERM: no CAP_NET_RAW
+        Assert.False(TunnelSocketSet.IsIpv6Disabled(TunnelKind.Ipv6InIpv6, 93)); // EPROTONOSUPPORT
+        Assert.Equal(97, LibC.EAfNoSupport);
+        Assert.Equal(TunnelKind.Ipv4InIpv4, TunnelSocketSet.Kinds[0]);
+        Assert.Equal(Enum.GetValues<TunnelKind>().Order(), TunnelSocketSet.Kinds.Order());
+    }
+
+    [Fact]
+    public void TheStartLineSaysWhichSocketsListenAndWhyIpv6IsLeftOut()
+    {
+        Assert.Equal(
+            "protocol 4 over IPv4, next header 41 over IPv6, next header 4 over IPv6",
+            TunnelSocketSet.DescribeListening(TunnelSocketSet.Kinds, 0, e => $"errno {e}"));
+        Assert.Equal(
+            "protocol 4 over IPv4; IPv4 only: IPv6 is disabled on this node (errno 97)",
+            TunnelSocketSet.DescribeListening([TunnelKind.Ipv4InIpv4], 97, e => $"errno {e}"));
     }
 
     [Fact]
