@@ -8,41 +8,67 @@ namespace LvsLab.Nft;
 
 /// <summary>
 /// Translates <c>ipvsadm-save</c> rules into an nftables ruleset that makes the kernel do the
-/// same job, the kernel peer of the C# director:
+/// same job, the kernel peer of the C# director, for IPv4 and IPv6 services alike:
 /// <list type="bullet">
 /// <item>DR (<c>-g</c>): a <c>netdev</c> ingress chain on the interface that holds the real
 /// servers rewrites the Ethernet header (destination = the real server's MAC, source = the
 /// forwarder's own) and sends the frame straight back out (<c>fwd</c>); the IP packet is not
-/// touched. A TCP SYN (or any UDP datagram of a new flow) picks the server; a dynamic map keyed
-/// by client address and port keeps every later packet of the connection on it.</item>
-/// <item>NAT (<c>-m</c>): <c>dnat</c> in prerouting over a map of RIP . RPORT; conntrack keeps a
-/// connection on its server and rewrites the replies back.</item>
+/// touched (nor an IPv6 packet's hop limit, as IPVS leaves it). A TCP SYN (or any UDP datagram
+/// of a new flow) picks the server; a dynamic map keyed by client address and port
+/// (<c>ipv4_addr . inet_service</c>) to the server's MAC keeps every later packet of the
+/// connection on it; for IPv6, one dynamic set of <c>ipv6_addr . inet_service</c> per server MAC
+/// does (see <see cref="NftDirectRouting"/> for why). An IPv6 real server's MAC comes from the
+/// kernel's IPv6 neighbour table and its link from the interface's IPv6 subnet.</item>
+/// <item>NAT (<c>-m</c>): <c>dnat</c> in prerouting over a map of RIP . RPORT, in table
+/// <c>ip lvs</c> for IPv4 and <c>ip6 lvs</c> for IPv6; conntrack keeps a connection on its server
+/// and rewrites the replies back (no rule of ours: as for IPv4), and forwarding lowers the TTL or
+/// hop limit.</item>
 /// </list>
 /// Schedulers: <c>rr</c> and <c>wrr</c> (<c>numgen inc</c> over the servers, each repeated by its
-/// weight) and <c>sh</c> (<c>jhash</c> of the client address). Tunnelling, persistence,
-/// one-packet scheduling, mark services and the other schedulers are refused with the reason.
+/// weight) and <c>sh</c> (<c>jhash</c> of the client address). Tunnelling (in any family),
+/// persistence, one-packet scheduling, mark services and the other schedulers are refused with
+/// the reason.
 /// </summary>
 public static class NftTranslator
 {
     /// <summary>The nftables table names (one per family) the translation owns.</summary>
     public const string Table = "lvs";
 
-    /// <summary>Translates the rules.</summary>
+    /// <summary>Translates the rules, knowing no IPv6 neighbour (an IPv6 DR service is then refused).</summary>
     /// <param name="rules">The rules.</param>
     /// <param name="lines">Where each rule was written, to name in reasons.</param>
     /// <param name="interfaces">The forwarder's interfaces.</param>
     /// <param name="neighbours">Real servers' MACs (DR needs them), e.g. from <see cref="KernelArpTable.Parse"/>.</param>
     /// <returns>An nft script (for <c>nft -f</c>) that replaces the tables it owns.</returns>
     /// <exception cref="RulesTranslationException">What the rules ask that nftables here cannot do, every reason at once, each naming its line.</exception>
-    public static string Translate(RuleSet rules, RuleLines lines, IReadOnlyList<HostInterface> interfaces, IReadOnlyDictionary<Ipv4Address, MacAddress> neighbours)
+    public static string Translate(RuleSet rules, RuleLines lines, IReadOnlyList<HostInterface> interfaces, IReadOnlyDictionary<Ipv4Address, MacAddress> neighbours) =>
+        Translate(rules, lines, interfaces, neighbours, new Dictionary<Ipv6Address, MacAddress>());
+
+    /// <summary>Translates the rules.</summary>
+    /// <param name="rules">The rules.</param>
+    /// <param name="lines">Where each rule was written, to name in reasons.</param>
+    /// <param name="interfaces">The forwarder's interfaces.</param>
+    /// <param name="neighbours">IPv4 real servers' MACs (DR needs them), e.g. from <see cref="KernelArpTable.Parse"/>.</param>
+    /// <param name="neighbours6">IPv6 real servers' MACs (DR needs them), e.g. from <see cref="KernelIpv6NeighbourTable.Parse"/>.</param>
+    /// <returns>An nft script (for <c>nft -f</c>) that replaces the tables it owns.</returns>
+    /// <exception cref="RulesTranslationException">What the rules ask that nftables here cannot do, every reason at once, each naming its line.</exception>
+    public static string Translate(
+        RuleSet rules,
+        RuleLines lines,
+        IReadOnlyList<HostInterface> interfaces,
+        IReadOnlyDictionary<Ipv4Address, MacAddress> neighbours,
+        IReadOnlyDictionary<Ipv6Address, MacAddress> neighbours6)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(interfaces);
         ArgumentNullException.ThrowIfNull(neighbours);
+        ArgumentNullException.ThrowIfNull(neighbours6);
         var reasons = new List<string>();
         var netdev = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var nat = new List<string>();
+        var nat6 = new List<string>();
+        var drServices = 0;
         foreach (VirtualService service in rules.Services)
         {
             string name = lines.Service(service);
@@ -52,12 +78,7 @@ public static class NftTranslator
                 continue;
             }
 
-            if (service.IsIpv6 || service.RealServers.Any(server => server.Address.IsIpv6))
-            {
-                reasons.Add($"{name}: IPv6 services are not translated (the nftables forwarder writes ip rules only)");
-                continue;
-            }
-
+            NftFamily family = NftFamily.Of(service.Address);
             if (service.IsPersistent)
             {
                 reasons.Add($"{name}: persistence (-p) is not translated");
@@ -86,42 +107,54 @@ public static class NftTranslator
                 continue;
             }
 
-            string protocol = service.Protocol == ServiceProtocol.Tcp ? "tcp" : "udp";
-            string match = Invariant($"ip daddr {service.Address} {protocol} dport {service.Port}");
+            if (methods[0] == ForwardingMethod.Tunnel)
+            {
+                reasons.Add($"{name}: {TunnelReason(service, servers)}");
+                continue;
+            }
+
+            // DR and NAT keep the packet's family (the rules parser refuses the mix; a rule set
+            // built otherwise is refused here).
+            var strangers = servers.Where(s => NftFamily.Of(s.Address) != family).Select(s => s.Address.ToString()).ToList();
+            if (strangers.Count > 0)
+            {
+                string flag = methods[0] == ForwardingMethod.DirectRouting ? "-g" : "-m";
+                reasons.Add($"{name}: real server(s) {string.Join(", ", strangers)} are not {family.Label} like the service: with {flag} the packet keeps its family (only -i crosses families)");
+                continue;
+            }
+
             switch (methods[0])
             {
                 case ForwardingMethod.DirectRouting:
-                    HostInterface? port = interfaces.FirstOrDefault(p => servers.All(s => p.IsOnLink(s.Address.Ipv4)));
+                    HostInterface? port = interfaces.FirstOrDefault(p => servers.All(s => s.Address.IsIpv4 ? p.IsOnLink(s.Address.Ipv4) : p.IsOnLink(s.Address.Ipv6)));
                     if (port is null)
                     {
-                        reasons.Add($"{name}: DR real servers must share one of the forwarder's links ({string.Join(", ", interfaces)})");
+                        reasons.Add(family == NftFamily.Ipv4
+                            ? $"{name}: DR real servers must share one of the forwarder's links ({string.Join(", ", interfaces)})"
+                            : $"{name}: DR real servers must share one of the forwarder's IPv6 links ({string.Join(", ", interfaces.Select(p => p.ToIpv6String()))})");
                         continue;
                     }
 
-                    var missing = servers.Where(s => !neighbours.ContainsKey(s.Address.Ipv4)).Select(s => s.Address.ToString()).ToList();
+                    MacAddress? MacOf(RealServer s) =>
+                        s.Address.IsIpv4
+                            ? neighbours.TryGetValue(s.Address.Ipv4, out MacAddress mac4) ? mac4 : null
+                            : neighbours6.TryGetValue(s.Address.Ipv6, out MacAddress mac6) ? mac6 : null;
+                    var missing = servers.Where(s => MacOf(s) is null).Select(s => s.Address.ToString()).ToList();
                     if (missing.Count > 0)
                     {
-                        reasons.Add($"{name}: no MAC known for real server(s) {string.Join(", ", missing)} (they did not answer ARP)");
+                        reasons.Add(family == NftFamily.Ipv4
+                            ? $"{name}: no MAC known for real server(s) {string.Join(", ", missing)} (they did not answer ARP)"
+                            : $"{name}: no MAC known for IPv6 real server(s) {string.Join(", ", missing)} (not in the IPv6 neighbour table: they did not answer neighbour solicitation, or no --neigh6 was given)");
                         continue;
                     }
 
-                    List<string> chain = netdev.TryGetValue(port.Name, out List<string>? existing) ? existing : netdev[port.Name] = [];
-                    string flows = Invariant($"flows{netdev.Values.Sum(c => c.Count) / 2}");
-                    string pick = Pick(service, servers, s => neighbours[s.Address.Ipv4].ToString());
-                    string opening = protocol == "tcp" ? "tcp flags & (syn | ack) == syn " : string.Empty;
-                    string key = Invariant($"ip saddr . {protocol} sport");
-                    string rewrite = Invariant($"ether saddr set {port.Mac} fwd to \"{port.Name}\"");
-                    chain.Add(Invariant($"    map {flows} {{ type ipv4_addr . inet_service : ether_addr; flags dynamic, timeout; timeout {(protocol == "tcp" ? 900 : 300)}s; }}"));
-                    // A packet of a known flow follows it; a new flow (TCP: a bare SYN) is
-                    // scheduled and remembered; anything else for the service is dropped, as
-                    // IPVS drops packets without a connection.
-                    chain.Add(Invariant($"    chain {flows}-forward {{\n        {match} ether daddr set {key} map @{flows} update @{flows} {{ {key} : ether daddr }} {rewrite}\n        {match} {opening}ether daddr set {pick} update @{flows} {{ {key} : ether daddr }} {rewrite}\n        {match} drop\n    }}"));
+                    List<string> entries = netdev.TryGetValue(port.Name, out List<string>? existing) ? existing : netdev[port.Name] = [];
+                    entries.AddRange(NftDirectRouting.Entries(Invariant($"flows{drServices++}"), family, service, port, servers, s => MacOf(s).GetValueOrDefault()));
                     break;
                 case ForwardingMethod.Masquerading:
-                    nat.Add(Invariant($"        {match} dnat ip to {Pick(service, servers, s => $"{s.Address} . {(s.Port != 0 ? s.Port : service.Port)}")}"));
-                    break;
-                default:
-                    reasons.Add($"{name}: tunnelling (-i) is not translated (no IP-in-IP in the nftables forwarder)");
+                    string protocol = service.Protocol == ServiceProtocol.Tcp ? "tcp" : "udp";
+                    string to = NftScheduler.Pick(service, family, servers, s => Invariant($"{s.Address} . {(s.Port != 0 ? s.Port : service.Port)}"));
+                    (family == NftFamily.Ipv4 ? nat : nat6).Add(Invariant($"        {family.Name} daddr {service.Address} {protocol} dport {service.Port} dnat {family.Name} to {to}"));
                     break;
             }
         }
@@ -139,7 +172,7 @@ public static class NftTranslator
             text.AppendLine(Invariant($"table netdev {table}"));
             text.AppendLine(Invariant($"delete table netdev {table}"));
             text.AppendLine(Invariant($"table netdev {table} {{"));
-            var maps = entries.Where(l => l.TrimStart().StartsWith("map ", StringComparison.Ordinal)).ToList();
+            var maps = entries.Where(l => l.TrimStart().StartsWith("map ", StringComparison.Ordinal) || l.TrimStart().StartsWith("set ", StringComparison.Ordinal)).ToList();
             var chains = entries.Except(maps).ToList();
             foreach (string map in maps)
             {
@@ -162,35 +195,43 @@ public static class NftTranslator
             text.AppendLine("}");
         }
 
-        if (nat.Count > 0)
-        {
-            text.AppendLine(Invariant($"table ip {Table}"));
-            text.AppendLine(Invariant($"delete table ip {Table}"));
-            text.AppendLine(Invariant($"table ip {Table} {{"));
-            text.AppendLine("    chain prerouting {\n        type nat hook prerouting priority dstnat; policy accept;");
-            foreach (string line in nat)
-            {
-                text.AppendLine(line);
-            }
-
-            text.AppendLine("    }");
-            text.AppendLine("}");
-        }
-
+        AppendNat(text, NftFamily.Ipv4, nat);
+        AppendNat(text, NftFamily.Ipv6, nat6);
         return text.ToString();
     }
 
-    // rr/wrr: numgen inc over the servers, each repeated by its weight (wrr's counts per cycle);
-    // sh: a hash of the client's address.
-    private static string Pick(VirtualService service, List<RealServer> servers, Func<RealServer, string> value)
+    // One family's NAT table (ip lvs, ip6 lvs), replaced whole; none without rules.
+    private static void AppendNat(StringBuilder text, NftFamily family, List<string> rules)
     {
-        var slots = service.Scheduler == "wrr"
-            ? servers.SelectMany(s => Enumerable.Repeat(s, s.Weight)).ToList()
-            : servers;
-        string selector = service.Scheduler == "sh"
-            ? Invariant($"jhash ip saddr mod {slots.Count}")
-            : Invariant($"numgen inc mod {slots.Count}");
-        return Invariant($"{selector} map {{ {string.Join(", ", slots.Select((s, i) => Invariant($"{i} : {value(s)}")))} }}");
+        if (rules.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine(Invariant($"table {family.Name} {Table}"));
+        text.AppendLine(Invariant($"delete table {family.Name} {Table}"));
+        text.AppendLine(Invariant($"table {family.Name} {Table} {{"));
+        text.AppendLine("    chain prerouting {\n        type nat hook prerouting priority dstnat; policy accept;");
+        foreach (string line in rules)
+        {
+            text.AppendLine(line);
+        }
+
+        text.AppendLine("    }");
+        text.AppendLine("}");
+    }
+
+    // Tunnels are not written: nftables has no IP-in-IP (nor IPv6-in-IPv6, nor across families)
+    // encapsulation; the reason names the encapsulation each real server would need.
+    private static string TunnelReason(VirtualService service, List<RealServer> servers)
+    {
+        NftFamily outer = NftFamily.Of(service.Address);
+        var kinds = servers
+            .GroupBy(s => NftFamily.Of(s.Address))
+            .Select(g => g.Key == outer
+                ? outer == NftFamily.Ipv4 ? "IP-in-IP" : "IPv6-in-IPv6"
+                : $"{outer.Label}-in-{g.Key.Label} (to {string.Join(", ", g.Select(s => s.Address))})");
+        return $"tunnelling (-i) is not translated (no {string.Join(" nor ", kinds)} in the nftables forwarder)";
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

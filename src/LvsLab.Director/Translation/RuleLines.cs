@@ -5,7 +5,8 @@ namespace LvsLab.Director.Translation;
 
 /// <summary>
 /// Where in a rules file a service or a real server was added, so that a translator's reason
-/// names its line: <c>rules.ipvs:3: service TCP 10.0.0.100:80</c>. A rule the text does not add
+/// names its line: <c>rules.ipvs:3: service -t 10.0.0.100:80</c> (an IPv6 one as ipvsadm writes it,
+/// <c>-t [fd00::100]:80</c>). A rule the text does not add
 /// word for word (e.g. one added with other spellings of the address) gets line <c>?</c>.
 /// </summary>
 public sealed class RuleLines
@@ -43,10 +44,11 @@ public sealed class RuleLines
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(server);
-        string address = server.Address.ToString();
+        // As ipvsadm writes it: a.b.c.d[:port] or [v6][:port].
+        string address = server.Address.IsIpv4 ? server.Address.ToString() : $"[{server.Address}]";
         string line = Find(w => IsAdd(w, "-a", "--add-server") && Names(w, service)
             && w.Any(word => word == address || word.StartsWith(address + ":", StringComparison.Ordinal)));
-        return string.Create(CultureInfo.InvariantCulture, $"{SourceName}:{line}: real server {server.Address.ToString(server.Port)} of {service}");
+        return $"{SourceName}:{line}: real server {server.Address.ToString(server.Port)} of {service}";
     }
 
     private string Find(Func<string[], bool> match)
@@ -73,7 +75,7 @@ public sealed class RuleLines
         }
 
         string[] kinds = service.Protocol == ServiceProtocol.Tcp ? ["-t", "--tcp-service"] : ["-u", "--udp-service"];
-        return Follows(line, kinds, string.Create(CultureInfo.InvariantCulture, $"{service.Address.ToString(service.Port)}"));
+        return Follows(line, kinds, service.Address.ToString(service.Port));
     }
 
     private static bool Follows(string[] line, string[] options, string value)

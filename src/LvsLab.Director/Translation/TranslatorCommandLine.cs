@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using LvsLab.Director.Rules;
@@ -9,9 +10,11 @@ namespace LvsLab.Director.Translation;
 /// The command line of a program that makes <c>ipvsadm-save</c> rules into another forwarder's
 /// configuration (<c>lvs-nft</c>, <c>lvs-xdp</c>), written once for all of them:
 /// <code>
-/// PROGRAM --rules FILE [--interface eth0[,eth1]] [--arp /proc/net/arp]   # the configuration on standard output
-/// PROGRAM --rules FILE --vips | --rips                                    # the distinct virtual / real server addresses, one a line
+/// PROGRAM --rules FILE [--interface eth0[,eth1]] [--arp /proc/net/arp] [--neigh6 FILE]   # the configuration on standard output
+/// PROGRAM --rules FILE --vips | --rips                                                    # the distinct virtual / real server addresses, one a line
 /// </code>
+/// <c>--neigh6 FILE</c> is what <c>ip -6 neigh show</c> printed (the kernel shows its IPv6
+/// neighbours in no file); without it no IPv6 neighbour is known.
 /// Exit 0 on success; exit 2 with every reason on standard error, one a line, each starting with
 /// the program's name (a rules file's reasons name its line), when the options, the file or the
 /// rules cannot be used — and nothing on standard output.
@@ -40,7 +43,7 @@ public sealed class TranslatorCommandLine
 
     /// <summary>The usage line.</summary>
     public string Usage =>
-        $"usage: {program} --rules FILE [--interface {(manyInterfaces ? "eth0[,eth1]" : "eth0")}] [--arp {KernelArpTable.DefaultPath}] | --vips | --rips";
+        $"usage: {program} --rules FILE [--interface {(manyInterfaces ? "eth0[,eth1]" : "eth0")}] [--arp {KernelArpTable.DefaultPath}] [--neigh6 FILE] | --vips | --rips";
 
     /// <summary>Runs the program.</summary>
     /// <param name="args">The command line's arguments.</param>
@@ -78,6 +81,7 @@ public sealed class TranslatorCommandLine
     {
         string? rulesPath = null;
         string arpPath = KernelArpTable.DefaultPath;
+        string? neighbours6Path = null;
         string[] interfaceNames = ["eth0"];
         string? list = null;
         for (var i = 0; i < args.Count; i++)
@@ -99,6 +103,9 @@ public sealed class TranslatorCommandLine
                     break;
                 case "--arp":
                     arpPath = Value();
+                    break;
+                case "--neigh6":
+                    neighbours6Path = Value();
                     break;
                 case "--vips" or "--rips":
                     list = option;
@@ -125,7 +132,11 @@ public sealed class TranslatorCommandLine
 
         HostInterface[] interfaces = [.. interfaceNames.Select(FindInterface)];
         var neighbours = File.Exists(arpPath) ? KernelArpTable.Parse(File.ReadAllText(arpPath)) : new Dictionary<Ipv4Address, MacAddress>();
-        return translate(new TranslationInput(rules, new RuleLines(text, rulesPath), interfaces, neighbours));
+        // Unlike /proc/net/arp, a file named with --neigh6 must be there: it was written for this run.
+        var neighbours6 = neighbours6Path is null
+            ? new Dictionary<Ipv6Address, MacAddress>()
+            : KernelIpv6NeighbourTable.Parse(File.ReadAllText(neighbours6Path));
+        return translate(new TranslationInput(rules, new RuleLines(text, rulesPath), interfaces, neighbours) { Neighbours6 = neighbours6 });
     }
 
     private static HostInterface FindHostInterface(string name)
@@ -134,10 +145,18 @@ public sealed class TranslatorCommandLine
             ?? throw new ArgumentException($"no interface '{name}'");
         var ip = nic.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork)
             ?? throw new ArgumentException($"interface '{name}' has no IPv4 address");
+
+        // Its own IPv6 address, as lvs-director takes it: unique-local or global, never link-local.
+        var ip6 = nic.GetIPProperties().UnicastAddresses.FirstOrDefault(a =>
+            a.Address.AddressFamily == AddressFamily.InterNetworkV6 && !a.Address.IsIPv6LinkLocal && !IPAddress.IsLoopback(a.Address) && !a.Address.IsIPv4MappedToIPv6);
         return new HostInterface(
             name,
             MacAddress.ReadFrom(nic.GetPhysicalAddress().GetAddressBytes()),
             Ipv4Address.ReadFrom(ip.Address.GetAddressBytes()),
-            ip.PrefixLength);
+            ip.PrefixLength)
+        {
+            Address6 = ip6 is null ? null : Ipv6Address.FromIPAddress(ip6.Address),
+            PrefixLength6 = ip6 is { PrefixLength: >= 1 and <= 128 } ? ip6.PrefixLength : 64,
+        };
     }
 }

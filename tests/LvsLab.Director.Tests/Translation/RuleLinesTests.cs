@@ -40,6 +40,28 @@ public class RuleLinesTests
     }
 
     [Fact]
+    public void Ipv6ServicesAndRealServersAreNamedWithTheirLinesAsIpvsadmWritesThem()
+    {
+        const string Text6 = """
+            -A -t 10.0.0.100:80 -s rr
+            -A -t [fd00::100]:80 -s rr
+            -a -t [fd00::100]:80 -r [fd00::11]:8080 -m
+            -a -t [fd00::100]:80 -r [fd00::12] -m
+            -a -t 10.0.0.100:80 -r [fd00::13]:80 -i
+            """;
+        RuleSet rules = IpvsRuleParser.Parse(Text6, "rules.ipvs");
+        var lines = new RuleLines(Text6, "rules.ipvs");
+        Assert.Equal(["rules.ipvs:1: service -t 10.0.0.100:80", "rules.ipvs:2: service -t [fd00::100]:80"], rules.Services.Select(lines.Service));
+        Assert.Equal(
+            [
+                "rules.ipvs:5: real server [fd00::13]:80 of -t 10.0.0.100:80",
+                "rules.ipvs:3: real server [fd00::11]:8080 of -t [fd00::100]:80",
+                "rules.ipvs:4: real server [fd00::12]:80 of -t [fd00::100]:80",
+            ],
+            rules.Services.SelectMany(s => s.RealServers.Select(r => lines.RealServer(s, r))));
+    }
+
+    [Fact]
     public void ARuleTheTextDoesNotAddIsOnLineQuestionMark()
     {
         var other = IpvsRuleParser.Parse("-A -t 10.0.0.200:80 -s rr\n-a -t 10.0.0.200:80 -r 10.0.0.21:80 -g", "other.ipvs");

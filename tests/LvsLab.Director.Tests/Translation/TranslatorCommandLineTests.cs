@@ -37,6 +37,25 @@ public sealed class TranslatorCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Neigh6GivesTheTranslatorTheIpv6NeighboursThatIpPrinted()
+    {
+        string neigh6 = Path.Combine(directory, "neigh6");
+        await File.WriteAllTextAsync(Rules, "-A -t [fd00:10:77:1::100]:80 -s rr\n-a -t [fd00:10:77:1::100]:80 -r [fd00:10:77:1::11]:80 -g\n");
+        await File.WriteAllTextAsync(neigh6, "fd00:10:77:1::11 dev eth0 lladdr 02:00:00:00:06:11 REACHABLE \nfd00:10:77:1::12 dev eth0 INCOMPLETE\n");
+        var commandLine = new TranslatorCommandLine("lvs-test", false, input => string.Join(", ", input.Neighbours6.Select(n => $"{n.Key}={n.Value}"))) { FindInterface = Find };
+        Assert.Equal(0, await commandLine.RunAsync(["--rules", Rules, "--neigh6", neigh6], output, error));
+        Assert.Equal("fd00:10:77:1::11=02:00:00:00:06:11", output.ToString());
+
+        // Without --neigh6 no IPv6 neighbour is known; a --neigh6 file that is not there is an error.
+        output.GetStringBuilder().Clear();
+        Assert.Equal(0, await commandLine.RunAsync(["--rules", Rules], output, error));
+        Assert.Empty(output.ToString());
+        Assert.Equal(2, await commandLine.RunAsync(["--rules", Rules, "--neigh6", Path.Combine(directory, "missing")], output, error));
+        Assert.StartsWith("lvs-test: ", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("missing", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VipsAndRipsListTheDistinctAddressesWithoutTranslating()
     {
         await File.WriteAllTextAsync(Rules, "-A -t 10.77.1.100:80 -s rr\n-a -t 10.77.1.100:80 -r 10.77.1.11:80 -g\n-A -u 10.77.1.100:53 -s rr\n-a -u 10.77.1.100:53 -r 10.77.1.11:53 -g\n-a -u 10.77.1.100:53 -r 10.77.1.12:53 -g\n");
