@@ -1,9 +1,10 @@
-using System.Globalization;
 using System.Net;
 using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
+using LvsLab.Testing.Expectations;
+using LvsLab.Testing.Scenarios;
 
 namespace LvsLab.Scenarios;
 
@@ -22,10 +23,12 @@ public sealed class DualStackDrLabFixture : LabFixture
 /// A dual-stack lab as Docker realises it: every node holds its unique-local IPv6 address beside
 /// its IPv4 one, the client reaches each real server over IPv6 through the router (and the
 /// server sees the client's own IPv6 address), status reports the VIP6, no frame of the lab's
-/// IPv6 subnets shows on the host's own interfaces — and the IPv6 side of DR's "ARP problem",
-/// measured: a real server holding the VIP6 on <c>lo</c> answers no neighbour solicitation for
-/// it (Linux answers a solicitation only for an address of the interface it came in on), while
-/// the same address on its <c>eth0</c> (the negative control) is answered at once.
+/// IPv6 subnets shows on the host's own interfaces; <c>curl -6</c> to the VIP6 spreads over every
+/// real server through the director, which rewrites only the MACs, while the replies bypass it
+/// — and the IPv6 side of DR's "ARP problem", measured: only the director advertises the VIP6,
+/// the real servers holding it on <c>lo</c> answer no solicitation for it (Linux answers one only
+/// for an address of the interface it came in on), while the same address on a real server's
+/// <c>eth0</c> (the negative control) is advertised by that server at once.
 /// </summary>
 public sealed class DualStackScenarios(DualStackDrLabFixture fixture, ITestOutputHelper output) : IClassFixture<DualStackDrLabFixture>
 {
@@ -84,6 +87,62 @@ public sealed class DualStackScenarios(DualStackDrLabFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task CurlToTheVip6SpreadsOverEveryRealServerWithRepliesBypassingTheDirector()
+    {
+        var lab = fixture.Lab;
+        var vip6 = lab.Topology.Vip6!;
+        var cip6 = lab.Topology.Node("client").Address6On("front")!;
+        var servers = lab.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name).ToList();
+        var folder = Artifacts.For(nameof(DualStackScenarios), nameof(CurlToTheVip6SpreadsOverEveryRealServerWithRepliesBypassingTheDirector));
+        await using var taps = TapSet.Start(lab, folder, ["client", "director:lan", "router:lan", .. servers]);
+
+        var replies = await HttpProbe.GetAsync(lab, "client", $"http://[{vip6}]:{lab.Topology.Port}/", 30);
+        await taps.StopAsync();
+
+        // Every request answered, round robin over every real server, each seeing the client's own IPv6 address.
+        Assert.All(replies, r => Assert.NotNull(r));
+        var counts = replies.GroupBy(r => r!.Server).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine(string.Join(", ", counts.Select(kv => $"{kv.Key}={kv.Value}")));
+        Assert.Equal(servers.Order(), counts.Keys.Order());
+        Assert.All(counts.Values, c => Assert.Equal(10, c));
+        Assert.All(replies, r => Assert.Equal(cip6, r!.Client));
+
+        // The director sees every request and not one reply; the replies reach the router
+        // straight from the real servers' MACs, with source VIP6.
+        var director = taps.On("director:lan");
+        Assert.Contains(director, f => f.IsIp(cip6, vip6) && f.Tcp is not null);
+        // (The director's own neighbour advertisements come from the VIP6 too; they are not replies.)
+        Assert.DoesNotContain(director, f => f.IsIp(vip6, null) && f.Tcp is not null);
+        var realServerMacs = servers.Select(n => lab.Node(n).On("lan").Mac).ToHashSet();
+        var repliesAtRouter = taps.On("router:lan").Where(f => f.IsIp(vip6, cip6)).ToList();
+        Assert.NotEmpty(repliesAtRouter);
+        Assert.All(repliesAtRouter, f => Assert.Contains(f.SourceMac, realServerMacs));
+        Assert.Equal(servers.Count, repliesAtRouter.Select(f => f.SourceMac).Distinct().Count());
+
+        // Direct routing over IPv6 rewrites the MACs only: every request frame a real server got
+        // is one the router sent to the director, byte for byte after the Ethernet header (hop limit included).
+        var directorMac = lab.Node("director").On("lan").Mac;
+        var routerMac = lab.Node("router").On("lan").Mac;
+        var sent = taps.On("router:lan").Where(f => f.IsIp(cip6, vip6) && f.SourceMac == routerMac).ToList();
+        Assert.All(sent, f => Assert.Equal(directorMac, f.DestinationMac));
+        var requests = new FrameFilter($"{cip6} → {vip6}", f => f.IsIp(cip6, vip6));
+        var matched = 0;
+        foreach (var server in servers)
+        {
+            var dr = new DirectRoutingRewrite(directorMac, lab.Node(server).On("lan").Mac, server);
+            matched += PacketAssert.NoOtherPackets(taps.On(server), [.. sent.Select(f => dr.Expect(f.Data))], requests).Matches.Count;
+        }
+
+        output.WriteLine($"{matched} IPv6 request frames matched byte for byte after the Ethernet header");
+        Assert.True(matched >= 30 * 3, $"only {matched} frames reached the real servers");
+
+        // Only the director answered the router's solicitation for the VIP6.
+        var neighbour = (await lab.ExecAsync("router", ["ip", "-6", "neigh", "show", "to", vip6.ToString()])).Stdout;
+        output.WriteLine($"router: {neighbour.Trim()}");
+        Assert.Contains(directorMac, neighbour, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StatusReportsTheVip6()
     {
         var status = (await fixture.Runtime.ListAsync()).Single(l => l.Name == fixture.Topology.Name);
@@ -91,50 +150,61 @@ public sealed class DualStackScenarios(DualStackDrLabFixture fixture, ITestOutpu
     }
 
     [Fact]
-    public async Task ARealServerWithTheVip6OnLoAnswersNoNeighbourSolicitationButOnEth0ItDoes()
+    public async Task OnlyTheDirectorAdvertisesTheVip6AndARealServerWithItOnEth0WouldToo()
     {
         var lab = fixture.Lab;
-        var vip6 = lab.Topology.Vip6!.ToString();
-        var rs1Mac = (await lab.ExecAsync("rs1", ["cat", "/sys/class/net/eth0/address"])).Stdout.Trim();
+        var vip6 = lab.Topology.Vip6!;
+        var directorMac = lab.Node("director").On("lan").Mac;
+        var rs1Mac = lab.Node("rs1").On("lan").Mac;
+        var folder = Artifacts.For(nameof(DualStackScenarios), nameof(OnlyTheDirectorAdvertisesTheVip6AndARealServerWithItOnEth0WouldToo));
 
-        // The router solicits the VIP6 (a ping makes it): with the VIP6 on the real servers' lo only, nobody answers.
-        Assert.Contains(vip6, (await lab.ExecAsync("rs1", ["ip", "-6", "addr", "show", "dev", "lo"])).Stdout, StringComparison.Ordinal);
-        var onLo = await NeighbourOfVip6Async();
-        output.WriteLine($"VIP6 on lo: the router's neighbour entry: {onLo}");
-        Assert.DoesNotContain(rs1Mac, onLo, StringComparison.Ordinal);
-        Assert.Contains("FAILED", onLo, StringComparison.Ordinal);
+        // The router solicits the VIP6 (a ping makes it): every real server holds the VIP6 on lo,
+        // and only the director advertises it.
+        Assert.Contains(vip6.ToString(), (await lab.ExecAsync("rs1", ["ip", "-6", "addr", "show", "dev", "lo"])).Stdout, StringComparison.Ordinal);
+        var onLo = await AdvertisersOfVip6Async("lo");
+        output.WriteLine($"VIP6 on the real servers' lo: advertised by {string.Join(", ", onLo)}");
+        Assert.Equal([directorMac], onLo);
+        var entry = (await lab.ExecAsync("router", ["ip", "-6", "neigh", "show", "to", vip6.ToString()])).Stdout;
+        Assert.Contains(directorMac, entry, StringComparison.Ordinal);
 
-        // The negative control: the same address on rs1's eth0 is answered, by rs1.
+        // The negative control: the same address on rs1's eth0 is advertised by rs1 too (Linux answers
+        // a solicitation for an address of the interface it came in on) — the check would see a real
+        // server that answered.
         Assert.Equal(0, (await lab.ExecAsync("rs1", ["ip", "-6", "addr", "add", $"{vip6}/128", "dev", "eth0", "nodad"])).ExitCode);
         try
         {
-            var onEth0 = await NeighbourOfVip6Async();
-            output.WriteLine($"VIP6 on eth0 (the negative control): {onEth0}");
-            Assert.Contains(rs1Mac, onEth0, StringComparison.Ordinal);
+            var onEth0 = await AdvertisersOfVip6Async("eth0");
+            output.WriteLine($"VIP6 on rs1's eth0 (the negative control): advertised by {string.Join(", ", onEth0)}");
+            Assert.Contains(rs1Mac, onEth0);
         }
         finally
         {
             Assert.Equal(0, (await lab.ExecAsync("rs1", ["ip", "-6", "addr", "del", $"{vip6}/128", "dev", "eth0"])).ExitCode);
-            await lab.ExecAsync("router", ["ip", "-6", "neigh", "flush", "to", vip6]);
+            await lab.ExecAsync("router", ["ip", "-6", "neigh", "flush", "to", vip6.ToString()]);
         }
 
-        // The router's neighbour entry for the VIP6 once a ping has solicited it (three solicitations, then FAILED or an answer).
-        async Task<string> NeighbourOfVip6Async()
+        // The MACs that sent a neighbour advertisement for the VIP6 on the LAN while the router solicited it.
+        async Task<IReadOnlyList<string>> AdvertisersOfVip6Async(string where)
         {
-            await lab.ExecAsync("router", ["ip", "-6", "neigh", "flush", "to", vip6]);
-            await lab.ExecAsync("router", ["ping", "-6", "-c", "1", "-W", "1", vip6]);
-            var entry = string.Empty;
+            await lab.ExecAsync("router", ["ip", "-6", "neigh", "flush", "to", vip6.ToString()]);
+            await using var taps = TapSet.Start(lab, Path.Combine(folder, where), "router:lan");
+            await lab.ExecAsync("router", ["ping", "-6", "-c", "1", "-W", "1", vip6.ToString()]);
             await Eventually.TrueAsync(
-                async _ =>
-                {
-                    entry = (await lab.ExecAsync("router", ["ip", "-6", "neigh", "show", "to", vip6])).Stdout.Trim();
-                    return !entry.Contains("INCOMPLETE", StringComparison.Ordinal);
-                },
+                async _ => !(await lab.ExecAsync("router", ["ip", "-6", "neigh", "show", "to", vip6.ToString()])).Stdout.Contains("INCOMPLETE", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(10),
-                string.Create(CultureInfo.InvariantCulture, $"the router's neighbour entry for {vip6} to resolve or fail"));
-            return entry;
+                $"the router's neighbour entry for {vip6} to resolve or fail");
+            await taps.StopAsync();
+            return [.. taps.On("router:lan").Where(f => IsAdvertisementOf(f, vip6)).Select(f => f.SourceMac).Distinct().Order(StringComparer.Ordinal)];
         }
     }
+
+    // An ICMPv6 neighbour advertisement (type 136) whose target is the address.
+    private static bool IsAdvertisementOf(CapturedFrame frame, IPAddress target) =>
+        frame.Data.Length >= 14 + 40 + 24
+        && frame.Data[12] == 0x86 && frame.Data[13] == 0xDD
+        && frame.Data[14 + 6] == 58
+        && frame.Data[14 + 40] == 136
+        && new IPAddress(frame.Data.AsSpan(14 + 40 + 8, 16)).Equals(target);
 
     // An interface that is up (IFF_UP): one that is down carries nothing and cannot be captured.
     private static bool IsUp(string name) =>
