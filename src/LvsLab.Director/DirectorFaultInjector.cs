@@ -58,4 +58,26 @@ internal static class DirectorFaultInjector
             }
         }
     }
+
+    /// <summary>The DR faults over IPv6: a hop limit one lower (the IPv6 header has no checksum to keep right).</summary>
+    public static void AfterDirectRouting(DirectorFaults faults, Ipv6Packet ip)
+    {
+        if ((faults & DirectorFaults.Ttl) != 0)
+        {
+            ip.DecrementHopLimit();
+        }
+    }
+
+    /// <summary>The NAT faults over IPv6: the transport checksum of the packet as it came in, no longer right for the rewritten one.</summary>
+    public static void AfterNatRequest(DirectorFaults faults, Ipv6Packet original, Ipv6Packet rewritten, int transportOffset, byte protocol)
+    {
+        if ((faults & DirectorFaults.NatChecksum) != 0)
+        {
+            int offset = transportOffset + (protocol == IpProtocol.Tcp ? 16 : 6);
+            if (original.Buffer.Length >= offset + 2)
+            {
+                original.Buffer.Slice(offset, 2).CopyTo(rewritten.Buffer.Slice(offset, 2));
+            }
+        }
+    }
 }

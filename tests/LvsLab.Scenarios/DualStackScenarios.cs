@@ -87,13 +87,23 @@ public sealed class DualStackScenarios(DualStackDrLabFixture fixture, ITestOutpu
     }
 
     [Fact]
-    public async Task CurlToTheVip6SpreadsOverEveryRealServerWithRepliesBypassingTheDirector()
+    public Task CurlToTheVip6SpreadsOverEveryRealServerWithRepliesBypassingTheDirector() =>
+        AssertDirectRoutingOverIpv6Async(
+            fixture.Lab,
+            Artifacts.For(nameof(DualStackScenarios), nameof(CurlToTheVip6SpreadsOverEveryRealServerWithRepliesBypassingTheDirector)),
+            output);
+
+    /// <summary>
+    /// LVS-DR over IPv6, seen from outside the director: <c>curl -6</c> to the VIP6 spreads 10/10/10
+    /// over the real servers, each sees the client's own address, the director sees every request
+    /// and no reply, the replies reach the router from the real servers' MACs, and every request
+    /// frame a real server got is one the router sent, with only the MACs rewritten.
+    /// </summary>
+    internal static async Task AssertDirectRoutingOverIpv6Async(IRunningLab lab, string folder, ITestOutputHelper output)
     {
-        var lab = fixture.Lab;
         var vip6 = lab.Topology.Vip6!;
         var cip6 = lab.Topology.Node("client").Address6On("front")!;
         var servers = lab.Topology.NodesWith(NodeRole.RealServer).Select(n => n.Name).ToList();
-        var folder = Artifacts.For(nameof(DualStackScenarios), nameof(CurlToTheVip6SpreadsOverEveryRealServerWithRepliesBypassingTheDirector));
         await using var taps = TapSet.Start(lab, folder, ["client", "director:lan", "router:lan", .. servers]);
 
         var replies = await HttpProbe.GetAsync(lab, "client", $"http://[{vip6}]:{lab.Topology.Port}/", 30);
@@ -210,4 +220,34 @@ public sealed class DualStackScenarios(DualStackDrLabFixture fixture, ITestOutpu
     private static bool IsUp(string name) =>
         File.Exists($"/sys/class/net/{name}/flags")
         && (Convert.ToInt32(File.ReadAllText($"/sys/class/net/{name}/flags").Trim(), 16) & 1) != 0;
+}
+
+/// <summary>A dual-stack DR lab whose director is a mutant: it lowers the hop limit of what it forwards by direct routing, as a router would (LVS-DR makes no hop).</summary>
+public sealed class MutantDualStackDrLabFixture : LabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-v6mut";
+
+    /// <inheritdoc/>
+    protected override LabTopology CreateTopology(string name, int slot) =>
+        StockLabs.WithDirectorEnvironment(
+            DrLab.Create(name, slot, new DrLabOptions { Ipv6 = true }),
+            new Dictionary<string, string> { ["LVS_FAULT"] = "ttl" });
+}
+
+/// <summary>The negative control of the IPv6 DR check: against a mutant director it fails.</summary>
+public sealed class DualStackNegativeControlScenarios(MutantDualStackDrLabFixture fixture, ITestOutputHelper output) : IClassFixture<MutantDualStackDrLabFixture>
+{
+    [Fact]
+    public async Task TheIpv6DirectRoutingCheckCatchesADirectorThatRewritesMoreThanTheMacs()
+    {
+        var folder = Artifacts.For(nameof(DualStackNegativeControlScenarios), nameof(TheIpv6DirectRoutingCheckCatchesADirectorThatRewritesMoreThanTheMacs));
+        var caught = await Assert.ThrowsAnyAsync<Exception>(() => DualStackScenarios.AssertDirectRoutingOverIpv6Async(fixture.Lab, folder, output));
+        output.WriteLine($"caught: {caught.Message}");
+
+        // The mutant still spreads the connections and serves every request: only the frame check can tell.
+        Assert.Contains("DR frame to", caught.Message, StringComparison.Ordinal);
+        var replies = await HttpProbe.GetAsync(fixture.Lab, "client", $"http://[{fixture.Topology.Vip6}]:{fixture.Topology.Port}/", 3);
+        Assert.All(replies, r => Assert.NotNull(r));
+    }
 }

@@ -79,12 +79,25 @@ internal sealed class Ipv6InboundForwarder(
             return tunnel.Wrap(ip.Buffer, innerIsIpv6: true, egress, nextHopMac, server.Address, output, ref forwarding);
         }
 
-        Ipv6Packet copy = FrameWriter.CopyTo(input, ip, output, nextHopMac, context.Interfaces[egress].Mac);
+        DirectorFaults faults = context.Faults;
+        MacAddress source = (faults & DirectorFaults.DrSourceMac) != 0 && server.ForwardingMethod == ForwardingMethod.DirectRouting
+            ? new EthernetFrame(input).Source
+            : context.Interfaces[egress].Mac;
+        Ipv6Packet copy = FrameWriter.CopyTo(input, ip, output, nextHopMac, source);
         if (server.ForwardingMethod == ForwardingMethod.Masquerading)
         {
             Ipv6NatRewriter.RewriteDestination(copy, headers.UpperLayerOffset, headers.UpperLayerProtocol, server.Address.Ipv6, ConnectionOpener.PortOf(server, transport));
+            if (faults != DirectorFaults.None)
+            {
+                DirectorFaultInjector.AfterNatRequest(faults, ip, copy, headers.UpperLayerOffset, headers.UpperLayerProtocol);
+            }
+        }
+        else if (faults != DirectorFaults.None)
+        {
+            DirectorFaultInjector.AfterDirectRouting(faults, copy);
         }
 
+        // Direct routing: the IPv6 packet is untouched; only the MAC addresses change.
         return Decision.Forward(input.Length, egress);
     }
 }

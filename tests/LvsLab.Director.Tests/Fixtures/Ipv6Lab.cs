@@ -63,7 +63,7 @@ internal static class Ipv6Lab
     ];
 
     /// <summary>The director: one interface with IPv4 10.0.0.2/24 and IPv6 DirectorIp/64, the router as both gateways.</summary>
-    public static DirectorEngine Engine(string rules = DrRules, bool learnNeighbours = true, int mtu = DirectorInterface.DefaultMtu)
+    public static DirectorEngine Engine(string rules = DrRules, bool learnNeighbours = true, int mtu = DirectorInterface.DefaultMtu, DirectorFaults faults = DirectorFaults.None)
     {
         var nic = new DirectorInterface("eth0", DirectorMac, Ipv4Address.Parse("10.0.0.2"), 24, Ipv4Address.Parse("10.0.0.1"))
         {
@@ -72,7 +72,7 @@ internal static class Ipv6Lab
             Gateway6 = RouterIp,
             Mtu = mtu,
         };
-        var engine = new DirectorEngine(new DirectorOptions([nic]), IpvsRuleParser.Parse(rules, "lab.ipvs"));
+        var engine = new DirectorEngine(new DirectorOptions([nic]) { Faults = faults }, IpvsRuleParser.Parse(rules, "lab.ipvs"));
         if (learnNeighbours)
         {
             for (int i = 0; i < RealServerIps.Length; i++)

@@ -338,4 +338,33 @@ public class Ipv6EngineTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void TheMutantsMisbehaveOverIpv6AsOverIpv4()
+    {
+        // The faults the conformance suite's mutants use, so a check over IPv6 can be shown to bite.
+        byte[] syn = Tcp(ClientIp, 40000, Vip, 80, TcpFlags.Syn);
+        DirectorEngine wrongMac = Engine(faults: DirectorFaults.DrSourceMac);
+        wrongMac.Process(syn, _output, 0);
+        Assert.Equal(RouterMac, MacAddress.ReadFrom(_output.AsSpan(6)));
+
+        DirectorEngine hop = Engine(faults: DirectorFaults.Ttl);
+        hop.Process(syn, _output, 0);
+        Assert.Equal(63, new Ipv6Packet(_output.AsSpan(14)).HopLimit);
+
+        DirectorEngine first = Engine(faults: DirectorFaults.FirstServer);
+        for (ushort port = 40000; port < 40010; port++)
+        {
+            first.Process(Tcp(ClientIp, port, Vip, 80, TcpFlags.Syn), _output, 0);
+            Assert.Equal(RealServerMacs[0], MacAddress.ReadFrom(_output));
+        }
+
+        DirectorEngine checksum = Engine(NatRules, faults: DirectorFaults.NatChecksum);
+        checksum.Neighbours.Set(NatRealServerIps[0], RealServerMacs[0]);
+        Decision decision = checksum.Process(syn, _output, 0);
+        Assert.False(TransportChecksumVerifies(_output.AsSpan(0, decision.Length)));
+
+        DirectorEngine silent = Engine(faults: DirectorFaults.ArpSilent);
+        Assert.Equal(DecisionKind.Ignore, silent.Process(Solicitation(RouterMac, RouterIp, Vip), _output, 0).Kind);
+    }
 }
