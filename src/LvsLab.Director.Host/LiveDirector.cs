@@ -462,9 +462,11 @@ internal sealed class LiveDirector : IDisposable
             var nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name);
             var ip = nic?.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
 
-            // Its own IPv6 address: unique-local or global, never link-local.
-            var ip6 = nic?.GetIPProperties().UnicastAddresses.FirstOrDefault(a =>
-                a.Address.AddressFamily == AddressFamily.InterNetworkV6 && !a.Address.IsIPv6LinkLocal && !IPAddress.IsLoopback(a.Address) && !a.Address.IsIPv4MappedToIPv6);
+            // Its own IPv6 address: unique-local or global, never link-local; the subnet's (the shortest prefix), not a VIP held as /128.
+            var ip6 = nic?.GetIPProperties().UnicastAddresses.Where(a =>
+                a.Address.AddressFamily == AddressFamily.InterNetworkV6 && !a.Address.IsIPv6LinkLocal && !IPAddress.IsLoopback(a.Address) && !a.Address.IsIPv4MappedToIPv6)
+                .OrderBy(a => a.PrefixLength)
+                .FirstOrDefault();
             if (ip is not null)
             {
                 ipv4Since ??= watch.Elapsed;

@@ -51,6 +51,18 @@ public class ForwarderFileTests
         Assert.StartsWith("the forwarder 'mylb' does DR and NAT, not tun (lab 't')", tun.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void InADualStackLabAForwarderThatForwardsIpv4ForwardsIpv6Too()
+    {
+        var lb = ForwarderFile.Parse(Example, "lb.forwarder.yml");
+        var dual = lb.ApplyTo(StockLabs.Load("nat", "x", 1, ipv6: true)).Node("director");
+        Assert.Equal("1", dual.Sysctls["net.ipv4.ip_forward"]);
+        Assert.Equal("1", dual.Sysctls["net.ipv6.conf.all.forwarding"]);
+
+        // An IPv4-only lab gets no IPv6 setting from it.
+        Assert.False(lb.ApplyTo(StockLabs.Load("nat", "x", 1)).Node("director").Sysctls.ContainsKey("net.ipv6.conf.all.forwarding"));
+    }
+
     [Theory]
     [InlineData("readiness:\n  command: [sh, -c, \"test -e /run/lb.ready\"]", typeof(CommandReadiness))]
     [InlineData("readiness:\n  file: /run/lb.ready", typeof(FileReadiness))]

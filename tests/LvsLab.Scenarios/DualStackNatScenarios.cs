@@ -1,4 +1,5 @@
 using LvsLab.Lab.Model;
+using LvsLab.Lab.Runtime;
 using LvsLab.Lab.Topologies;
 using LvsLab.Packets;
 using LvsLab.Testing.Capture;
@@ -26,14 +27,24 @@ public sealed class DualStackNatLabFixture : LabFixture
 public sealed class DualStackNatScenarios(DualStackNatLabFixture fixture, ITestOutputHelper output) : IClassFixture<DualStackNatLabFixture>
 {
     [Fact]
-    public async Task CurlToTheVip6SpreadsOverEveryRealServerThroughTheDirectorBothWays()
+    public Task CurlToTheVip6SpreadsOverEveryRealServerThroughTheDirectorBothWays() =>
+        AssertNatOverIpv6Async(
+            fixture.Lab,
+            Artifacts.For(nameof(DualStackNatScenarios), nameof(CurlToTheVip6SpreadsOverEveryRealServerThroughTheDirectorBothWays)),
+            output);
+
+    /// <summary>
+    /// LVS-NAT over IPv6, seen from outside the director: the spread, the client's own address at
+    /// the real servers, the destination RIP6:8080 with the hop limit one lower and a valid
+    /// checksum on the back network, the source VIP6:80 with a valid checksum on the front, and no
+    /// real server's address on the front.
+    /// </summary>
+    internal static async Task AssertNatOverIpv6Async(IRunningLab lab, string folder, ITestOutputHelper output)
     {
-        var lab = fixture.Lab;
         var vip6 = lab.Topology.Vip6!;
         var cip6 = lab.Topology.Node("client").Address6On("front")!;
         var servers = lab.Topology.NodesWith(NodeRole.RealServer).ToList();
         var rips = servers.Select(s => s.Address6On("back")!).ToHashSet();
-        var folder = Artifacts.For(nameof(DualStackNatScenarios), nameof(CurlToTheVip6SpreadsOverEveryRealServerThroughTheDirectorBothWays));
         await using var taps = TapSet.Start(lab, folder, "client", "director:front", "director:back");
 
         var replies = await HttpProbe.GetAsync(lab, "client", $"http://[{vip6}]:{lab.Topology.Port}/", 30);

@@ -146,9 +146,11 @@ public sealed class TranslatorCommandLine
         var ip = nic.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork)
             ?? throw new ArgumentException($"interface '{name}' has no IPv4 address");
 
-        // Its own IPv6 address, as lvs-director takes it: unique-local or global, never link-local.
-        var ip6 = nic.GetIPProperties().UnicastAddresses.FirstOrDefault(a =>
-            a.Address.AddressFamily == AddressFamily.InterNetworkV6 && !a.Address.IsIPv6LinkLocal && !IPAddress.IsLoopback(a.Address) && !a.Address.IsIPv4MappedToIPv6);
+        // Its own IPv6 address, as lvs-director takes it: unique-local or global, never link-local; the subnet's (the shortest prefix), not a VIP held as /128.
+        var ip6 = nic.GetIPProperties().UnicastAddresses.Where(a =>
+            a.Address.AddressFamily == AddressFamily.InterNetworkV6 && !a.Address.IsIPv6LinkLocal && !IPAddress.IsLoopback(a.Address) && !a.Address.IsIPv4MappedToIPv6)
+            .OrderBy(a => a.PrefixLength)
+            .FirstOrDefault();
         return new HostInterface(
             name,
             MacAddress.ReadFrom(nic.GetPhysicalAddress().GetAddressBytes()),

@@ -91,11 +91,25 @@ public sealed record ForwarderDescription
             {
                 Image = Image,
                 Environment = Merge(n.Environment, Environment),
-                Sysctls = Merge(n.Sysctls, Sysctls),
+                Sysctls = Merge(n.Sysctls, topology.IsDualStack ? WithIpv6Forwarding(Sysctls) : Sysctls),
                 Capabilities = [.. n.Capabilities.Union(LinuxCapabilities, StringComparer.Ordinal)],
                 Readiness = Readiness,
             })],
         };
+    }
+
+    // In a dual-stack lab a forwarder that turns IPv4 forwarding on or off does the same for IPv6
+    // (unless it says otherwise), as Ipv6Plan twins the lab's own nodes.
+    private static IReadOnlyDictionary<string, string> WithIpv6Forwarding(IReadOnlyDictionary<string, string> sysctls)
+    {
+        const string Ipv4Forward = "net.ipv4.ip_forward";
+        const string Ipv6Forward = "net.ipv6.conf.all.forwarding";
+        if (!sysctls.TryGetValue(Ipv4Forward, out var forward) || sysctls.ContainsKey(Ipv6Forward))
+        {
+            return sysctls;
+        }
+
+        return new Dictionary<string, string>(sysctls, StringComparer.Ordinal) { [Ipv6Forward] = forward };
     }
 
     private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> first, IReadOnlyDictionary<string, string> second)
