@@ -105,8 +105,9 @@ public sealed class DirectorEngine
             new FragmentationNeededSender(_context, resolver),
             icmp);
         _natReturn = new NatReturnForwarder(_context, resolver, icmp);
-        _inbound6 = new Ipv6InboundForwarder(_context, opener, resolver, tunnel, new PacketTooBigSender(_context, resolver));
-        _natReturn6 = new Ipv6NatReturnForwarder(_context, resolver);
+        var icmp6 = new Icmpv6ErrorForwarder(_context, resolver, tunnel);
+        _inbound6 = new Ipv6InboundForwarder(_context, opener, resolver, tunnel, new PacketTooBigSender(_context, resolver), icmp6);
+        _natReturn6 = new Ipv6NatReturnForwarder(_context, resolver, icmp6);
     }
 
     /// <summary>What the engine did so far.</summary>

@@ -20,7 +20,8 @@ internal sealed class Ipv6InboundForwarder(
     ConnectionOpener connections,
     NeighbourResolver resolver,
     TunnelEncapsulator tunnel,
-    PacketTooBigSender packetTooBig)
+    PacketTooBigSender packetTooBig,
+    Icmpv6ErrorForwarder icmp)
 {
     public Decision Decide(int ingress, Span<byte> input, Ipv6Packet ip, in Ipv6ExtensionHeaders headers, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)
     {
@@ -29,6 +30,11 @@ internal sealed class Ipv6InboundForwarder(
         if (reason != DropReason.None)
         {
             return Decision.Drop(reason);
+        }
+
+        if (headers.UpperLayerProtocol == IpProtocol.Icmpv6)
+        {
+            return icmp.Inbound(input, ip, headers, output, now, rules, out forwarding);
         }
 
         reason = Ipv6Checks.ReadTransport(ip, headers, out bool supported, out Transport transport);

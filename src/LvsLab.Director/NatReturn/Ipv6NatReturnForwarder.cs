@@ -1,6 +1,7 @@
 using LvsLab.Director.Arp;
 using LvsLab.Director.Connections;
 using LvsLab.Director.Framing;
+using LvsLab.Director.Icmp;
 using LvsLab.Director.Rules;
 using LvsLab.Packets;
 
@@ -12,7 +13,7 @@ namespace LvsLab.Director.NatReturn;
 /// and the checksum updated; one from a NAT endpoint without a connection is dropped (forwarding
 /// it would leak the real server's address); anything else from a real server is not ours.
 /// </summary>
-internal sealed class Ipv6NatReturnForwarder(EngineContext context, NeighbourResolver resolver)
+internal sealed class Ipv6NatReturnForwarder(EngineContext context, NeighbourResolver resolver, Icmpv6ErrorForwarder icmp)
 {
     public Decision Decide(Span<byte> input, Ipv6Packet ip, in Ipv6ExtensionHeaders headers, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)
     {
@@ -21,6 +22,11 @@ internal sealed class Ipv6NatReturnForwarder(EngineContext context, NeighbourRes
         if (reason != DropReason.None)
         {
             return Decision.Drop(reason);
+        }
+
+        if (headers.UpperLayerProtocol == IpProtocol.Icmpv6)
+        {
+            return icmp.Outbound(input, ip, headers, output, now, out forwarding);
         }
 
         reason = Ipv6Checks.ReadTransport(ip, headers, out bool supported, out Transport transport);

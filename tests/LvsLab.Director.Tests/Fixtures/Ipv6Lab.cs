@@ -158,6 +158,22 @@ internal static class Ipv6Lab
         return frame;
     }
 
+    /// <summary>
+    /// An ICMPv6 error (type <paramref name="type"/>, code 0, <paramref name="word"/> after the
+    /// checksum: the MTU of a packet too big) from <paramref name="source"/> to
+    /// <paramref name="destination"/>, quoting the IPv6 packet of <paramref name="quotedFrame"/>.
+    /// </summary>
+    public static byte[] Icmpv6Error(Ipv6Address source, Ipv6Address destination, byte type, uint word, byte[] quotedFrame, MacAddress sourceMac)
+    {
+        byte[] quote = quotedFrame[14..];
+        byte[] message = new byte[8 + quote.Length];
+        message[0] = type;
+        BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(4), word);
+        quote.CopyTo(message, 8);
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(2), Checksum.ComputeTransport(source, destination, IpProtocol.Icmpv6, message));
+        return Frame(source, destination, IpProtocol.Icmpv6, message, 64, sourceMac, DirectorMac, null, 0, false);
+    }
+
     /// <summary>A real server's answer to the director's solicitation.</summary>
     public static byte[] Advertisement(MacAddress senderMac, Ipv6Address target)
     {
