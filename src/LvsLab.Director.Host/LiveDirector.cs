@@ -100,12 +100,14 @@ internal sealed class LiveDirector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(setting);
         Ipv4Address[] vips;
+        Ipv6Address[] vips6;
         IReadOnlyList<DirectorInterface> interfaces;
         IReadOnlyList<Ipv4Address> floating;
         lock (engineGate)
         {
             // VRRP (version 2) holds IPv4 addresses; an IPv6 VIP is not handed over.
             vips = [.. Engine.Rules.Services.Where(s => !s.IsFirewallMark && !s.IsIpv6).Select(s => s.Address.Ipv4).Distinct()];
+            vips6 = [.. Engine.Rules.Services.Where(s => s.IsIpv6).Select(s => s.Address.Ipv6).Distinct()];
             interfaces = Engine.Options.Interfaces;
             floating = Engine.Options.FloatingAddresses;
         }
@@ -120,9 +122,18 @@ internal sealed class LiveDirector : IDisposable
         var announced = vips.Concat(floating).Distinct().Select(address =>
         {
             int port = Math.Max(0, interfaces.ToList().FindIndex(i => i.IsOnLink(address)));
-            return (address, port, interfaces[port].Mac);
+            return ((IpAddress)address, port, interfaces[port].Mac);
         }).ToList();
-        Vrrp = new VrrpSpeaker(setting.Options(first.Address, announced.Select(a => a.address)), this, 0, announced, log);
+
+        // The IPv6 VIPs are not VRRP's (version 2 carries IPv4 addresses) but move with it: the new
+        // master advertises each, unsolicited, as it sends gratuitous ARP for the IPv4 ones.
+        foreach (var vip6 in vips6)
+        {
+            int port = Math.Max(0, interfaces.ToList().FindIndex(i => i.Address6 is { } a6 && vip6.IsInSubnet(a6, i.PrefixLength6)));
+            announced.Add((vip6, port, interfaces[port].Mac));
+        }
+
+        Vrrp = new VrrpSpeaker(setting.Options(first.Address, announced.Where(a => a.Item1.IsIpv4).Select(a => a.Item1.Ipv4)), this, 0, announced, log);
         if (sync)
         {
             try

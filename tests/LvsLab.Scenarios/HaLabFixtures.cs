@@ -39,6 +39,9 @@ public class HaLabFixture : LabFixture
     /// <summary>The stock lab made a pair: dr, nat or tun.</summary>
     public virtual string Mode => "dr";
 
+    /// <summary>Whether the lab is dual-stack (an IPv6 twin of every service).</summary>
+    protected virtual bool Ipv6 => false;
+
     /// <summary>The network the VIP lives on (and the VRRP advertisements go over).</summary>
     public string VipNetwork => Mode == "nat" ? "front" : "lan";
 
@@ -51,7 +54,7 @@ public class HaLabFixture : LabFixture
         // The stock lab made a pair (as lvslab up dr --directors 2 does), plus services on both directors: in DR a UDP
         // stream's and the upload service for long-lived connections, in NAT the upload service (the stock TUN rules
         // already serve it on 9000, by rr).
-        var pair = DirectorPair.Apply(StockLabs.Load(Mode, name, slot), Pair);
+        var pair = DirectorPair.Apply(StockLabs.Load(Mode, name, slot, ipv6: Ipv6), Pair);
         if (Mode == "tun")
         {
             return pair;
@@ -228,4 +231,27 @@ public sealed class HaNatLabFixture : HaLabFixture
 
     /// <inheritdoc/>
     public override string Mode => "nat";
+}
+
+/// <summary>The two-director DR lab, dual-stack: the VIP6 moves with the VRRP master.</summary>
+public sealed class HaDualStackLabFixture : HaLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-v6";
+
+    /// <inheritdoc/>
+    protected override bool Ipv6 => true;
+}
+
+/// <summary>The dual-stack pair whose backup announces nothing when it takes over: the negative control of the VIP6's move.</summary>
+public sealed class HaDualStackSilentLabFixture : HaLabFixture
+{
+    /// <inheritdoc/>
+    protected override string NamePrefix => "t-ha-v6s";
+
+    /// <inheritdoc/>
+    protected override bool Ipv6 => true;
+
+    /// <inheritdoc/>
+    protected override DirectorPairOptions Pair => base.Pair with { SecondFaults = "no-gratuitous-arp" };
 }

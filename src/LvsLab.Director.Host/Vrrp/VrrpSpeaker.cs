@@ -28,7 +28,7 @@ internal sealed class VrrpSpeaker : IDisposable
     private readonly VrrpRouter router;
     private readonly LiveDirector director;
     private readonly int port;
-    private readonly IReadOnlyList<(Ipv4Address Address, int Port, MacAddress Mac)> announced;
+    private readonly IReadOnlyList<(IpAddress Address, int Port, MacAddress Mac)> announced;
     private readonly TextWriter log;
     private readonly Lock routerGate = new();
     private readonly Lock inboxGate = new();
@@ -48,9 +48,10 @@ internal sealed class VrrpSpeaker : IDisposable
     /// <summary>
     /// Makes the speaker, advertising on <paramref name="port"/>; on becoming master it announces
     /// each of <paramref name="announced"/> (every virtual address, with the interface whose subnet
-    /// holds it and that interface's MAC). The director stands by until <see cref="Start"/> finds it master.
+    /// holds it and that interface's MAC): an IPv4 address by gratuitous ARP, an IPv6 VIP by an
+    /// unsolicited neighbour advertisement to all nodes with the override flag (RFC 4861 §7.2.6). The director stands by until <see cref="Start"/> finds it master.
     /// </summary>
-    public VrrpSpeaker(VrrpRouterOptions options, LiveDirector director, int port, IReadOnlyList<(Ipv4Address Address, int Port, MacAddress Mac)> announced, TextWriter log)
+    public VrrpSpeaker(VrrpRouterOptions options, LiveDirector director, int port, IReadOnlyList<(IpAddress Address, int Port, MacAddress Mac)> announced, TextWriter log)
     {
         router = new VrrpRouter(options);
         this.director = director;
@@ -274,7 +275,9 @@ internal sealed class VrrpSpeaker : IDisposable
             {
                 foreach (var (address, on, from) in announced)
                 {
-                    int length = GratuitousArp.Write(output, from, address);
+                    int length = address.IsIpv4
+                        ? GratuitousArp.Write(output, from, address.Ipv4)
+                        : NeighbourAdvertisement.WriteUnsolicitedFrame(output, from, address.Ipv6);
                     director.SendFrame(on, output.AsSpan(0, length));
                 }
             }
