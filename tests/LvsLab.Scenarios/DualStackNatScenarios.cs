@@ -82,6 +82,20 @@ public sealed class DualStackNatScenarios(DualStackNatLabFixture fixture, ITestO
         Assert.DoesNotContain(taps.On("client"), f => f.AnyIp is { } ip && rips.Contains(ip.SourceAddress));
     }
 
+    [Fact]
+    public async Task UdpToTheVip6IsAnsweredByTheRealServersThroughTheDirector()
+    {
+        var lab = fixture.Lab;
+        var cip6 = lab.Topology.Node("client").Address6On("front")!;
+
+        // The IPv6 twin of the stock UDP service (VIP6:53 → RIP6:5353 by NAT), one datagram at a time.
+        var replies = await HttpProbe.UdpAsync(lab, "client", lab.Topology.Vip6!.ToString(), 53, 6);
+        output.WriteLine(string.Join(", ", replies.Select(r => r is null ? "-" : $"{r.Server} saw {r.Client}")));
+        Assert.All(replies, r => Assert.NotNull(r));
+        Assert.All(replies, r => Assert.Equal(cip6, r!.Client));
+        Assert.Equal(lab.Topology.NodesWith(NodeRole.RealServer).Count, replies.Select(r => r!.Server).Distinct().Count());
+    }
+
     private static int HopLimit(CapturedFrame frame) => frame.Data[14 + 7];
 
     // The TCP checksum over the IPv6 pseudo-header (the frames carry no extension headers).

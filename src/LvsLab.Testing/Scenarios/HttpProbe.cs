@@ -47,9 +47,11 @@ public static class HttpProbe
         // socat connects the socket: only an answer from address:port itself is accepted. UDP has
         // no end of stream, so each socat waits its full -t. One datagram at a time: the real
         // servers' socat responder (fork per datagram) can lose datagrams that arrive together.
+        // An IPv6 address (a dual-stack lab's VIP6) goes in brackets, over UDP6.
+        var target = address.Contains(':', StringComparison.Ordinal) ? $"UDP6:[{address}]:{port}" : $"UDP4:{address}:{port}";
         var script = string.Create(
             CultureInfo.InvariantCulture,
-            $"i=0; while [ $i -lt {count} ]; do r=$(echo ping | socat -t 1.5 - UDP4:{address}:{port}); [ -n \"$r\" ] && echo \"$r\" || echo {FailureMark}; i=$((i+1)); done");
+            $"i=0; while [ $i -lt {count} ]; do r=$(echo ping | socat -t 1.5 - {target}); [ -n \"$r\" ] && echo \"$r\" || echo {FailureMark}; i=$((i+1)); done");
         var result = await lab.ExecAsync(node, ["sh", "-c", script], cancellationToken);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (lines.Length != count)
