@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using LvsLab.Lab.Docker;
 using LvsLab.Lab.Model;
@@ -296,21 +298,37 @@ internal static class LabVerbs
         return command;
     }
 
-    /// <summary><c>flow [-o FILE.svg]</c>: one request's path hop by hop, as text and as an SVG picture.</summary>
+    /// <summary><c>flow [-o FILE.svg] [--no-reply] [--ipv6]</c>: one request's path hop by hop, as text and as an SVG picture.</summary>
     public static Command Flow()
     {
         var svg = new Option<string?>("-o", "--out") { Description = "the SVG to write (default: ./lvslab-LAB-flow.svg)" };
         var noReply = new Option<bool>("--no-reply") { Description = "follow the request only" };
+        var ipv6 = new Option<bool>("--ipv6") { Description = "send the request over IPv6, to the VIP6 of a dual-stack lab (one brought up with --ipv6)" };
         var name = LabName();
-        var command = new Command("flow", "send one request from the client and draw its path hop by hop (MACs, IPs, ports, TTL; what each hop rewrote)") { svg, noReply, name };
+        var command = new Command("flow", "send one HTTP request from the client to the VIP (or with --ipv6 the VIP6) and draw its path hop by hop (MACs, IPs, ports, TTL or hop limit, a tunnel's outer header; what each hop rewrote)") { svg, noReply, ipv6, name };
         command.SetAction(async (result, ct) => await RunAsync(result.GetValue(name), async lab =>
         {
+            IPAddress vip;
+            if (!result.GetValue(ipv6))
+            {
+                vip = lab.Topology.Vip;
+            }
+            else if (lab.Topology.Vip6 is { } vip6)
+            {
+                vip = vip6;
+            }
+            else
+            {
+                return Fail($"lab '{lab.Topology.Name}' is not dual-stack (no VIP6): bring it up with --ipv6");
+            }
+
             var client = LabSelection.NodeWith(lab, NodeRole.Client).Name;
             var folder = Path.Combine(Path.GetTempPath(), $"lvslab-flow-{Environment.ProcessId}");
             var taps = TapSet.Start(lab, folder, [.. lab.Nodes.Where(n => n.IsRunning).Select(n => n.Name)]);
             await using (taps)
             {
-                var url = string.Create(CultureInfo.InvariantCulture, $"http://{lab.Topology.Vip}:{lab.Topology.Port}/");
+                var host = vip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{vip}]" : vip.ToString();
+                var url = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{lab.Topology.Port}/");
                 var reply = (await HttpProbe.GetAsync(lab, client, url, 1, cancellationToken: ct))[0];
                 await taps.StopAsync();
                 Testing.Flow.PacketFlow flow;
@@ -318,7 +336,7 @@ internal static class LabVerbs
                 {
                     var tracer = Testing.Flow.FlowTracer.For(lab, taps.Captures);
                     flow = result.GetValue(noReply)
-                        ? tracer.Trace(f => f.Tcp is { Synchronize: true, Acknowledgment: false } && f.Ip is { } ip && ip.DestinationAddress.Equals(lab.Topology.Vip), withReply: false)
+                        ? tracer.Trace(f => f.Tcp is { Synchronize: true, Acknowledgment: false } && f.IsIp(null, vip), withReply: false)
                         : tracer.Trace();
                 }
                 catch (Testing.Flow.FlowTraceException e)

@@ -1,6 +1,6 @@
 namespace LvsLab.Testing.Flow;
 
-/// <summary>An Ethernet frame carrying IPv4, decoded for tracing.</summary>
+/// <summary>An Ethernet frame carrying IPv4 or IPv6, decoded for tracing.</summary>
 internal sealed class DecodedFrame
 {
     /// <summary>The Ethernet source, <c>aa:bb:cc:dd:ee:ff</c>.</summary>
@@ -9,7 +9,7 @@ internal sealed class DecodedFrame
     /// <summary>The Ethernet destination, <c>aa:bb:cc:dd:ee:ff</c>.</summary>
     public required string DestinationMac { get; init; }
 
-    /// <summary>The IP-in-IP outer header, or null when the frame is not a tunnel packet.</summary>
+    /// <summary>A tunnel's outer header (IP-in-IP, IPv6-in-IPv6, IPv4-in-IPv6, …), or null when the frame is not a tunnel packet.</summary>
     public DecodedIp? Outer { get; init; }
 
     /// <summary>The packet carried: the inner packet of a tunnel, else the frame's IP packet.</summary>

@@ -1,8 +1,9 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace LvsLab.Testing.Flow;
 
-/// <summary>The fields of one IPv4 packet (and its TCP or UDP header) that a flow compares.</summary>
+/// <summary>The fields of one IPv4 or IPv6 packet (and its TCP or UDP header) that a flow compares.</summary>
 internal sealed class DecodedIp
 {
     /// <summary>The IP source.</summary>
@@ -11,13 +12,13 @@ internal sealed class DecodedIp
     /// <summary>The IP destination.</summary>
     public required IPAddress Destination { get; init; }
 
-    /// <summary>The IP protocol number.</summary>
+    /// <summary>The IP protocol number (for IPv6, the upper layer's, after any extension headers).</summary>
     public required int Protocol { get; init; }
 
-    /// <summary>The time to live.</summary>
+    /// <summary>The time to live (IPv4) or hop limit (IPv6).</summary>
     public required int TimeToLive { get; init; }
 
-    /// <summary>The identification field.</summary>
+    /// <summary>The identification field (0 for IPv6, which has none in its fixed header).</summary>
     public required int Identification { get; init; }
 
     /// <summary>The TCP or UDP source port, or null.</summary>
@@ -35,11 +36,14 @@ internal sealed class DecodedIp
     /// <summary>The TCP flags byte (0 for other protocols).</summary>
     public byte TcpFlags { get; init; }
 
-    /// <summary>What follows the transport header (or the IP header for other protocols).</summary>
+    /// <summary>What follows the transport header (or the IP header, and IPv6's extension headers, for other protocols).</summary>
     public required ReadOnlyMemory<byte> Payload { get; init; }
 
     /// <summary>The whole IP packet, trimmed to its total length.</summary>
     public required ReadOnlyMemory<byte> Bytes { get; init; }
+
+    /// <summary>Whether this is an IPv6 packet.</summary>
+    public bool IsIpv6 => Source.AddressFamily == AddressFamily.InterNetworkV6;
 
     /// <summary>Whether this is TCP.</summary>
     public bool IsTcp => Protocol == FlowDecoder.Tcp && SourcePort is not null;

@@ -21,6 +21,12 @@ internal static class FlowDecoder
     /// <summary>IP protocol number of TCP.</summary>
     public const int Tcp = 6;
 
+    /// <summary>IP protocol number of IPv6 encapsulation (RFC 2473: IPv6 inside IPv6, RFC 4213: inside IPv4).</summary>
+    public const int Ipv6InIp = 41;
+
+    /// <summary>IP protocol number of ICMPv6.</summary>
+    public const int Icmpv6 = 58;
+
     /// <summary>IP protocol number of UDP.</summary>
     public const int Udp = 17;
 
@@ -44,6 +50,7 @@ internal static class FlowDecoder
     private const int EtherTypeOffset = 12;
     private const ushort EtherTypeIpv4 = 0x0800;
     private const ushort EtherTypeArp = 0x0806;
+    private const ushort EtherTypeIpv6 = 0x86DD;
 
     //  0                   1                   2                   3
     //  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -63,6 +70,35 @@ internal static class FlowDecoder
     private const int SourceOffset = 12;
     private const int DestinationOffset = 16;
 
+    //  0                   1                   2                   3
+    //  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+    // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    // |Version| Traffic Class |           Flow Label                  |
+    // |         Payload Length        |  Next Header  |   Hop Limit   |
+    // |                Source Address (16 bytes, at 8)                |
+    // |             Destination Address (16 bytes, at 24)             |
+    // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+  (RFC 8200)
+    private const int Ipv6HeaderLength = 40;
+    private const int Ipv6PayloadLengthOffset = 4;
+    private const int Ipv6NextHeaderOffset = 6;
+    private const int Ipv6HopLimitOffset = 7;
+    private const int Ipv6SourceOffset = 8;
+    private const int Ipv6DestinationOffset = 24;
+
+    // Extension headers (RFC 8200 §4) between the fixed header and the upper layer, each starting
+    // | Next Header | Hdr Ext Len | …: hop-by-hop options (0), routing (43) and destination
+    // options (60) are (Hdr Ext Len + 1) × 8 bytes long; the fragment header (44) is 8 bytes:
+    // | Next Header | Reserved | Fragment Offset (13 bits) | Res | M | Identification (4) |.
+    // A later fragment (offset ≠ 0) carries no upper-layer header.
+    private const int HopByHop = 0;
+    private const int Routing = 43;
+    private const int Fragment = 44;
+    private const int DestinationOptions = 60;
+    private const int ExtensionUnit = 8;
+    private const int FragmentHeaderLength = 8;
+    private const int FragmentOffsetField = 2;
+    private const int MaxExtensionHeaders = 16;
+
     // TCP (RFC 9293): source port (2) | destination port (2) | sequence (4) | acknowledgment (4)
     // | data offset (4 bits) … | flags (8 bits) | …;  UDP (RFC 768): ports (2 + 2) | length | checksum.
     private const int TcpMinHeaderLength = 20;
@@ -77,26 +113,41 @@ internal static class FlowDecoder
     private const int ArpSenderMacOffset = 8;
     private const int ArpSenderIpOffset = 14;
 
-    /// <summary>Decodes an Ethernet frame carrying IPv4 (and the inner packet of IP-in-IP).</summary>
+    /// <summary>
+    /// Decodes an Ethernet frame carrying IPv4 or IPv6, and the inner packet of a tunnel: IP-in-IP
+    /// (protocol 4 inside IPv4), IPv6-in-IPv6 and IPv4-in-IPv6 (next header 41 and 4 inside IPv6),
+    /// IPv6-in-IPv4 (protocol 41 inside IPv4).
+    /// </summary>
     /// <param name="frame">The whole frame.</param>
     /// <param name="decoded">The fields, when the result is true.</param>
     /// <returns>False for anything else or anything too short.</returns>
     public static bool TryDecode(byte[] frame, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DecodedFrame? decoded)
     {
         decoded = null;
-        if (frame.Length < EthernetHeaderLength || BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(EtherTypeOffset)) != EtherTypeIpv4)
+        if (frame.Length < EthernetHeaderLength)
         {
             return false;
         }
 
-        var ip = TryDecodeIp(frame.AsMemory(EthernetHeaderLength));
+        var ip = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(EtherTypeOffset)) switch
+        {
+            EtherTypeIpv4 => TryDecodeIpv4(frame.AsMemory(EthernetHeaderLength)),
+            EtherTypeIpv6 => TryDecodeIpv6(frame.AsMemory(EthernetHeaderLength)),
+            _ => null,
+        };
         if (ip is null)
         {
             return false;
         }
 
         DecodedIp? outer = null;
-        if (ip.Protocol == IpInIp && TryDecodeIp(ip.Payload) is { } inner)
+        var inner = ip.Protocol switch
+        {
+            IpInIp => TryDecodeIpv4(ip.Payload),
+            Ipv6InIp => TryDecodeIpv6(ip.Payload),
+            _ => null,
+        };
+        if (inner is not null)
         {
             outer = ip;
             ip = inner;
@@ -146,13 +197,15 @@ internal static class FlowDecoder
 
     /// <summary>A protocol's short name.</summary>
     /// <param name="protocol">The IP protocol number.</param>
-    /// <returns><c>TCP</c>, <c>UDP</c>, <c>ICMP</c>, <c>IPIP</c>, or the number.</returns>
+    /// <returns><c>TCP</c>, <c>UDP</c>, <c>ICMP</c>, <c>ICMPv6</c>, <c>IPIP</c>, <c>IPv6</c>, or the number.</returns>
     public static string ProtocolName(int protocol) => protocol switch
     {
         Tcp => "TCP",
         Udp => "UDP",
         Icmp => "ICMP",
+        Icmpv6 => "ICMPv6",
         IpInIp => "IPIP",
+        Ipv6InIp => "IPv6",
         _ => protocol.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -173,7 +226,7 @@ internal static class FlowDecoder
         return text.ToString();
     }
 
-    private static DecodedIp? TryDecodeIp(ReadOnlyMemory<byte> memory)
+    private static DecodedIp? TryDecodeIpv4(ReadOnlyMemory<byte> memory)
     {
         var span = memory.Span;
         if (span.Length < Ipv4MinHeaderLength || span[0] >> 4 != 4)
@@ -188,9 +241,72 @@ internal static class FlowDecoder
             return null;
         }
 
-        var bytes = memory[..totalLength];
-        var protocol = span[ProtocolOffset];
         var firstFragment = (BinaryPrimitives.ReadUInt16BigEndian(span[FragmentOffset..]) & 0x1fff) == 0;
+        return WithTransport(
+            memory[..totalLength],
+            headerLength,
+            span[ProtocolOffset],
+            firstFragment,
+            new IPAddress(span.Slice(SourceOffset, 4)),
+            new IPAddress(span.Slice(DestinationOffset, 4)),
+            span[TtlOffset],
+            BinaryPrimitives.ReadUInt16BigEndian(span[IdentificationOffset..]));
+    }
+
+    private static DecodedIp? TryDecodeIpv6(ReadOnlyMemory<byte> memory)
+    {
+        var span = memory.Span;
+        if (span.Length < Ipv6HeaderLength || span[0] >> 4 != 6)
+        {
+            return null;
+        }
+
+        var totalLength = Ipv6HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(span[Ipv6PayloadLengthOffset..]);
+        if (totalLength > span.Length)
+        {
+            return null;
+        }
+
+        // Walk the extension headers to the upper layer; a chain that runs past the packet is malformed.
+        var next = (int)span[Ipv6NextHeaderOffset];
+        var offset = Ipv6HeaderLength;
+        var firstFragment = true;
+        for (var count = 0; next is HopByHop or Routing or Fragment or DestinationOptions; count++)
+        {
+            if (count == MaxExtensionHeaders || totalLength - offset < ExtensionUnit)
+            {
+                return null;
+            }
+
+            var length = next == Fragment ? FragmentHeaderLength : (span[offset + 1] + 1) * ExtensionUnit;
+            if (length > totalLength - offset)
+            {
+                return null;
+            }
+
+            if (next == Fragment && (BinaryPrimitives.ReadUInt16BigEndian(span[(offset + FragmentOffsetField)..]) & 0xfff8) != 0)
+            {
+                firstFragment = false;
+            }
+
+            next = span[offset];
+            offset += length;
+        }
+
+        return WithTransport(
+            memory[..totalLength],
+            offset,
+            next,
+            firstFragment,
+            new IPAddress(span.Slice(Ipv6SourceOffset, 16)),
+            new IPAddress(span.Slice(Ipv6DestinationOffset, 16)),
+            span[Ipv6HopLimitOffset],
+            identification: 0);
+    }
+
+    /// <summary>The packet's fields with its TCP or UDP header read (from the first fragment only).</summary>
+    private static DecodedIp WithTransport(ReadOnlyMemory<byte> bytes, int headerLength, int protocol, bool firstFragment, IPAddress source, IPAddress destination, int timeToLive, int identification)
+    {
         var transport = bytes[headerLength..];
         var t = transport.Span;
         int? sourcePort = null;
@@ -217,11 +333,11 @@ internal static class FlowDecoder
 
         return new DecodedIp
         {
-            Source = new IPAddress(span.Slice(SourceOffset, 4)),
-            Destination = new IPAddress(span.Slice(DestinationOffset, 4)),
+            Source = source,
+            Destination = destination,
             Protocol = protocol,
-            TimeToLive = span[TtlOffset],
-            Identification = BinaryPrimitives.ReadUInt16BigEndian(span[IdentificationOffset..]),
+            TimeToLive = timeToLive,
+            Identification = identification,
             SourcePort = sourcePort,
             DestinationPort = destinationPort,
             Sequence = sequence,

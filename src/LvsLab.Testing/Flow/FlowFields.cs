@@ -25,13 +25,13 @@ public enum FlowFields
     /// <summary>The transport destination port.</summary>
     DestinationPort = 1 << 5,
 
-    /// <summary>The (inner) IP time to live.</summary>
+    /// <summary>The (inner) IP time to live, or IPv6 hop limit.</summary>
     TimeToLive = 1 << 6,
 
-    /// <summary>The packet was wrapped in IP-in-IP since the previous hop.</summary>
+    /// <summary>The packet was wrapped in a tunnel (IP-in-IP, IPv6-in-IPv6, IPv4-in-IPv6, …) since the previous hop.</summary>
     Wrapped = 1 << 7,
 
-    /// <summary>The packet lost its IP-in-IP header since the previous hop.</summary>
+    /// <summary>The packet lost its tunnel's outer header since the previous hop.</summary>
     Unwrapped = 1 << 8,
 
     /// <summary>The outer header's source address.</summary>
@@ -40,6 +40,6 @@ public enum FlowFields
     /// <summary>The outer header's destination address.</summary>
     OuterDestinationAddress = 1 << 10,
 
-    /// <summary>The outer header's time to live.</summary>
+    /// <summary>The outer header's time to live (or hop limit).</summary>
     OuterTimeToLive = 1 << 11,
 }

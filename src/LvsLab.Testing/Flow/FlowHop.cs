@@ -30,16 +30,19 @@ public sealed record FlowHop
     /// <summary>The Ethernet destination, <c>aa:bb:cc:dd:ee:ff</c>.</summary>
     public required string DestinationMac { get; init; }
 
-    /// <summary>The packet itself: for an IP-in-IP frame, the inner packet.</summary>
+    /// <summary>The packet itself: for a tunnel's frame, the inner packet.</summary>
     public required FlowHeader Packet { get; init; }
 
-    /// <summary>The outer header of an IP-in-IP frame, else null.</summary>
+    /// <summary>The outer header of a tunnel's frame (IP-in-IP, IPv6-in-IPv6, IPv4-in-IPv6, …), else null.</summary>
     public FlowHeader? Outer { get; init; }
+
+    /// <summary>The tunnel's name when <see cref="Outer"/> is set: <c>IP-in-IP</c> (IPv4 in IPv4), <c>IPv6-in-IPv6</c>, <c>IPv4-in-IPv6</c> or <c>IPv6-in-IPv4</c>; else null.</summary>
+    public string? Tunnel => Outer is { } outer ? FlowWords.Tunnel(outer.IsIpv6, Packet.IsIpv6) : null;
 
     /// <summary>What differs from the previous hop of the same packet.</summary>
     public required FlowFields Changed { get; init; }
 
-    /// <summary>The same, in words: <c>dst MAC</c>, <c>dst IP 10.77.0.100→10.77.1.11</c>, <c>TTL 64→63</c>, …</summary>
+    /// <summary>The same, in words: <c>dst MAC</c>, <c>dst IP 10.77.0.100→10.77.1.11</c>, <c>TTL 64→63</c> (<c>hop limit 64→63</c> for IPv6), …</summary>
     public required IReadOnlyList<string> Changes { get; init; }
 
     /// <summary>What happened to the packet before this hop, in words (who sent or forwarded it and what changed).</summary>

@@ -7,5 +7,5 @@ namespace LvsLab.Testing.Flow;
 /// <param name="Name">The node's name, or a raw MAC when no lab node owns it.</param>
 /// <param name="Role">Its role, or null for a MAC no lab node owns.</param>
 /// <param name="Interfaces">Its interfaces, in the topology's order.</param>
-/// <param name="Vip">The VIP when the node holds or answers it (the director, a real server with the VIP on <c>lo</c>), else null.</param>
+/// <param name="Vip">The flow's VIP (<see cref="PacketFlow.Vip"/>) when the node holds or answers it (the director, a real server with the VIP on <c>lo</c>), else null.</param>
 public sealed record FlowNode(string Name, NodeRole? Role, IReadOnlyList<FlowInterface> Interfaces, IPAddress? Vip);

@@ -2,7 +2,7 @@ using LvsLab.Testing.Capture;
 
 namespace LvsLab.Testing.Flow;
 
-/// <summary>One IPv4 frame as one tap saw it, with its link, network and nodes resolved.</summary>
+/// <summary>One IP frame as one tap saw it, with its link, network and nodes resolved.</summary>
 internal sealed class FlowObservation
 {
     /// <summary>The tap's link name (<c>node</c> or <c>node:network</c>).</summary>

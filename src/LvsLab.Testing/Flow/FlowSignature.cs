@@ -6,7 +6,8 @@ namespace LvsLab.Testing.Flow;
 /// What stays the same in one packet across every hop whatever LVS does to it: the client's
 /// end (the source of a request, the destination of a reply: NAT rewrites only the other end),
 /// the protocol, and for TCP the sequence and acknowledgment numbers, flags and length; for
-/// other protocols the payload (and the IP identification outside TCP and UDP).
+/// other protocols the payload (and the IP identification outside TCP and UDP; IPv6 has none:
+/// 0 throughout). An ICMPv6 message's checksum is left out: it covers the addresses NAT rewrites.
 /// </summary>
 internal sealed class FlowSignature
 {
@@ -59,6 +60,12 @@ internal sealed class FlowSignature
         }
 
         return (packet.IsUdp || other.Identification == packet.Identification)
-            && other.Payload.Span.SequenceEqual(packet.Payload.Span);
+            && SamePayload(other.Payload.Span, packet.Payload.Span, packet.Protocol == FlowDecoder.Icmpv6);
     }
+
+    // ICMPv6 (RFC 4443): type (1) | code (1) | checksum (2) | body.
+    private static bool SamePayload(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, bool icmpv6) =>
+        icmpv6 && a.Length >= 4 && b.Length >= 4
+            ? a[..2].SequenceEqual(b[..2]) && a[4..].SequenceEqual(b[4..])
+            : a.SequenceEqual(b);
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using LvsLab.Lab.Model;
 
@@ -7,7 +9,7 @@ namespace LvsLab.Testing.Flow;
 /// <summary>
 /// A flow as a self-contained SVG, drawn like the seed's figures: the nodes as boxes in a row
 /// in path order, and for each hop an arrow from sender to receiver labelled with the frame's
-/// source and destination MAC and IP (and ports, TTL, a tunnel's outer header); what changed
+/// source and destination MAC and IP (and ports, TTL or IPv6 hop limit, a tunnel's outer header); what changed
 /// since the previous hop is red and bold. No scripts, no external fonts; the same flow always
 /// gives the same bytes.
 /// </summary>
@@ -30,7 +32,7 @@ public static class FlowSvg
     {
         ArgumentNullException.ThrowIfNull(flow);
         var mode = flow.Mode.ToUpperInvariant();
-        var nodes = flow.Nodes.Select(n => (Node: n, Lines: BoxLines(n))).ToList();
+        var nodes = flow.Nodes.Select(n => (Node: n, Lines: BoxLines(n, flow.VipName))).ToList();
         var boxWidth = Math.Max(MinBoxWidth, nodes.Count == 0 ? 0 : nodes.Max(n => n.Lines.Max(l => TextWidth(l.Text))) + 20);
         var spacing = boxWidth + BoxGap;
         var boxHeight = ((nodes.Count == 0 ? 1 : nodes.Max(n => n.Lines.Count)) * LineHeight) + 14;
@@ -45,7 +47,7 @@ public static class FlowSvg
         var y = BoxTop + boxHeight + 20;
         var sections = new List<(string Heading, IReadOnlyList<FlowHop> Hops, string Colour, string Marker)>
         {
-            ($"request · {flow.Client} {flow.Packet.SourceText} → {(flow.Packet.Destination.Equals(flow.Vip) ? "VIP " : string.Empty)}{flow.Packet.DestinationText} · {flow.Packet.ProtocolText}", flow.Request, RequestColour, "request"),
+            ($"request · {flow.Client} {flow.Packet.SourceText} → {(flow.Packet.Destination.Equals(flow.Vip) ? $"{flow.VipName} " : string.Empty)}{flow.Packet.DestinationText} · {flow.Packet.ProtocolText}", flow.Request, RequestColour, "request"),
         };
         if (flow.Reply.Count > 0 && flow.ReplyPacket is { } reply)
         {
@@ -139,8 +141,9 @@ public static class FlowSvg
         if (hop.Outer is { } outer)
         {
             const FlowFields wrapped = FlowFields.Wrapped;
-            lines.Add($"outer {Span(outer.Source.ToString(), hop.Changed, wrapped | FlowFields.OuterSourceAddress)} → {Span(outer.Destination.ToString(), hop.Changed, wrapped | FlowFields.OuterDestinationAddress)}  TTL {Span(Number(outer.TimeToLive), hop.Changed, wrapped | FlowFields.OuterTimeToLive)}  IP-in-IP");
-            plain.Add($"outer {outer.Source} → {outer.Destination}  TTL {Number(outer.TimeToLive)}  IP-in-IP");
+            var tunnel = FlowWords.Tunnel(outer.IsIpv6, hop.Packet.IsIpv6);
+            lines.Add($"outer {Span(outer.Source.ToString(), hop.Changed, wrapped | FlowFields.OuterSourceAddress)} → {Span(outer.Destination.ToString(), hop.Changed, wrapped | FlowFields.OuterDestinationAddress)}  {outer.TimeToLiveName} {Span(Number(outer.TimeToLive), hop.Changed, wrapped | FlowFields.OuterTimeToLive)}  {tunnel}");
+            plain.Add($"outer {outer.Source} → {outer.Destination}  {outer.TimeToLiveName} {Number(outer.TimeToLive)}  {tunnel}");
         }
 
         foreach (var line in lines)
@@ -158,15 +161,18 @@ public static class FlowSvg
 
         var label = hop.Outer is null ? "IP   " : "inner";
         var p = hop.Packet;
+
+        // "TTL   64" lines up with "MAC   …" and "IP    …"; "hop limit 64" is longer.
+        var ttl = p.TimeToLiveName.PadRight(5);
         var below = new List<(string Markup, string Plain, string Attributes)>
         {
             (
-                $"{label} {Endpoint(p.Source.ToString(), p.SourcePort, hop.Changed, FlowFields.SourceAddress, FlowFields.SourcePort)} → {Endpoint(p.Destination.ToString(), p.DestinationPort, hop.Changed, FlowFields.DestinationAddress, FlowFields.DestinationPort)}",
+                $"{label} {Endpoint(p.Source, p.SourcePort, hop.Changed, FlowFields.SourceAddress, FlowFields.SourcePort)} → {Endpoint(p.Destination, p.DestinationPort, hop.Changed, FlowFields.DestinationAddress, FlowFields.DestinationPort)}",
                 $"{label} {p.SourceText} → {p.DestinationText}",
                 string.Empty),
             (
-                $"TTL   {Span(Number(p.TimeToLive), hop.Changed, FlowFields.TimeToLive)} · {Escape(p.ProtocolText)} · {Escape(Milliseconds(hop.Offset))}",
-                $"TTL   {Number(p.TimeToLive)} · {p.ProtocolText} · {Milliseconds(hop.Offset)}",
+                $"{ttl} {Span(Number(p.TimeToLive), hop.Changed, FlowFields.TimeToLive)} · {Escape(p.ProtocolText)} · {Escape(Milliseconds(hop.Offset))}",
+                $"{ttl} {Number(p.TimeToLive)} · {p.ProtocolText} · {Milliseconds(hop.Offset)}",
                 string.Empty),
             (Escape(hop.Note), hop.Note, " fill=\"#555555\" font-style=\"italic\""),
         };
@@ -181,7 +187,7 @@ public static class FlowSvg
         return y + 6;
     }
 
-    private static List<(string Text, bool Bold)> BoxLines(FlowNode node)
+    private static List<(string Text, bool Bold)> BoxLines(FlowNode node, string vipName)
     {
         var lines = new List<(string, bool)> { (node.Name, true) };
         if (Caption(node.Role) is var caption && caption != node.Name)
@@ -197,7 +203,7 @@ public static class FlowSvg
 
         if (node.Vip is { } vip)
         {
-            lines.Add((node.Role == NodeRole.RealServer ? $"VIP {vip} on lo" : $"VIP {vip}", false));
+            lines.Add((node.Role == NodeRole.RealServer ? $"{vipName} {vip} on lo" : $"{vipName} {vip}", false));
         }
 
         return lines;
@@ -221,10 +227,11 @@ public static class FlowSvg
         _ => "#fffde7",
     };
 
-    private static string Endpoint(string address, int? port, FlowFields changed, FlowFields addressField, FlowFields portField) =>
-        port is { } p
-            ? $"{Span(address, changed, addressField)}:{Span(Number(p), changed, portField)}"
-            : Span(address, changed, addressField);
+    // As FlowHeader writes it: address:port, [IPv6 address]:port, or the address alone.
+    private static string Endpoint(IPAddress address, int? port, FlowFields changed, FlowFields addressField, FlowFields portField) =>
+        port is not { } p ? Span(address.ToString(), changed, addressField)
+        : address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Span(address.ToString(), changed, addressField)}]:{Span(Number(p), changed, portField)}"
+        : $"{Span(address.ToString(), changed, addressField)}:{Span(Number(p), changed, portField)}";
 
     private static string Span(string text, FlowFields changed, FlowFields field) =>
         (changed & field) != FlowFields.None

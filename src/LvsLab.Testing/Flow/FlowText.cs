@@ -5,8 +5,9 @@ namespace LvsLab.Testing.Flow;
 
 /// <summary>
 /// A flow as terminal text: a line per hop in aligned columns (number, network, nodes, MACs,
-/// addresses, TTL, time, what changed), an extra line for a tunnel's outer header, the reply
-/// after the request, and what the director did.
+/// addresses, TTL or IPv6 hop limit, time, what changed), an extra line for a tunnel's outer
+/// header (named by what it carries: IP-in-IP, IPv6-in-IPv6, IPv4-in-IPv6), the reply after the
+/// request, and what the director did.
 /// </summary>
 public static class FlowText
 {
@@ -61,7 +62,7 @@ public static class FlowText
     }
 
     private static string Service(PacketFlow flow, FlowHeader packet) =>
-        packet.Destination.Equals(flow.Vip) ? $"VIP {packet.DestinationText}" : packet.DestinationText;
+        packet.Destination.Equals(flow.Vip) ? $"{flow.VipName} {packet.DestinationText}" : packet.DestinationText;
 
     private static void AddHops(List<(string? Heading, string[]? Cells)> rows, IReadOnlyList<FlowHop> hops)
     {
@@ -74,7 +75,7 @@ public static class FlowText
                 $"{hop.From} → {hop.To}",
                 $"{hop.SourceMac} → {hop.DestinationMac}",
                 $"{hop.Packet.SourceText} → {hop.Packet.DestinationText}",
-                string.Create(CultureInfo.InvariantCulture, $"TTL {hop.Packet.TimeToLive}"),
+                string.Create(CultureInfo.InvariantCulture, $"{hop.Packet.TimeToLiveName} {hop.Packet.TimeToLive}"),
                 Milliseconds(hop.Offset),
                 hop.Note,
             ]));
@@ -87,9 +88,9 @@ public static class FlowText
                     string.Empty,
                     string.Empty,
                     $"outer {outer.SourceText} → {outer.DestinationText}",
-                    string.Create(CultureInfo.InvariantCulture, $"TTL {outer.TimeToLive}"),
+                    string.Create(CultureInfo.InvariantCulture, $"{outer.TimeToLiveName} {outer.TimeToLive}"),
                     string.Empty,
-                    "IP-in-IP",
+                    FlowWords.Tunnel(outer.IsIpv6, hop.Packet.IsIpv6),
                 ]));
             }
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using LvsLab.Lab.Model;
 using LvsLab.Lab.Runtime;
 using LvsLab.Testing.Capture;
@@ -8,15 +9,17 @@ namespace LvsLab.Testing.Flow;
 /// <summary>
 /// Follows one request (and its reply) across the captures of several links of a lab, hop by
 /// hop, recognising the packet after each rewrite: a router's or DR director's new MACs, NAT's
-/// new destination (or source, on the way back) and TTL, TUN's IP-in-IP wrapping. Pure: works on
-/// frames already captured.
+/// new destination (or source, on the way back) and TTL (IPv6: hop limit), TUN's wrapping
+/// (IP-in-IP; IPv6-in-IPv6 or IPv4-in-IPv6 to an IPv6 real server). IPv4 and IPv6 alike. Pure:
+/// works on frames already captured.
 /// </summary>
 /// <remarks>
 /// Taps capture on the host side of a node's veth, so a link is named <c>node:network</c> (or
 /// <c>node</c> for a node with one interface), and one frame between two tapped nodes is seen
 /// twice: it counts as one hop, listing both taps. Nodes are found from MACs: the table given,
-/// else what ARP senders and the taps themselves show (the MAC present in most frames of a tap
-/// is its node's); a MAC no node owns is shown raw.
+/// else what ARP senders show, and packets from or to a node's own IPv4 or IPv6 address on its
+/// own network (IPv6 neighbour discovery among them), and the taps themselves (the MAC present
+/// in most frames of a tap is its node's); a MAC no node owns is shown raw.
 /// </remarks>
 public sealed class FlowTracer
 {
@@ -108,12 +111,12 @@ public sealed class FlowTracer
         return new FlowTracer(lab.Topology, captures, MacTable(lab));
     }
 
-    /// <summary>Traces the first TCP SYN the client node sent, and its reply.</summary>
+    /// <summary>Traces the first TCP SYN the client node sent (from its IPv4 or IPv6 address), and its reply.</summary>
     /// <returns>The flow.</returns>
     /// <exception cref="FlowTraceException">No such SYN in the captures.</exception>
     public PacketFlow Trace()
     {
-        var clients = topology.NodesWith(NodeRole.Client).SelectMany(n => n.Interfaces.Select(i => i.Address)).ToList();
+        var clients = topology.NodesWith(NodeRole.Client).SelectMany(n => n.Interfaces.SelectMany(Addresses)).ToList();
         var wanted = clients.Count == 0
             ? "TCP SYN"
             : $"TCP SYN from the client ({string.Join(", ", clients)})";
@@ -139,8 +142,12 @@ public sealed class FlowTracer
     public PacketFlow Trace(Func<CapturedFrame, bool> request, bool withReply = true)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Trace(o => request(o.Captured), "IPv4 frame matching the request", withReply);
+        return Trace(o => request(o.Captured), "frame matching the request", withReply);
     }
+
+    /// <summary>An interface's addresses: IPv4, then IPv6 when it has one.</summary>
+    private static IPAddress[] Addresses(NodeInterface nic) =>
+        nic.Address6 is { } address6 ? [nic.Address, address6] : [nic.Address];
 
     /// <summary><c>AA-BB-…</c> or <c>aa:bb:…</c> as <c>aa:bb:…</c>; anything else as given.</summary>
     private static string NormaliseMac(string mac)
@@ -178,17 +185,18 @@ public sealed class FlowTracer
 
         var (a, b) = (previous.Frame, current.Frame);
         var (p, c) = (a.Carried, b.Carried);
+        var ttl = FlowWords.TimeToLive(c.IsIpv6);
         Note(FlowFields.SourceMac, a.SourceMac != b.SourceMac, "src MAC");
         Note(FlowFields.DestinationMac, a.DestinationMac != b.DestinationMac, "dst MAC");
         Note(FlowFields.SourceAddress, !p.Source.Equals(c.Source), $"src IP {p.Source}→{c.Source}");
         Note(FlowFields.DestinationAddress, !p.Destination.Equals(c.Destination), $"dst IP {p.Destination}→{c.Destination}");
         Note(FlowFields.SourcePort, p.SourcePort != c.SourcePort, string.Create(CultureInfo.InvariantCulture, $"src port {p.SourcePort}→{c.SourcePort}"));
         Note(FlowFields.DestinationPort, p.DestinationPort != c.DestinationPort, string.Create(CultureInfo.InvariantCulture, $"dst port {p.DestinationPort}→{c.DestinationPort}"));
-        Note(FlowFields.TimeToLive, p.TimeToLive != c.TimeToLive, string.Create(CultureInfo.InvariantCulture, $"TTL {p.TimeToLive}→{c.TimeToLive}"));
+        Note(FlowFields.TimeToLive, p.TimeToLive != c.TimeToLive, string.Create(CultureInfo.InvariantCulture, $"{ttl} {p.TimeToLive}→{c.TimeToLive}"));
         switch (a.Outer, b.Outer)
         {
             case (null, { } wrap):
-                Note(FlowFields.Wrapped, true, $"wrapped in IP-in-IP {wrap.Source}→{wrap.Destination}");
+                Note(FlowFields.Wrapped, true, $"wrapped in {FlowWords.Tunnel(wrap.IsIpv6, c.IsIpv6)} {wrap.Source}→{wrap.Destination}");
                 break;
             case ({ }, null):
                 Note(FlowFields.Unwrapped, true, "unwrapped");
@@ -196,7 +204,7 @@ public sealed class FlowTracer
             case ({ } x, { } y):
                 Note(FlowFields.OuterSourceAddress, !x.Source.Equals(y.Source), $"outer src IP {x.Source}→{y.Source}");
                 Note(FlowFields.OuterDestinationAddress, !x.Destination.Equals(y.Destination), $"outer dst IP {x.Destination}→{y.Destination}");
-                Note(FlowFields.OuterTimeToLive, x.TimeToLive != y.TimeToLive, string.Create(CultureInfo.InvariantCulture, $"outer TTL {x.TimeToLive}→{y.TimeToLive}"));
+                Note(FlowFields.OuterTimeToLive, x.TimeToLive != y.TimeToLive, string.Create(CultureInfo.InvariantCulture, $"outer {FlowWords.TimeToLive(y.IsIpv6)} {x.TimeToLive}→{y.TimeToLive}"));
                 break;
             default:
                 break;
@@ -215,24 +223,26 @@ public sealed class FlowTracer
             ? Follow(replyStart, FlowSignature.Reply(replyStart.Frame.Carried))
             : [];
 
+        var ipv6 = request[0].Frame.Carried.IsIpv6;
+        var vip = ipv6 && topology.Vip6 is { } vip6 ? vip6 : topology.Vip;
         var directors = topology.NodesWith(NodeRole.Director).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         var bypass = reply.Count > 0 && directors.Count > 0 && !reply.Any(s => directors.Contains(s.From) || directors.Contains(s.To));
         var requestHops = Hops(request, FlowDirection.Request, 1, t0, bypass);
         var replyHops = Hops(reply, FlowDirection.Reply, requestHops.Count + 1, t0, bypass);
-        var client = topology.Nodes.FirstOrDefault(n => n.Interfaces.Any(i => i.Address.Equals(request[0].Frame.Carried.Source)))?.Name
+        var client = topology.Nodes.FirstOrDefault(n => n.Interfaces.Any(i => Addresses(i).Contains(request[0].Frame.Carried.Source)))?.Name
             ?? request[0].Frame.Carried.Source.ToString();
         return new PacketFlow
         {
             Lab = topology.Name,
             Mode = topology.Mode,
-            Vip = topology.Vip,
+            Vip = vip,
             Port = topology.Port,
             Client = client,
             Packet = request[0].Frame.Carried.ToHeader(),
             Request = requestHops,
             Reply = replyHops,
             ReplyPacket = reply.Count > 0 ? reply[0].Frame.Carried.ToHeader() : null,
-            Nodes = Nodes([.. requestHops, .. replyHops]),
+            Nodes = Nodes([.. requestHops, .. replyHops], vip, ipv6),
             ReplyBypassesDirector = bypass,
             Summary = Summary(requestHops, replyHops, directors, withReply, bypass, client),
         };
@@ -364,8 +374,9 @@ public sealed class FlowTracer
         if (previous is null)
         {
             var sender = topology.Nodes.FirstOrDefault(n => n.Name == current.From);
-            var fromVip = direction == FlowDirection.Reply && sender?.Role == NodeRole.RealServer && current.Frame.Carried.Source.Equals(topology.Vip);
-            return $"sent by {current.From}{(fromVip ? " from the VIP" : string.Empty)}{(direction == FlowDirection.Reply && bypass ? "; bypasses the director" : string.Empty)}";
+            var source = current.Frame.Carried.Source;
+            var fromVip = direction == FlowDirection.Reply && sender?.Role == NodeRole.RealServer && IsVip(source);
+            return $"sent by {current.From}{(!fromVip ? string.Empty : source.Equals(topology.Vip) ? " from the VIP" : " from the VIP6")}{(direction == FlowDirection.Reply && bypass ? "; bypasses the director" : string.Empty)}";
         }
 
         var role = topology.Nodes.FirstOrDefault(n => n.Name == current.From)?.Role;
@@ -392,7 +403,7 @@ public sealed class FlowTracer
             : "IP header unchanged";
     }
 
-    private List<FlowNode> Nodes(List<FlowHop> hops)
+    private List<FlowNode> Nodes(List<FlowHop> hops, IPAddress vip, bool ipv6)
     {
         var seenMacs = new Dictionary<(string Node, string Network), string>();
         var order = new List<string>();
@@ -413,8 +424,8 @@ public sealed class FlowTracer
             ? new FlowNode(
                 name,
                 node.Role,
-                node.Interfaces.Select(i => new FlowInterface(i.Network, i.Address, seenMacs.GetValueOrDefault((name, i.Network)))).ToList(),
-                node.Role == NodeRole.Director || node.LoopbackAddresses.Contains(topology.Vip) ? topology.Vip : null)
+                node.Interfaces.Select(i => new FlowInterface(i.Network, ipv6 ? i.Address6 ?? i.Address : i.Address, seenMacs.GetValueOrDefault((name, i.Network)))).ToList(),
+                node.Role == NodeRole.Director || node.LoopbackAddresses.Contains(vip) ? vip : null)
             : new FlowNode(name, null, [], null)).ToList();
     }
 
@@ -445,10 +456,11 @@ public sealed class FlowTracer
 
     private void LearnMacs()
     {
-        // Interface addresses and their owners (the VIP is left out: several nodes may hold it).
+        // Interface addresses, IPv4 and IPv6, and their owners (the VIP and VIP6 are left out:
+        // several nodes may hold them).
         var owners = topology.Nodes
-            .SelectMany(n => n.Interfaces.Select(i => (i.Address, Owner: (Node: n.Name, i.Network))))
-            .Where(x => !x.Address.Equals(topology.Vip))
+            .SelectMany(n => n.Interfaces.SelectMany(i => Addresses(i).Select(address => (Address: address, Owner: (Node: n.Name, i.Network)))))
+            .Where(x => !IsVip(x.Address))
             .GroupBy(x => x.Address)
             .Where(g => g.Count() == 1)
             .ToDictionary(g => g.Key, g => g.First().Owner);
@@ -466,7 +478,9 @@ public sealed class FlowTracer
         }
 
         // On a node's own network, a packet from (to) one of its addresses comes from (goes to) its MAC;
-        // a routed packet keeps its addresses but crosses other networks, so those say nothing.
+        // a routed packet keeps its addresses but crosses other networks, so those say nothing. In
+        // IPv6 this covers neighbour discovery too: a solicitation or advertisement is an ICMPv6
+        // packet from the sender's own address (its multicast destination MAC is skipped).
         foreach (var observation in observations)
         {
             if (LinkNetwork(observation.Link) is not { } network)
@@ -521,6 +535,8 @@ public sealed class FlowTracer
         }
     }
 
+    private bool IsVip(IPAddress address) => address.Equals(topology.Vip) || address.Equals(topology.Vip6);
+
     private string NodeOf(string mac) =>
         macs.TryGetValue(mac, out var node) ? node
         : mac == "ff:ff:ff:ff:ff:ff" ? "broadcast"
@@ -569,12 +585,15 @@ public sealed class FlowTracer
         var ip = observation.Frame.Outer ?? observation.Frame.Carried;
         var bySubnet = candidates.Where(network =>
             topology.Networks.FirstOrDefault(n => n.Name == network) is { } net
-            && (net.Subnet.Contains(ip.Source) || net.Subnet.Contains(ip.Destination))).ToList();
+            && (InSubnet(net, ip.Source) || InSubnet(net, ip.Destination))).ToList();
         return bySubnet.Count == 1 ? bySubnet[0]
             : shared.Count > 0 ? shared[0]
             : candidates.Count > 0 ? candidates[0]
             : observation.Link;
     }
+
+    private static bool InSubnet(LabNetwork network, IPAddress address) =>
+        network.Subnet.Contains(address) || (network.Subnet6 is { } subnet6 && subnet6.Contains(address));
 
     private string Inventory()
     {

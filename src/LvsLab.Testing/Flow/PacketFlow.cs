@@ -14,8 +14,11 @@ public sealed record PacketFlow
     /// <summary>The forwarding method the lab shows: <c>dr</c>, <c>nat</c> or <c>tun</c>.</summary>
     public required string Mode { get; init; }
 
-    /// <summary>The service's virtual IP.</summary>
+    /// <summary>The service's virtual IP: the VIP, or for an IPv6 request the lab's VIP6.</summary>
     public required IPAddress Vip { get; init; }
+
+    /// <summary>What the pictures call <see cref="Vip"/>: <c>VIP</c>, or <c>VIP6</c> for an IPv6 one.</summary>
+    public string VipName => Vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "VIP6" : "VIP";
 
     /// <summary>The virtual service's port.</summary>
     public required int Port { get; init; }
