@@ -43,7 +43,19 @@ public static class LabScenario
     /// <param name="scenario">The scenario's name.</param>
     /// <param name="output">The test's output (receives the text picture).</param>
     /// <returns>The traced flow.</returns>
-    public static async Task<PacketFlow> TraceOneRequestAsync(LabFixture lab, string scenario, ITestOutputHelper output)
+    public static Task<PacketFlow> TraceOneRequestAsync(LabFixture lab, string scenario, ITestOutputHelper output) =>
+        TraceOneRequestAsync(lab, scenario, output, ipv6: false);
+
+    /// <summary>
+    /// As <see cref="TraceOneRequestAsync(LabFixture, string, ITestOutputHelper)"/>, to the VIP6 of
+    /// a dual-stack lab when <paramref name="ipv6"/> is true (<c>lvslab flow --ipv6</c>).
+    /// </summary>
+    /// <param name="lab">The lab.</param>
+    /// <param name="scenario">The name of the folder for the captures, text and SVG.</param>
+    /// <param name="output">Where the text goes.</param>
+    /// <param name="ipv6">True for the VIP6.</param>
+    /// <returns>The flow.</returns>
+    public static async Task<PacketFlow> TraceOneRequestAsync(LabFixture lab, string scenario, ITestOutputHelper output, bool ipv6)
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(output);
@@ -51,7 +63,10 @@ public static class LabScenario
         var taps = TapSet.Start(lab.Lab, folder, [.. lab.Lab.Nodes.Select(n => n.Name)]);
         await using (taps)
         {
-            var reply = (await HttpProbe.GetAsync(lab.Lab, "client", $"http://{lab.Topology.Vip}:{lab.Topology.Port}/", 1))[0];
+            var url = ipv6
+                ? $"http://[{lab.Topology.Vip6 ?? throw new ArgumentException($"lab '{lab.Topology.Name}' is not dual-stack", nameof(ipv6))}]:{lab.Topology.Port}/"
+                : $"http://{lab.Topology.Vip}:{lab.Topology.Port}/";
+            var reply = (await HttpProbe.GetAsync(lab.Lab, "client", url, 1))[0];
             Assert.NotNull(reply);
             await taps.StopAsync();
             var flow = FlowTracer.For(lab.Lab, taps.Captures).Trace();

@@ -4,6 +4,7 @@ using LvsLab.Lab.Model;
 using LvsLab.Lab.Topologies;
 using LvsLab.Testing.Capture;
 using LvsLab.Testing.Expectations;
+using LvsLab.Testing.Flow;
 using LvsLab.Testing.Scenarios;
 
 namespace LvsLab.Scenarios;
@@ -150,6 +151,16 @@ public sealed class DualStackScenarios(DualStackDrLabFixture fixture, ITestOutpu
         var neighbour = (await lab.ExecAsync("router", ["ip", "-6", "neigh", "show", "to", vip6.ToString()])).Stdout;
         output.WriteLine($"router: {neighbour.Trim()}");
         Assert.Contains(directorMac, neighbour, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheIpv6FlowShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt()
+    {
+        var flow = await LabScenario.TraceOneRequestAsync(fixture, nameof(TheIpv6FlowShowsOnlyTheMacsRewrittenAtTheDirectorAndTheReplyBypassingIt), output, ipv6: true);
+        Assert.Equal(fixture.Topology.Vip6, flow.Vip);
+        var atDirector = flow.Request.Single(h => h.From == "director");
+        Assert.Equal(FlowFields.SourceMac | FlowFields.DestinationMac, atDirector.Changed);
+        Assert.True(flow.ReplyBypassesDirector);
     }
 
     [Fact]
