@@ -104,10 +104,11 @@ public sealed class DirectorEngine
             tunnel,
             new FragmentationNeededSender(_context, resolver),
             icmp);
-        _natReturn = new NatReturnForwarder(_context, resolver, icmp);
+        var replies = new ReplyFinder(_context);
+        _natReturn = new NatReturnForwarder(_context, resolver, icmp, replies);
         var icmp6 = new Icmpv6ErrorForwarder(_context, resolver, tunnel);
         _inbound6 = new Ipv6InboundForwarder(_context, opener, resolver, tunnel, new PacketTooBigSender(_context, resolver), icmp6);
-        _natReturn6 = new Ipv6NatReturnForwarder(_context, resolver, icmp6);
+        _natReturn6 = new Ipv6NatReturnForwarder(_context, resolver, icmp6, replies);
     }
 
     /// <summary>What the engine did so far.</summary>

@@ -13,7 +13,7 @@ namespace LvsLab.Director.NatReturn;
 /// and the checksum updated; one from a NAT endpoint without a connection is dropped (forwarding
 /// it would leak the real server's address); anything else from a real server is not ours.
 /// </summary>
-internal sealed class Ipv6NatReturnForwarder(EngineContext context, NeighbourResolver resolver, Icmpv6ErrorForwarder icmp)
+internal sealed class Ipv6NatReturnForwarder(EngineContext context, NeighbourResolver resolver, Icmpv6ErrorForwarder icmp, ReplyFinder replies)
 {
     public Decision Decide(Span<byte> input, Ipv6Packet ip, in Ipv6ExtensionHeaders headers, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)
     {
@@ -40,22 +40,9 @@ internal sealed class Ipv6NatReturnForwarder(EngineContext context, NeighbourRes
             return Decision.Ignore;
         }
 
-        var replyKey = new ReplyKey(transport.Protocol, ip.Source, transport.SourcePort, ip.Destination, transport.DestinationPort);
-        var endpoint = new ServiceKey(transport.Protocol, ip.Source, transport.SourcePort);
-        if (!context.Connections.TryTouchReply(replyKey, transport.Flags, now, out ConnectionKey key, out ConnectionEntry entry))
-        {
-            if (rules.TryGetOnePacketEndpoint(endpoint, out Forwarding onePacket))
-            {
-                VirtualService service = rules.Services[onePacket.ServiceIndex].Service;
-                key = new ConnectionKey(transport.Protocol, ip.Destination, transport.DestinationPort, service.Address, service.Port);
-                entry = new ConnectionEntry(onePacket.ServiceIndex, onePacket.RealServerIndex, ConnectionState.Udp, now, now, 0);
-                return ForwardReply(input, ip, headers, key, entry, output, now, out forwarding);
-            }
-
-            return rules.IsMasqueradedEndpoint(endpoint) ? Decision.Drop(DropReason.OrphanReply) : Decision.Ignore;
-        }
-
-        return ForwardReply(input, ip, headers, key, entry, output, now, out forwarding);
+        return replies.TryFind(ip.Source, ip.Destination, transport, now, rules, out ConnectionKey key, out ConnectionEntry entry, out Decision instead)
+            ? ForwardReply(input, ip, headers, key, entry, output, now, out forwarding)
+            : instead;
     }
 
     private Decision ForwardReply(Span<byte> input, Ipv6Packet ip, in Ipv6ExtensionHeaders headers, in ConnectionKey key, in ConnectionEntry entry, Span<byte> output, long now, out Forwarding forwarding)

@@ -13,7 +13,7 @@ namespace LvsLab.Director.NatReturn;
 /// connection's VIP:VPORT; one from a service's endpoint without a connection is dropped, so the
 /// real server's address never leaks.
 /// </summary>
-internal sealed class NatReturnForwarder(EngineContext context, NeighbourResolver resolver, IcmpErrorForwarder icmp)
+internal sealed class NatReturnForwarder(EngineContext context, NeighbourResolver resolver, IcmpErrorForwarder icmp, ReplyFinder replies)
 {
     public Decision Decide(Span<byte> input, Ipv4Packet ip, Span<byte> output, long now, CompiledRules rules, out Forwarding forwarding)
     {
@@ -40,25 +40,9 @@ internal sealed class NatReturnForwarder(EngineContext context, NeighbourResolve
             return Decision.Ignore;
         }
 
-        var replyKey = new ReplyKey(transport.Protocol, ip.Source, transport.SourcePort, ip.Destination, transport.DestinationPort);
-        var endpoint = new ServiceKey(transport.Protocol, ip.Source, transport.SourcePort);
-        if (!context.Connections.TryTouchReply(replyKey, transport.Flags, now, out ConnectionKey key, out ConnectionEntry entry))
-        {
-            if (rules.TryGetOnePacketEndpoint(endpoint, out Forwarding onePacket))
-            {
-                // A one-packet service's reply: the source becomes the service's VIP:VPORT.
-                VirtualService service = rules.Services[onePacket.ServiceIndex].Service;
-                key = new ConnectionKey(transport.Protocol, ip.Destination, transport.DestinationPort, service.Address, service.Port);
-                entry = new ConnectionEntry(onePacket.ServiceIndex, onePacket.RealServerIndex, ConnectionState.Udp, now, now, 0);
-                return ForwardReply(input, ip, key, entry, output, now, out forwarding);
-            }
-
-            // From a NAT service's endpoint but no connection: forwarding it would leak the
-            // real server's address to whoever it is for.
-            return rules.IsMasqueradedEndpoint(endpoint) ? Decision.Drop(DropReason.OrphanReply) : Decision.Ignore;
-        }
-
-        return ForwardReply(input, ip, key, entry, output, now, out forwarding);
+        return replies.TryFind(ip.Source, ip.Destination, transport, now, rules, out ConnectionKey key, out ConnectionEntry entry, out Decision instead)
+            ? ForwardReply(input, ip, key, entry, output, now, out forwarding)
+            : instead;
     }
 
     // The source RIP:RPORT becomes the connection's VIP:VPORT.
